@@ -1,0 +1,10 @@
+# The two commands a newcomer needs. Each installs what is missing first.
+.PHONY: run test
+
+## Build and serve Tenantry on SQLite at http://localhost:3000
+run:
+	@scripts/run.sh
+
+## Run every test (Rust on SQLite and PostgreSQL, Playwright in Chromium)
+test:
+	@scripts/test.sh

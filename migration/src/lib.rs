@@ -1,0 +1,52 @@
+//! Schema migrations for Tenantry's two kinds of database.
+//!
+//! * [`ControlMigrator`] owns the control-plane database: tenants, users,
+//!   memberships, sessions and one-time tokens. It runs at server start-up.
+//! * [`TenantMigrator`] owns every tenant database (one per organization). It
+//!   runs when a tenant is provisioned and, later, across all tenants from
+//!   `tenantry migrate`.
+//!
+//! The two sets never share a migration table name, so pointing a migrator at
+//! the wrong kind of database fails loudly instead of mixing schemas.
+
+pub use sea_orm_migration::prelude::*;
+
+mod control;
+mod tenant;
+
+pub struct ControlMigrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for ControlMigrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(control::m20261122_000001_control_plane::Migration)]
+    }
+
+    fn migration_table_name() -> DynIden {
+        "control_migrations".into_iden()
+    }
+}
+
+pub struct TenantMigrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for TenantMigrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(tenant::m20261122_000001_teams::Migration)]
+    }
+
+    fn migration_table_name() -> DynIden {
+        "tenant_migrations".into_iden()
+    }
+}
+
+impl TenantMigrator {
+    /// Name of the newest tenant migration: the schema version a freshly
+    /// provisioned tenant database is at, recorded in the control plane.
+    pub fn latest_version() -> String {
+        Self::migrations()
+            .last()
+            .map(|m| m.name().to_owned())
+            .unwrap_or_default()
+    }
+}

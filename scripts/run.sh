@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds and serves Tenantry on the embedded default: SQLite files under
+# data/, base domain localhost. Open http://localhost:3000 and sign up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+# shellcheck disable=SC1091
+. ./.toolchain.env
+export PATH="$HOME/.cargo/bin:$PATH"
+export TENANTRY_LISTEN="${TENANTRY_LISTEN:-127.0.0.1:3000}"
+echo "==> building and serving Tenantry: open http://localhost:${TENANTRY_LISTEN##*:}/"
+# shellcheck disable=SC2086
+exec cargo leptos serve ${TENANTRY_LEPTOS_ARGS:-}
