@@ -1,0 +1,11 @@
+//! Server functions: thin adapters that resolve the request's context, call
+//! one service and return a DTO. Their bodies run only on the server; the
+//! browser gets a generated client for each.
+
+pub mod signup;
+pub mod site;
+pub mod teams;
+
+pub use signup::{CheckSubdomain, SignUp};
+pub use site::GetSite;
+pub use teams::{AddTeam, TenantHomeData};

@@ -1,0 +1,5 @@
+//! Small building blocks shared by pages.
+
+pub mod field;
+
+pub use field::{ErrorBanner, Field};

@@ -1,0 +1,19 @@
+use serde::{Deserialize, Serialize};
+
+pub const MAX_TEAM_NAME_LEN: usize = 80;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: i64,
+    pub name: String,
+}
+
+/// What a signed-in member sees on their organization's home page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantHome {
+    pub org_name: String,
+    pub slug: String,
+    pub email: String,
+    pub team_count: u64,
+    pub teams: Vec<Team>,
+}

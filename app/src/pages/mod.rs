@@ -1,0 +1,84 @@
+//! Pages and the application shell.
+
+mod signup;
+mod tenant_home;
+
+use crate::{api::site::get_site, model::site::Site};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+pub use signup::SignUpPage;
+pub use tenant_home::TenantHomePage;
+
+/// The HTML document rendered on the server around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tenantry.css" />
+        <Title text="Tenantry" />
+        <Router>
+            <Routes fallback=|| view! { <NotFound /> }>
+                // Async: the whole page is rendered before it is sent, so it is
+                // complete without JavaScript.
+                <Route path=path!("/") view=Home ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}
+
+/// `/` is the sign-up page on the apex and the organization's home on a
+/// tenant host; the server says which.
+#[component]
+fn Home() -> impl IntoView {
+    let site = Resource::new_blocking(|| (), |_| get_site());
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            // Read, not awaited: the page below is created once, when the
+            // answer is in, instead of on every poll of a Suspend.
+            {move || site.get().map(|site| match site {
+                Ok(Site::Apex) => view! { <SignUpPage /> }.into_any(),
+                Ok(Site::Tenant { slug }) => view! { <TenantHomePage slug /> }.into_any(),
+                Err(e) => view! { <main class="card"><p class="banner error">{e.to_string()}</p></main> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    view! {
+        <main class="card">
+            <h1>"Page not found"</h1>
+            <p><a href="/">"Go to the home page"</a></p>
+        </main>
+    }
+}

@@ -1,0 +1,75 @@
+use crate::{
+    api::teams::{tenant_home_data, AddTeam},
+    components::{ErrorBanner, Field},
+    model::AppError,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// An organization's home: who is signed in, and its teams, read from the
+/// organization's own database. Adding a team works with and without
+/// JavaScript.
+#[component]
+pub fn TenantHomePage(slug: String) -> impl IntoView {
+    let add_team = ServerAction::<AddTeam>::new();
+    let home = Resource::new(move || add_team.version().get(), |_| tenant_home_data());
+    let error = Signal::derive(move || add_team.value().get().and_then(Result::err));
+    let name_error = Signal::derive(move || error.get().and_then(|e| e.field_error("name")));
+    let pending = add_team.pending();
+
+    view! {
+        <main class="card">
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || {
+                    let slug = slug.clone();
+                    Suspend::new(async move {
+                        match home.await {
+                            Ok(home) => {
+                                // Keep what was typed when the team was rejected.
+                                let typed = error.get_untracked().and_then(|e| e.field_value("name"));
+                                view! {
+                                    <Title text=home.org_name.clone() />
+                                    <h1 data-testid="org-name">{home.org_name}</h1>
+                                    <p class="muted">
+                                        "Signed in as "
+                                        <strong data-testid="signed-in-as">{home.email}</strong>
+                                    </p>
+                                    <section>
+                                        <h2>
+                                            "Teams "
+                                            <span class="count" data-testid="team-count">{home.team_count}</span>
+                                        </h2>
+                                        <ul class="teams">
+                                            {home.teams.into_iter().map(|team| view! { <li>{team.name}</li> }).collect_view()}
+                                        </ul>
+                                        <ActionForm action=add_team>
+                                            <ErrorBanner error />
+                                            <Field
+                                                label="New team"
+                                                name="name"
+                                                value=typed.unwrap_or_default()
+                                                error=name_error
+                                            />
+                                            <button type="submit" class="button" disabled=move || pending.get()>
+                                                {move || if pending.get() { "Adding…" } else { "Add team" }}
+                                            </button>
+                                        </ActionForm>
+                                    </section>
+                                }
+                                .into_any()
+                            }
+                            Err(AppError::Unauthorized) => view! {
+                                <h1>{slug}</h1>
+                                <p data-testid="sign-in-required">
+                                    "This organization's pages are for its members. Sign in to continue."
+                                </p>
+                            }
+                            .into_any(),
+                            Err(e) => view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+        </main>
+    }
+}

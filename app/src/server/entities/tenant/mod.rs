@@ -1,0 +1,3 @@
+//! Tables of a tenant database (one per organization).
+
+pub mod teams;

@@ -1,0 +1,80 @@
+//! The handoff: the apex (or another tenant) sends a signed-in user to a
+//! tenant host with a single-use, short-lived token in the URL; the tenant
+//! host exchanges it for its own host-only session and drops the token from
+//! the address bar with a redirect.
+
+use super::{
+    context::{SESSION_TENANT_ID, SESSION_USER_ID},
+    error::REQUEST_ID_HEADER,
+    tenancy::{plain_page, TenantCtx},
+    tokens, AppState,
+};
+use axum::{
+    extract::{Query, Request, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+#[derive(Deserialize)]
+pub struct HandoffQuery {
+    token: Option<String>,
+}
+
+pub async fn accept_handoff(
+    State(state): State<AppState>,
+    session: Session,
+    Query(query): Query<HandoffQuery>,
+    req: Request,
+) -> Response {
+    let Some(ctx) = req.extensions().get::<TenantCtx>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let request_id = req
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unknown")
+        .to_owned();
+    let Some(token) = query.token.filter(|t| !t.is_empty() && t.len() <= 128) else {
+        return link_expired();
+    };
+    let user_id =
+        match tokens::consume(&state.control, &token, tokens::HANDOFF, Some(ctx.tenant.id)).await {
+            Ok(Some(user_id)) => user_id,
+            Ok(None) => return link_expired(),
+            Err(e) => return failed(e, &request_id),
+        };
+    // A new session id at sign-in: whatever id the browser had before (a
+    // fixation attempt included) is discarded.
+    let signed_in = async {
+        session.cycle_id().await?;
+        session.insert(SESSION_USER_ID, user_id).await?;
+        session.insert(SESSION_TENANT_ID, ctx.tenant.id).await
+    };
+    if let Err(e) = signed_in.await {
+        return failed(e, &request_id);
+    }
+    Redirect::to("/").into_response()
+}
+
+fn link_expired() -> Response {
+    plain_page(
+        StatusCode::BAD_REQUEST,
+        "This sign-in link has expired",
+        "<p>Sign-in links work once, for one minute. Sign in again to get a new one.</p>",
+    )
+}
+
+fn failed(cause: impl std::fmt::Display, request_id: &str) -> Response {
+    tracing::error!(%request_id, error = %cause, "handoff failed");
+    plain_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        &format!(
+            "<p>We could not sign you in. Please try again.</p><p class=\"muted\">Request id: {}</p>",
+            super::tenancy::escape_html(request_id)
+        ),
+    )
+}

@@ -1,0 +1,19 @@
+//! Server-only code: tenancy, identity, services and database entities.
+//! Compiled only with the `ssr` feature; nothing here reaches the browser.
+
+pub mod context;
+pub mod entities;
+pub mod error;
+pub mod handoff;
+pub mod host;
+pub mod password;
+pub mod registry;
+pub mod services;
+pub mod session_store;
+pub mod settings;
+pub mod state;
+pub mod tenancy;
+pub mod time;
+pub mod tokens;
+
+pub use state::AppState;

@@ -1,0 +1,6 @@
+//! Services: async functions that take a connection first and hold all the
+//! queries. Server functions and handlers stay thin adapters over them.
+
+pub mod signup;
+pub mod teams;
+pub mod tenants;

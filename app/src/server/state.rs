@@ -1,0 +1,17 @@
+use super::{registry::TenantRegistry, settings::Settings};
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// Everything a request may need, cloned cheaply into handlers and into the
+/// Leptos context of every render and server function.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    /// The control-plane database. Tenant databases are reached only through
+    /// a request's [`TenantCtx`](super::tenancy::TenantCtx).
+    pub control: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub registry: Arc<TenantRegistry>,
+}

@@ -1,0 +1,184 @@
+//! A request's tenant context. The host router classifies the `Host` header,
+//! answers hosts that are not ours with a 404 page, and, on a tenant's host,
+//! resolves the tenant and its database connection into a [`TenantCtx`].
+//! This is the only place a request obtains a tenant database.
+
+use super::{
+    error::REQUEST_ID_HEADER,
+    host::{parse_host, HostKind, ParsedHost},
+    services::tenants,
+    AppState,
+};
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderValue, StatusCode},
+    middleware::Next,
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use sea_orm::DatabaseConnection;
+
+/// The tenant a request is for, from the control plane.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TenantInfo {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+/// The current request's tenant and that tenant's own database. Server
+/// functions get it through [`context::tenant_ctx`](super::context::tenant_ctx).
+#[derive(Clone)]
+pub struct TenantCtx {
+    pub tenant: TenantInfo,
+    pub db: DatabaseConnection,
+}
+
+/// The host as the client sent it: `Host` for HTTP/1.1, the URI authority
+/// for HTTP/2. Anything that is not visible ASCII yields an empty string,
+/// which the parser treats as unknown.
+fn request_host(req: &Request) -> String {
+    req.headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| req.uri().authority().map(|a| a.as_str().to_owned()))
+        .unwrap_or_default()
+}
+
+fn request_id(req: &Request) -> String {
+    req.headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unknown")
+        .to_owned()
+}
+
+/// Axum middleware: host → site → (on a tenant host) tenant → database.
+pub async fn route_by_host(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let host = parse_host(&request_host(&req), &state.settings.base_domain);
+    let apex_url = state
+        .settings
+        .url_for(&state.settings.base_domain, host.port, "/");
+    match &host.kind {
+        HostKind::Apex => {}
+        HostKind::Www => {
+            let path = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let target = state
+                .settings
+                .url_for(&state.settings.base_domain, host.port, path);
+            return Redirect::permanent(&target).into_response();
+        }
+        HostKind::Tenant(slug) => {
+            tracing::Span::current().record("tenant", slug.as_str());
+            let tenant = match tenants::find_active_by_slug(&state.control, slug).await {
+                Ok(Some(tenant)) => tenant,
+                Ok(None) => return no_such_organization(&apex_url),
+                Err(e) => {
+                    let id = request_id(&req);
+                    tracing::error!(request_id = %id, error = %e, "control database unavailable");
+                    return unavailable("Tenantry", &id);
+                }
+            };
+            let db = match state
+                .registry
+                .connection(tenant.id, &tenant.database_location)
+                .await
+            {
+                Ok(db) => db,
+                Err(e) => {
+                    let id = request_id(&req);
+                    tracing::error!(request_id = %id, error = %e, "tenant database unavailable");
+                    return unavailable(&tenant.name, &id);
+                }
+            };
+            req.extensions_mut().insert(TenantCtx {
+                tenant: TenantInfo {
+                    id: tenant.id,
+                    slug: tenant.slug,
+                    name: tenant.name,
+                },
+                db,
+            });
+        }
+        HostKind::Admin | HostKind::Unknown => return no_such_organization(&apex_url),
+    }
+    req.extensions_mut().insert(host);
+    next.run(req).await
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A small self-contained page for answers given before the app renders.
+pub fn plain_page(status: StatusCode, title: &str, body_html: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} · Tenantry</title><link rel=\"stylesheet\" href=\"/pkg/tenantry.css\"></head>\
+         <body><main class=\"card\"><h1>{title}</h1>{body_html}</main></body></html>",
+        title = escape_html(title),
+    );
+    let mut response = (status, Html(html)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn no_such_organization(apex_url: &str) -> Response {
+    plain_page(
+        StatusCode::NOT_FOUND,
+        "No organization here",
+        &format!(
+            "<p>There is no organization at this address. Check the spelling, or create \
+             your organization.</p><p><a class=\"button\" href=\"{}\">Sign up for Tenantry</a></p>",
+            escape_html(apex_url)
+        ),
+    )
+}
+
+fn unavailable(org_name: &str, request_id: &str) -> Response {
+    let mut response = plain_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Temporarily unavailable",
+        &format!(
+            "<p>{} cannot be reached right now. Please try again in a minute.</p>\
+             <p class=\"muted\">Request id: {}</p>",
+            escape_html(org_name),
+            escape_html(request_id)
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    response
+}
+
+impl ParsedHost {
+    /// `SLUG.BASE` as a public URL with `path`, on the port this request used.
+    pub fn tenant_url(&self, state: &AppState, slug: &str, path: &str) -> String {
+        let host = format!("{slug}.{}", state.settings.base_domain);
+        state.settings.url_for(&host, self.port, path)
+    }
+}

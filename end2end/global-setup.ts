@@ -1,0 +1,90 @@
+// Starts a real Tenantry server on PostgreSQL with databases of its own, on
+// a free port, and tears both down afterwards. The server binary and the
+// front end come from `cargo leptos build` (target/debug, target/site).
+import { spawn, ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { Client } from 'pg';
+
+const repo = path.resolve(__dirname, '..');
+const pgUrl = process.env.TENANTRY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function databaseUrl(database: string): string {
+  const url = new URL(pgUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address() as net.AddressInfo;
+      server.close(() => resolve(address.port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitForHealthy(port: number, server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`tenantry exited with ${server.exitCode}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('tenantry did not become ready within 60 s');
+}
+
+async function dropDatabases(prefix: string): Promise<void> {
+  const admin = new Client({ connectionString: pgUrl });
+  await admin.connect();
+  const { rows } = await admin.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${prefix}%`]);
+  for (const row of rows) {
+    await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+  }
+  await admin.end();
+}
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const binary = path.join(repo, 'target', 'debug', 'tenantry');
+  if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: run cargo leptos build first`);
+  const id = `e2e${randomBytes(4).toString('hex')}`;
+  const port = await freePort();
+
+  const admin = new Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${id}_control`);
+  await admin.end();
+
+  const server = spawn(binary, [], {
+    cwd: repo,
+    env: {
+      ...process.env,
+      TENANTRY_BASE_DOMAIN: 'app.example',
+      TENANTRY_LISTEN: `127.0.0.1:${port}`,
+      TENANTRY_DATABASE_URL: databaseUrl(`${id}_control`),
+      TENANTRY_TENANT_DATABASES: pgUrl,
+      TENANTRY_TENANT_DB_PREFIX: `${id}_`,
+      TENANTRY_LEPTOS_TOML: path.join(repo, 'Leptos.toml'),
+      LEPTOS_SITE_ROOT: path.join(repo, 'target', 'site'),
+      RUST_LOG: process.env.RUST_LOG ?? 'info',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitForHealthy(port, server);
+  process.env.TENANTRY_E2E_PORT = String(port);
+
+  return async () => {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    await dropDatabases(`${id}_`);
+  };
+}

@@ -1,0 +1,247 @@
+//! The `tenantry` server: configuration, start-up and the HTTP stack around
+//! the app. [`Application::build`] is what `main` and the integration tests
+//! both start, the tests on port 0 with their own databases.
+
+pub mod config;
+pub mod telemetry;
+
+use anyhow::Context;
+use app::server::{
+    handoff::accept_handoff, registry, registry::TenantRegistry, session_store::DbSessionStore,
+    settings::TenantDatabases, tenancy::route_by_host, AppState,
+};
+use app::{shell, App};
+use axum::{
+    extract::State,
+    http::{Request, StatusCode},
+    middleware,
+    routing::get,
+    Router,
+};
+use config::Config;
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use migration::{ControlMigrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+use std::{path::Path, sync::Arc, time::Duration};
+use tower_http::{
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+/// Largest request body accepted. Every form and server function here takes
+/// a few hundred bytes; anything larger is refused with 413 before parsing.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Connections in the control-plane pool.
+const CONTROL_POOL_MAX: u32 = 10;
+/// A session ends after this long without a request.
+const SESSION_IDLE: time::Duration = time::Duration::hours(12);
+
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects and migrates the control plane, prepares the tenant database
+    /// location, and binds the listener. Fails with a message naming the
+    /// setting to fix.
+    pub async fn build(config: &Config, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
+        let settings = config.settings()?;
+        let listen = config.listen_addr()?;
+        if let TenantDatabases::Sqlite { dir } = &settings.tenant_databases {
+            std::fs::create_dir_all(dir).with_context(|| {
+                format!(
+                    "TENANTRY_TENANT_DATABASES: cannot create directory {}",
+                    dir.display()
+                )
+            })?;
+        }
+        let control = connect_control(config).await?;
+
+        let state = AppState {
+            leptos_options,
+            control,
+            registry: Arc::new(TenantRegistry::new(settings.tenant_databases.clone())),
+            settings: Arc::new(settings),
+        };
+        let router = router(state.clone());
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("TENANTRY_LISTEN={listen}: cannot listen there"))?;
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let sessions = DbSessionStore::new(self.state.control.clone());
+        tokio::spawn(async move {
+            let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                every_hour.tick().await;
+                if let Err(e) = sessions.delete_expired().await {
+                    tracing::warn!(error = %e, "could not delete expired sessions");
+                }
+            }
+        });
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+/// Opens the control-plane database (creating a SQLite file and its
+/// directory if needed) and brings it to the latest schema.
+pub async fn connect_control(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let url = config.control_database_url()?;
+    let url = if let Some(path) = url.strip_prefix("sqlite://") {
+        let file = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = Path::new(file)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).with_context(|| {
+                format!(
+                    "TENANTRY_DATABASE_URL: cannot create directory {}",
+                    dir.display()
+                )
+            })?;
+        }
+        if path.contains('?') {
+            url
+        } else {
+            format!("{url}?mode=rwc")
+        }
+    } else {
+        url
+    };
+    let control = registry::connect(&url, CONTROL_POOL_MAX)
+        .await
+        .with_context(|| {
+            format!(
+                "could not connect to TENANTRY_DATABASE_URL={}",
+                config::redact(&config.database_url)
+            )
+        })?;
+    ControlMigrator::up(&control, None)
+        .await
+        .context("could not migrate the control-plane database")?;
+    Ok(control)
+}
+
+/// The HTTP stack. Health checks sit outside the host router so that load
+/// balancers can probe any address; everything else goes through it.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.control.clone()))
+        .with_name("tenantry_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.settings.https)
+        .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
+
+    let site = Router::new()
+        .route("/auth/handoff", get(accept_handoff))
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(state.clone(), route_by_host));
+
+    site.route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let request_id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                // The path only: query strings can carry one-time tokens.
+                tracing::info_span!(
+                    "request",
+                    %request_id,
+                    method = %req.method(),
+                    path = %req.uri().path(),
+                    tenant = tracing::field::Empty,
+                )
+            }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// The process is up.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The process can serve: the control-plane database answers.
+async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.control.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "control database not reachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "control database unreachable",
+            )
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// Reads the runtime site options: `Leptos.toml` when present (LEPTOS_*
+/// variables, as set by cargo-leptos, override it), otherwise the
+/// environment and Leptos' defaults.
+pub fn leptos_options(leptos_toml: &Path) -> anyhow::Result<LeptosOptions> {
+    let conf = if leptos_toml.exists() {
+        leptos::config::get_configuration(Some(&leptos_toml.to_string_lossy()))
+    } else {
+        leptos::config::get_configuration(None)
+    }
+    .with_context(|| {
+        format!(
+            "TENANTRY_LEPTOS_TOML: cannot read {}",
+            leptos_toml.display()
+        )
+    })?;
+    Ok(conf.leptos_options)
+}

@@ -1,0 +1,366 @@
+//! `spawn_app()` and the typed helpers every test uses.
+
+use crate::http::{self, form_encode, CookieJar, Request, Response};
+use app::model::AppError;
+use app::server::{entities::control, AppState};
+use clap::Parser;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, EntityTrait, PaginatorTrait, QueryFilter, Statement,
+};
+use server::{config::Cli, Application};
+use std::path::PathBuf;
+
+pub const BASE: &str = "app.example";
+pub const PASSWORD: &str = "correct horse battery";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn pg_url() -> String {
+    std::env::var("TENANTRY_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+fn pg_url_for(database: &str) -> String {
+    let mut url = url::Url::parse(&pg_url()).expect("TENANTRY_TEST_PG_URL is a URL");
+    url.set_path(&format!("/{database}"));
+    url.to_string()
+}
+
+pub struct TestApp {
+    pub port: u16,
+    pub state: AppState,
+    pub backend: Backend,
+    /// Unique per app: the SQLite directory name, or the PostgreSQL prefix.
+    id: String,
+    dir: PathBuf,
+}
+
+/// Starts Tenantry on port 0 with fresh databases of the given kind. They
+/// are removed when the returned app is dropped.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    server::telemetry::init();
+    let id = format!("tt{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let dir = std::env::temp_dir().join("tenantry-tests").join(&id);
+    std::fs::create_dir_all(&dir).expect("create test directory");
+    let (control_url, tenants) = match backend {
+        Backend::Sqlite => (
+            format!("sqlite://{}/control.sqlite", dir.display()),
+            dir.join("tenants").display().to_string(),
+        ),
+        Backend::Postgres => {
+            let admin = Database::connect(pg_url()).await.expect(
+                "PostgreSQL answers at TENANTRY_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres)",
+            );
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {id}_control"))
+                .await
+                .expect("create control database");
+            admin.close().await.ok();
+            (pg_url_for(&format!("{id}_control")), pg_url())
+        }
+    };
+    let cli = Cli::try_parse_from([
+        "tenantry",
+        "--base-domain",
+        BASE,
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        &control_url,
+        "--tenant-databases",
+        &tenants,
+        "--tenant-db-prefix",
+        &format!("{id}_"),
+    ])
+    .expect("test arguments parse");
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("tenantry")
+        .site_root("target/site")
+        .build();
+    let app = Application::build(&cli.config, options)
+        .await
+        .expect("application builds");
+    let port = app.port();
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        port,
+        state,
+        backend,
+        id,
+        dir,
+    }
+}
+
+/// What a successful sign-up answered.
+pub struct SignedUp {
+    pub slug: String,
+    /// `http://SLUG.app.example:PORT/auth/handoff?token=…`
+    pub handoff_url: String,
+}
+
+impl TestApp {
+    pub fn apex(&self) -> String {
+        format!("{BASE}:{}", self.port)
+    }
+
+    pub fn tenant_host(&self, slug: &str) -> String {
+        format!("{slug}.{BASE}:{}", self.port)
+    }
+
+    pub async fn get(&self, host: &str, path: &str, jar: Option<&mut CookieJar>) -> Response {
+        http::send(
+            self.port,
+            Request {
+                method: "GET",
+                host,
+                path,
+                headers: vec![("Accept", "text/html".into())],
+                body: vec![],
+            },
+            jar,
+        )
+        .await
+    }
+
+    /// Calls a server function the way the hydrated page does (JSON answer).
+    pub async fn call(
+        &self,
+        host: &str,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        jar: Option<&mut CookieJar>,
+    ) -> Response {
+        http::send(
+            self.port,
+            Request {
+                method: "POST",
+                host,
+                path: &format!("/api/{endpoint}"),
+                headers: vec![
+                    ("Content-Type", "application/x-www-form-urlencoded".into()),
+                    ("Accept", "application/json".into()),
+                ],
+                body: form_encode(fields),
+            },
+            jar,
+        )
+        .await
+    }
+
+    /// Posts a form the way a browser without JavaScript does.
+    pub async fn post_form(
+        &self,
+        host: &str,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        jar: Option<&mut CookieJar>,
+    ) -> Response {
+        http::send(
+            self.port,
+            Request {
+                method: "POST",
+                host,
+                path: &format!("/api/{endpoint}"),
+                headers: vec![
+                    ("Content-Type", "application/x-www-form-urlencoded".into()),
+                    ("Accept", "text/html,application/xhtml+xml".into()),
+                    ("Referer", format!("http://{host}/")),
+                ],
+                body: form_encode(fields),
+            },
+            jar,
+        )
+        .await
+    }
+
+    pub async fn try_sign_up(
+        &self,
+        org_name: &str,
+        slug: &str,
+        email: &str,
+        password: &str,
+    ) -> Response {
+        self.call(
+            &self.apex(),
+            "sign_up",
+            &[
+                ("org_name", org_name),
+                ("subdomain", slug),
+                ("email", email),
+                ("password", password),
+            ],
+            None,
+        )
+        .await
+    }
+
+    /// Signs up `slug` with a fresh owner email and returns where to go next.
+    pub async fn sign_up(&self, slug: &str) -> SignedUp {
+        let email = format!("owner@{slug}.test");
+        let org_name = format!("Org {slug}");
+        let response = self.try_sign_up(&org_name, slug, &email, PASSWORD).await;
+        assert_eq!(response.status, 200, "sign-up failed: {}", response.body);
+        let handoff_url = response
+            .header("location")
+            .expect("sign-up redirects to the tenant")
+            .to_owned();
+        SignedUp {
+            slug: slug.to_owned(),
+            handoff_url,
+        }
+    }
+
+    /// Follows the handoff link into the tenant host; the jar then holds
+    /// that host's session.
+    pub async fn follow_handoff(&self, signed_up: &SignedUp, jar: &mut CookieJar) -> Response {
+        let path = signed_up
+            .handoff_url
+            .split_once(&self.tenant_host(&signed_up.slug))
+            .map(|(_, path)| path.to_owned())
+            .expect("handoff URL points at the tenant host");
+        self.get(&self.tenant_host(&signed_up.slug), &path, Some(jar))
+            .await
+    }
+
+    /// Signs up `slug` and returns a jar signed in on its host.
+    pub async fn signed_in_owner(&self, slug: &str) -> CookieJar {
+        let signed_up = self.sign_up(slug).await;
+        let mut jar = CookieJar::default();
+        let response = self.follow_handoff(&signed_up, &mut jar).await;
+        assert_eq!(response.status, 303, "handoff: {}", response.body);
+        jar
+    }
+
+    pub async fn tenant(&self, slug: &str) -> Option<control::tenants::Model> {
+        control::tenants::Entity::find()
+            .filter(control::tenants::Column::Slug.eq(slug))
+            .one(&self.state.control)
+            .await
+            .expect("query tenants")
+    }
+
+    pub async fn count_tenants(&self) -> u64 {
+        control::tenants::Entity::find()
+            .count(&self.state.control)
+            .await
+            .unwrap()
+    }
+
+    pub async fn count_users(&self) -> u64 {
+        control::users::Entity::find()
+            .count(&self.state.control)
+            .await
+            .unwrap()
+    }
+
+    /// Tenant databases that exist right now for this app.
+    pub async fn tenant_databases(&self) -> Vec<String> {
+        match self.backend {
+            Backend::Sqlite => std::fs::read_dir(self.dir.join("tenants"))
+                .map(|entries| {
+                    entries
+                        .filter_map(Result::ok)
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .filter(|name| name.ends_with(".sqlite"))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Backend::Postgres => {
+                let admin = Database::connect(pg_url()).await.unwrap();
+                let rows = admin
+                    .query_all_raw(Statement::from_string(
+                        admin.get_database_backend(),
+                        format!(
+                            "SELECT datname FROM pg_database WHERE datname LIKE '{}\\_%' AND datname <> '{}_control'",
+                            self.id, self.id
+                        ),
+                    ))
+                    .await
+                    .unwrap();
+                admin.close().await.ok();
+                rows.iter()
+                    .map(|row| row.try_get::<String>("", "datname").unwrap())
+                    .collect()
+            }
+        }
+    }
+
+    /// The names of the tables in a tenant's database.
+    pub async fn tenant_tables(&self, tenant: &control::tenants::Model) -> Vec<String> {
+        let url = match self.backend {
+            Backend::Sqlite => format!("sqlite://{}?mode=ro", tenant.database_location),
+            Backend::Postgres => pg_url_for(&tenant.database_location),
+        };
+        let db = Database::connect(url).await.expect("tenant database opens");
+        let sql = match self.backend {
+            Backend::Sqlite => "SELECT name AS t FROM sqlite_master WHERE type = 'table'",
+            Backend::Postgres => "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public'",
+        };
+        let rows = db
+            .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap();
+        db.close().await.ok();
+        rows.iter()
+            .map(|r| r.try_get::<String>("", "t").unwrap())
+            .collect()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if self.backend == Backend::Postgres {
+            let id = self.id.clone();
+            // Drop runs inside the test's runtime: clean up on a thread of our own.
+            let cleanup = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Runtime::new().expect("cleanup runtime");
+                runtime.block_on(drop_pg_databases(&id));
+            });
+            let _ = cleanup.join();
+        }
+    }
+}
+
+async fn drop_pg_databases(id: &str) {
+    let Ok(admin) = Database::connect(pg_url()).await else {
+        return;
+    };
+    let rows = admin
+        .query_all_raw(Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT datname FROM pg_database WHERE datname LIKE '{id}\\_%'"),
+        ))
+        .await
+        .unwrap_or_default();
+    for row in rows {
+        if let Ok(name) = row.try_get::<String>("", "datname") {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await;
+        }
+    }
+    admin.close().await.ok();
+}
+
+/// The error a server function answered with.
+pub fn app_error(response: &Response) -> AppError {
+    serde_json::from_str(&response.body).unwrap_or_else(|e| {
+        panic!(
+            "not an AppError ({e}): {} {}",
+            response.status, response.body
+        )
+    })
+}
+
+/// The team count shown on a tenant's home page, if the page shows one.
+pub fn team_count(body: &str) -> Option<u64> {
+    let after = &body[body.find(r#"data-testid="team-count""#)?..];
+    let digits = &after[after.find('>')? + 1..];
+    digits[..digits.find('<')?].trim().parse().ok()
+}

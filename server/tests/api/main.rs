@@ -1,0 +1,11 @@
+//! Integration tests: one binary, each test on its own server (port 0) with
+//! its own control database and tenant databases, on SQLite and PostgreSQL.
+
+mod handoff;
+mod health;
+mod helpers;
+mod host_routing;
+mod http;
+mod isolation;
+mod signup;
+mod teams;
