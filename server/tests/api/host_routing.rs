@@ -48,7 +48,7 @@ async fn unknown_and_hostile_hosts_get_a_404_with_a_signup_link() {
         format!("acme.app.example.:{port}"),
         format!("evil.com:{port}"),
         format!("127.0.0.1:{port}"),
-        format!("acme.app.example:99999"),
+        "acme.app.example:99999".to_owned(),
         "acme.app.example:abc".to_owned(),
         "<script>.app.example".to_owned(),
         String::new(),
