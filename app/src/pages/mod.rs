@@ -56,12 +56,13 @@ fn Home() -> impl IntoView {
     let site = Resource::new_blocking(|| (), |_| get_site());
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            // Read, not awaited: the page below is created once, when the
-            // answer is in, instead of on every poll of a Suspend.
-            {move || site.get().map(|site| match site {
-                Ok(Site::Apex) => view! { <SignUpPage /> }.into_any(),
-                Ok(Site::Tenant { slug }) => view! { <TenantHomePage slug /> }.into_any(),
-                Err(e) => view! { <main class="card"><p class="banner error">{e.to_string()}</p></main> }.into_any(),
+            // Not a closure: the page is created once, when the answer is in.
+            {Suspend::new(async move {
+                match site.await {
+                    Ok(Site::Apex) => view! { <SignUpPage /> }.into_any(),
+                    Ok(Site::Tenant { slug }) => view! { <TenantHomePage slug /> }.into_any(),
+                    Err(e) => view! { <main class="card"><p class="banner error">{e.to_string()}</p></main> }.into_any(),
+                }
             })}
         </Suspense>
     }
