@@ -7,8 +7,9 @@ pub mod telemetry;
 
 use anyhow::Context;
 use app::server::{
-    handoff::accept_handoff, registry, registry::TenantRegistry, session_store::DbSessionStore,
-    settings::TenantDatabases, tenancy::route_by_host, AppState,
+    api_status::server_fn_error_status, handoff::accept_handoff, registry,
+    registry::TenantRegistry, session_store::DbSessionStore, settings::TenantDatabases,
+    tenancy::route_by_host, AppState,
 };
 use app::{shell, App};
 use axum::{
@@ -161,6 +162,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(server_fn_error_status))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), route_by_host));
 

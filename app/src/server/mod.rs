@@ -1,6 +1,7 @@
 //! Server-only code: tenancy, identity, services and database entities.
 //! Compiled only with the `ssr` feature; nothing here reaches the browser.
 
+pub mod api_status;
 pub mod context;
 pub mod entities;
 pub mod error;

@@ -35,6 +35,7 @@ async fn tenant_b_session_cannot_read_or_change_tenant_a(backend: Backend) {
     let home = app
         .call(&a_host, "tenant_home", &[], Some(&mut b_jar))
         .await;
+    assert_eq!(home.status, 401);
     assert_eq!(app_error(&home), AppError::Unauthorized);
 
     let add = app
@@ -103,6 +104,7 @@ async fn apex_server_functions_do_not_exist_on_tenant_hosts_and_vice_versa() {
             Some(&mut owner),
         )
         .await;
+    assert_eq!(signup_on_tenant.status, 404);
     assert_eq!(app_error(&signup_on_tenant), AppError::NotFound);
     let teams_on_apex = app.call(&app.apex(), "tenant_home", &[], None).await;
     assert_eq!(app_error(&teams_on_apex), AppError::NotFound);

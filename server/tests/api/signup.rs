@@ -83,7 +83,7 @@ async fn rejected_subdomains_get_field_errors_and_create_nothing(backend: Backen
                 PASSWORD,
             )
             .await;
-        assert_eq!(response.status, 500, "{slug}: {}", response.body);
+        assert_eq!(response.status, 422, "{slug}: {}", response.body);
         let error = app_error(&response);
         assert_eq!(
             error.field_error("subdomain").as_deref(),
