@@ -8,9 +8,8 @@
 
 use super::settings::TenantDatabases;
 use migration::{MigratorTrait, TenantMigrator};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, Statement};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::Duration;
 use tokio::sync::RwLock;
 
@@ -111,25 +110,6 @@ impl TenantRegistry {
                     .await;
                 admin.close().await?;
                 result.map(|_| ())
-            }
-        }
-    }
-
-    /// Whether a database exists at `location` (used by tests and clean-up).
-    pub async fn database_exists(&self, location: &str) -> Result<bool, DbErr> {
-        match &self.databases {
-            TenantDatabases::Sqlite { .. } => Ok(Path::new(location).exists()),
-            TenantDatabases::Postgres { admin_url, .. } => {
-                let admin = connect(admin_url, 1).await?;
-                let row = admin
-                    .query_one_raw(Statement::from_sql_and_values(
-                        admin.get_database_backend(),
-                        "SELECT 1 AS one FROM pg_database WHERE datname = $1",
-                        [location.into()],
-                    ))
-                    .await;
-                admin.close().await?;
-                Ok(row?.is_some())
             }
         }
     }

@@ -135,21 +135,9 @@ impl TestApp {
         fields: &[(&str, &str)],
         jar: Option<&mut CookieJar>,
     ) -> Response {
-        http::send(
-            self.port,
-            Request {
-                method: "POST",
-                host,
-                path: &format!("/api/{endpoint}"),
-                headers: vec![
-                    ("Content-Type", "application/x-www-form-urlencoded".into()),
-                    ("Accept", "application/json".into()),
-                ],
-                body: form_encode(fields),
-            },
-            jar,
-        )
-        .await
+        let accept = ("Accept", "application/json".to_owned());
+        self.post_server_fn(host, endpoint, fields, vec![accept], jar)
+            .await
     }
 
     /// Posts a form the way a browser without JavaScript does.
@@ -160,17 +148,30 @@ impl TestApp {
         fields: &[(&str, &str)],
         jar: Option<&mut CookieJar>,
     ) -> Response {
+        let headers = vec![
+            ("Accept", "text/html,application/xhtml+xml".to_owned()),
+            ("Referer", format!("http://{host}/")),
+        ];
+        self.post_server_fn(host, endpoint, fields, headers, jar)
+            .await
+    }
+
+    async fn post_server_fn(
+        &self,
+        host: &str,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        mut headers: Vec<(&str, String)>,
+        jar: Option<&mut CookieJar>,
+    ) -> Response {
+        headers.push(("Content-Type", "application/x-www-form-urlencoded".into()));
         http::send(
             self.port,
             Request {
                 method: "POST",
                 host,
                 path: &format!("/api/{endpoint}"),
-                headers: vec![
-                    ("Content-Type", "application/x-www-form-urlencoded".into()),
-                    ("Accept", "text/html,application/xhtml+xml".into()),
-                    ("Referer", format!("http://{host}/")),
-                ],
+                headers,
                 body: form_encode(fields),
             },
             jar,
