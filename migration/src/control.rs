@@ -1,1 +1,2 @@
 pub mod m20261122_000001_control_plane;
+pub mod m20261122_000002_tenancy_engine;

@@ -19,7 +19,10 @@ pub struct ControlMigrator;
 #[async_trait::async_trait]
 impl MigratorTrait for ControlMigrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(control::m20261122_000001_control_plane::Migration)]
+        vec![
+            Box::new(control::m20261122_000001_control_plane::Migration),
+            Box::new(control::m20261122_000002_tenancy_engine::Migration),
+        ]
     }
 
     fn migration_table_name() -> DynIden {
@@ -32,7 +35,10 @@ pub struct TenantMigrator;
 #[async_trait::async_trait]
 impl MigratorTrait for TenantMigrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(tenant::m20261122_000001_teams::Migration)]
+        vec![
+            Box::new(tenant::m20261122_000001_teams::Migration),
+            Box::new(tenant::m20261122_000002_settings::Migration),
+        ]
     }
 
     fn migration_table_name() -> DynIden {
@@ -48,5 +54,24 @@ impl TenantMigrator {
             .last()
             .map(|m| m.name().to_owned())
             .unwrap_or_default()
+    }
+
+    /// The oldest tenant schema this build can serve. A tenant whose
+    /// migration failed below it gets a maintenance page instead of errors;
+    /// at or above it, it stays served at its old version. Raise it when a
+    /// migration adds something the code cannot do without.
+    pub const MIN_SERVABLE_VERSION: &'static str = "m20261122_000001_teams";
+
+    /// Whether a tenant database at `version` can be served by this build.
+    pub fn can_serve(version: Option<&str>) -> bool {
+        version.is_some_and(|v| v >= Self::MIN_SERVABLE_VERSION)
+    }
+
+    /// How many migrations a database at `version` is behind the latest.
+    pub fn behind(version: Option<&str>) -> usize {
+        Self::migrations()
+            .iter()
+            .filter(|m| version.is_none_or(|v| m.name() > v))
+            .count()
     }
 }

@@ -1,1 +1,2 @@
 pub mod m20261122_000001_teams;
+pub mod m20261122_000002_settings;

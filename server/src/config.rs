@@ -2,10 +2,14 @@
 //! the embedded setup: SQLite under `data/`, base domain `localhost`.
 
 use anyhow::{bail, Context};
-use app::server::settings::{Settings, TenantDatabases};
+use app::server::{
+    registry::RegistrySettings,
+    settings::{Settings, TenantDatabases},
+};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -14,7 +18,9 @@ use std::path::PathBuf;
     about = "Tenantry: self-service multi-tenant SaaS for engineering organizations.",
     long_about = "Tenantry serves the sign-up site on the base domain and each organization on \
                   its own subdomain, with one database per organization.\n\n\
-                  Every option can be given as a flag or as the environment variable shown."
+                  Every option can be given as a flag or as the environment variable shown.",
+    // A flag given twice takes the last value, as wrappers expect.
+    args_override_self = true
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -27,8 +33,80 @@ pub struct Cli {
 pub enum Command {
     /// Serve HTTP (the default).
     Serve,
-    /// Migrate the control-plane database and exit.
-    Migrate,
+    /// Migrate the control plane, each server's template, then every tenant
+    /// database; exits non-zero if any tenant failed.
+    Migrate(MigrateArgs),
+    /// Tenant lifecycle: list, show, suspend, activate, delete.
+    Tenants {
+        #[command(subcommand)]
+        command: TenantsCommand,
+    },
+    /// Database servers that hold tenant databases.
+    Servers {
+        #[command(subcommand)]
+        command: ServersCommand,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct MigrateArgs {
+    /// Migrate only this tenant.
+    #[arg(long, value_name = "SLUG")]
+    pub tenant: Option<String>,
+    /// Show each tenant's schema version and drift from the latest; change nothing.
+    #[arg(long, conflicts_with = "tenant")]
+    pub status: bool,
+    /// Tenants migrated at once (default: half the smallest server budget, at most 16).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: Option<u32>,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum TenantsCommand {
+    /// Every tenant with its status, server and schema version.
+    List,
+    /// One tenant in detail, with its platform audit trail.
+    Show { slug: String },
+    /// Suspend a tenant: its pages say so and its API answers 403.
+    Suspend {
+        slug: String,
+        /// Shown in the audit log.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Serve a suspended or deleted tenant again.
+    Activate { slug: String },
+    /// Move a tenant's database to another PostgreSQL server. Reads go on
+    /// throughout; writes are refused (503, retry) while rows are copied.
+    Move {
+        slug: String,
+        /// The server's name (see `tenantry servers list`).
+        #[arg(long)]
+        to: String,
+    },
+    /// Delete a tenant: unreachable at once, data kept until --purge.
+    Delete {
+        slug: String,
+        /// Also drop its database and free the subdomain. Cannot be undone.
+        #[arg(long)]
+        purge: bool,
+    },
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum ServersCommand {
+    /// Register a PostgreSQL server for new tenant databases.
+    Add {
+        /// A short name: lowercase letters, digits, hyphens.
+        name: String,
+        /// postgres://USER[:PASSWORD]@HOST:PORT/MAINTENANCE_DB (the role needs CREATEDB).
+        url: String,
+        /// Connections Tenantry may open to it, per instance.
+        #[arg(long, default_value_t = 64)]
+        budget: u32,
+    },
+    /// Every server with its budget and number of tenants.
+    List,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -68,6 +146,34 @@ pub struct Config {
     #[arg(long, env = "TENANTRY_TENANT_DB_PREFIX", default_value = "tenantry_")]
     pub tenant_db_prefix: String,
 
+    /// Connections each instance may open to the default tenant database
+    /// server, across all tenant pools, migrations and provisioning.
+    #[arg(long, env = "TENANTRY_TENANT_DB_BUDGET", default_value_t = 64,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub tenant_db_budget: u32,
+
+    /// Connections one tenant's pool may hold.
+    #[arg(long, env = "TENANTRY_TENANT_POOL_SIZE", default_value_t = 4,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub tenant_pool_size: u32,
+
+    /// Seconds a tenant's pool may stay unused before it is closed.
+    #[arg(long, env = "TENANTRY_TENANT_IDLE_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub tenant_idle_secs: u64,
+
+    /// Milliseconds a request waits for room on a full database server
+    /// before it is answered 503.
+    #[arg(long, env = "TENANTRY_TENANT_WAIT_MS", default_value_t = 3000,
+          value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    pub tenant_wait_ms: u64,
+
+    /// Ready-made tenant databases kept on each PostgreSQL server, so that a
+    /// sign-up only renames one (0 turns the warm pool off).
+    #[arg(long, env = "TENANTRY_WARM_POOL", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(0..=100))]
+    pub warm_pool: u32,
+
     /// Set when users reach Tenantry over https (through a TLS proxy):
     /// links use https and session cookies are marked Secure.
     #[arg(long, env = "TENANTRY_HTTPS", default_value_t = false)]
@@ -87,6 +193,14 @@ impl Config {
             base_domain: validate_base_domain(&self.base_domain)?,
             https: self.https,
             tenant_databases: self.tenant_databases()?,
+            default_budget: self.tenant_db_budget,
+            registry: RegistrySettings {
+                pool_max: self.tenant_pool_size,
+                idle_timeout: Duration::from_secs(self.tenant_idle_secs),
+                wait_timeout: Duration::from_millis(self.tenant_wait_ms),
+                name_prefix: self.name_prefix()?,
+            },
+            warm_pool: self.warm_pool,
         })
     }
 
@@ -109,24 +223,8 @@ impl Config {
             bail!("TENANTRY_TENANT_DATABASES is empty: give a directory or a postgres:// URL");
         }
         if value.starts_with("postgres://") || value.starts_with("postgresql://") {
-            let prefix = &self.tenant_db_prefix;
-            let prefix_ok = !prefix.is_empty()
-                && prefix.len() <= 12
-                && prefix.starts_with(|c: char| c.is_ascii_lowercase())
-                && prefix
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-            if !prefix_ok {
-                bail!(
-                    "TENANTRY_TENANT_DB_PREFIX={prefix:?} must start with a lowercase letter and \
-                     hold at most 12 lowercase letters, digits or underscores"
-                );
-            }
             let admin_url = database_url("TENANTRY_TENANT_DATABASES", value)?;
-            return Ok(TenantDatabases::Postgres {
-                admin_url,
-                name_prefix: prefix.clone(),
-            });
+            return Ok(TenantDatabases::Postgres { admin_url });
         }
         if value.contains("://") {
             bail!(
@@ -137,6 +235,25 @@ impl Config {
         Ok(TenantDatabases::Sqlite {
             dir: PathBuf::from(value),
         })
+    }
+}
+
+impl Config {
+    fn name_prefix(&self) -> anyhow::Result<String> {
+        let prefix = &self.tenant_db_prefix;
+        let prefix_ok = !prefix.is_empty()
+            && prefix.len() <= 12
+            && prefix.starts_with(|c: char| c.is_ascii_lowercase())
+            && prefix
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !prefix_ok {
+            bail!(
+                "TENANTRY_TENANT_DB_PREFIX={prefix:?} must start with a lowercase letter and \
+                 hold at most 12 lowercase letters, digits or underscores"
+            );
+        }
+        Ok(prefix.clone())
     }
 }
 

@@ -2,14 +2,22 @@
 //! the app. [`Application::build`] is what `main` and the integration tests
 //! both start, the tests on port 0 with their own databases.
 
+pub mod cli;
 pub mod config;
 pub mod telemetry;
 
 use anyhow::Context;
 use app::server::{
-    api_status::server_fn_error_status, handoff::accept_handoff, registry,
-    registry::TenantRegistry, session_store::DbSessionStore, settings::TenantDatabases,
-    tenancy::route_by_host, AppState,
+    api_status::server_fn_error_status,
+    directory::TenantDirectory,
+    handoff::accept_handoff,
+    provisioning,
+    registry::{self, TenantRegistry},
+    services::{servers, signup},
+    session_store::DbSessionStore,
+    settings::{Settings, TenantDatabases},
+    tenancy::route_by_host,
+    AppState,
 };
 use app::{shell, App};
 use axum::{
@@ -40,19 +48,22 @@ const CONTROL_POOL_MAX: u32 = 10;
 /// A session ends after this long without a request.
 const SESSION_IDLE: time::Duration = time::Duration::hours(12);
 
-pub struct Application {
-    listener: tokio::net::TcpListener,
-    router: Router,
-    state: AppState,
+/// What every entry point (the server and each CLI command) works with: the
+/// migrated control plane, the connection registry that knows every
+/// database server, and the tenant directory.
+pub struct Platform {
+    pub control: DatabaseConnection,
+    pub registry: Arc<TenantRegistry>,
+    pub directory: Arc<TenantDirectory>,
+    pub settings: Arc<Settings>,
 }
 
-impl Application {
-    /// Connects and migrates the control plane, prepares the tenant database
-    /// location, and binds the listener. Fails with a message naming the
+impl Platform {
+    /// Connects and migrates the control plane and records the default
+    /// database server from configuration. Fails with a message naming the
     /// setting to fix.
-    pub async fn build(config: &Config, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
+    pub async fn connect(config: &Config) -> anyhow::Result<Self> {
         let settings = config.settings()?;
-        let listen = config.listen_addr()?;
         if let TenantDatabases::Sqlite { dir } = &settings.tenant_databases {
             std::fs::create_dir_all(dir).with_context(|| {
                 format!(
@@ -62,12 +73,72 @@ impl Application {
             })?;
         }
         let control = connect_control(config).await?;
+        let (kind, url) = settings.tenant_databases.server_record();
+        servers::ensure_default(&control, kind, &url, settings.default_budget)
+            .await
+            .context("could not record the default database server in the control plane")?;
+        let registry = Arc::new(TenantRegistry::new(
+            control.clone(),
+            settings.registry.clone(),
+        ));
+        registry
+            .load_servers()
+            .await
+            .context("could not read the database servers from the control plane")?;
+        Ok(Platform {
+            directory: Arc::new(TenantDirectory::new(control.clone())),
+            control,
+            registry,
+            settings: Arc::new(settings),
+        })
+    }
+
+    /// Brings every server's tenant template to the latest schema. The
+    /// default server must succeed; another server that fails is logged
+    /// (its sign-ups fail until it answers, and retry the template then).
+    pub async fn prepare_templates(&self) -> anyhow::Result<()> {
+        for server in self.registry.load_servers().await? {
+            match provisioning::migrate_template(&self.registry, &server).await {
+                Ok(_) => {}
+                Err(e) if server.name == registry::DEFAULT_SERVER => {
+                    return Err(e).context(
+                        "could not prepare the tenant template on TENANTRY_TENANT_DATABASES",
+                    )
+                }
+                Err(e) => tracing::error!(server = %server.name, error = %e,
+                    "could not prepare the tenant template"),
+            }
+        }
+        Ok(())
+    }
+}
+
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects and migrates the control plane, prepares the tenant
+    /// templates, cleans up sign-ups that crashed, and binds the listener.
+    /// Fails with a message naming the setting to fix.
+    pub async fn build(config: &Config, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
+        let listen = config.listen_addr()?;
+        let platform = Platform::connect(config).await?;
+        platform.prepare_templates().await?;
+        match signup::recover_stale(&platform.control, &platform.registry).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(count = n, "cleaned up sign-ups that crashed"),
+            Err(e) => tracing::error!(error = %e, "could not look for crashed sign-ups"),
+        }
 
         let state = AppState {
             leptos_options,
-            control,
-            registry: Arc::new(TenantRegistry::new(settings.tenant_databases.clone())),
-            settings: Arc::new(settings),
+            control: platform.control,
+            registry: platform.registry,
+            directory: platform.directory,
+            settings: platform.settings,
         };
         let router = router(state.clone());
         let listener = tokio::net::TcpListener::bind(listen)
@@ -88,20 +159,68 @@ impl Application {
         &self.state
     }
 
+    /// Serves until SIGINT or SIGTERM, with the background work: closing
+    /// idle tenant pools, following tenant changes from other instances,
+    /// cleaning up crashed sign-ups, keeping the warm pools full, and
+    /// deleting expired sessions.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let sessions = DbSessionStore::new(self.state.control.clone());
-        tokio::spawn(async move {
-            let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
-            loop {
-                every_hour.tick().await;
-                if let Err(e) = sessions.delete_expired().await {
-                    tracing::warn!(error = %e, "could not delete expired sessions");
-                }
-            }
-        });
-        axum::serve(self.listener, self.router)
+        let state = self.state.clone();
+        let mut tasks = tokio::task::JoinSet::new();
+        tasks.spawn(state.registry.clone().sweep_forever());
+        tasks.spawn(state.directory.clone().listen_forever());
+        tasks.spawn(keep_house(state.clone()));
+        tasks.spawn(keep_warm_pools(state.clone()));
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
-            .await
+            .await;
+        tasks.abort_all();
+        registry::log_stats(&state.registry.stats());
+        served
+    }
+}
+
+/// Every minute: sign-ups that crashed; every hour: expired sessions.
+async fn keep_house(state: AppState) {
+    let sessions = DbSessionStore::new(state.control.clone());
+    // Start-up has just cleaned up sign-ups; sessions go a minute later.
+    let minute = Duration::from_secs(60);
+    let mut every_minute = tokio::time::interval_at(tokio::time::Instant::now() + minute, minute);
+    for minute in 1u64.. {
+        every_minute.tick().await;
+        if let Err(e) = signup::recover_stale(&state.control, &state.registry).await {
+            tracing::warn!(error = %e, "could not clean up crashed sign-ups");
+        }
+        if minute % 60 == 1 {
+            if let Err(e) = sessions.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    }
+}
+
+/// Keeps each PostgreSQL server's warm pool at the configured size.
+async fn keep_warm_pools(state: AppState) {
+    let target = state.settings.warm_pool;
+    if target == 0 {
+        return;
+    }
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        let servers = match state.registry.load_servers().await {
+            Ok(servers) => servers,
+            Err(e) => {
+                tracing::warn!(error = %e, "warm pool: cannot read servers");
+                continue;
+            }
+        };
+        for server in servers.iter().filter(|s| s.is_postgres()) {
+            if let Err(e) =
+                provisioning::fill_warm_pool(&state.control, &state.registry, server, target).await
+            {
+                tracing::warn!(server = %server.name, error = %e, "warm pool: cannot fill");
+            }
+        }
     }
 }
 

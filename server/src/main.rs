@@ -1,14 +1,20 @@
 use clap::Parser;
 use server::{
+    cli,
     config::{Cli, Command},
-    connect_control, leptos_options, telemetry, Application,
+    leptos_options, telemetry, Application,
 };
+use std::process::ExitCode;
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    telemetry::init();
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.clone().unwrap_or(Command::Serve);
+    match command {
+        Command::Serve => telemetry::init(),
+        _ => telemetry::init_for_cli(),
+    }
+    match command {
         Command::Serve => {
             let options = leptos_options(&cli.config.leptos_toml)?;
             let app = Application::build(&cli.config, options).await?;
@@ -19,11 +25,10 @@ async fn main() -> anyhow::Result<()> {
                 app.port()
             );
             app.run_until_stopped().await?;
+            Ok(ExitCode::SUCCESS)
         }
-        Command::Migrate => {
-            connect_control(&cli.config).await?;
-            tracing::info!("control-plane database is at the latest schema");
-        }
+        Command::Migrate(args) => cli::migrate(&cli.config, &args).await,
+        Command::Tenants { command } => cli::tenants(&cli.config, &command).await,
+        Command::Servers { command } => cli::servers(&cli.config, &command).await,
     }
-    Ok(())
 }

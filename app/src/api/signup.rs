@@ -44,7 +44,8 @@ pub async fn sign_up(
         email,
         password,
     };
-    let signed_up = signup::sign_up(&state.control, &state.registry, input).await?;
+    let signed_up =
+        signup::sign_up(&state.control, &state.registry, &state.directory, input).await?;
     let target = host.tenant_url(
         &state,
         &signed_up.slug,

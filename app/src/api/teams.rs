@@ -7,11 +7,11 @@ use leptos::prelude::*;
 /// The organization's home page data for the signed-in member.
 #[server(endpoint = "tenant_home")]
 pub async fn tenant_home_data() -> Result<TenantHome, AppError> {
-    use crate::server::{context, error::internal, services::teams};
+    use crate::server::{context, error::tenant_db, services::teams};
     let ctx = context::tenant_ctx()?;
     let state = context::app_state()?;
     let member = context::current_member(&state, &ctx).await?;
-    let teams = teams::list(&ctx.db).await.map_err(internal)?;
+    let teams = teams::list(&ctx.db).await.map_err(tenant_db)?;
     Ok(TenantHome {
         org_name: ctx.tenant.name,
         slug: ctx.tenant.slug,

@@ -65,6 +65,10 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("Something went wrong on our side. If it persists, contact support with request id {request_id}.")]
     Internal { request_id: String },
+    /// The organization's database cannot be reached right now; other
+    /// organizations are not affected.
+    #[error("This organization's data cannot be reached right now. Please try again in a minute (request id {request_id}).")]
+    Unavailable { request_id: String },
     #[error("Could not reach the server: {0}")]
     Transport(String),
 }

@@ -26,6 +26,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Transport(_) => StatusCode::BAD_REQUEST,
         AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 

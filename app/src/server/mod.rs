@@ -3,11 +3,14 @@
 
 pub mod api_status;
 pub mod context;
+pub mod directory;
 pub mod entities;
 pub mod error;
 pub mod handoff;
 pub mod host;
+pub mod migrations;
 pub mod password;
+pub mod provisioning;
 pub mod registry;
 pub mod services;
 pub mod session_store;

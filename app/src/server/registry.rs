@@ -1,157 +1,709 @@
-//! The tenant database registry: where each tenant's database lives, how it is
-//! created and migrated, and the open connection pools, one per tenant,
-//! opened on first use and reused afterwards.
+//! The connection registry: every connection Tenantry opens to a tenant
+//! database goes through it, so it can keep two promises whatever the number
+//! of tenants or the load:
 //!
-//! Request code never calls [`TenantRegistry::connection`] itself: the tenancy
-//! middleware does, and hands the connection to the request as a
-//! [`TenantCtx`](super::tenancy::TenantCtx).
+//! * **A server's budget is never exceeded.** Each database server has a
+//!   connection budget, a semaphore of that many permits. A tenant's pool is
+//!   opened lazily and *reserves* as many permits as it may open connections
+//!   (up to `pool_max`); the permits go back only after the pool is closed.
+//!   Admin and one-off connections (provisioning, migrations) reserve one.
+//!   When a server is full, the least recently used pool that no request is
+//!   using is closed to make room; if every pool is in use, the request waits
+//!   up to `wait_timeout` and then fails with [`RegistryError::Busy`] (a 503),
+//!   never with an error from PostgreSQL.
+//! * **Idle tenants hold nothing.** A sweeper closes pools unused for
+//!   `idle_timeout`.
+//!
+//! A pool is "in use" while a request holds a [`Lease`] on it (the lease
+//! travels inside the request's `TenantCtx`). Request code never calls the
+//! registry itself: the tenancy middleware does. The CLI and the super-admin
+//! code use it explicitly.
 
-use super::settings::TenantDatabases;
-use migration::{MigratorTrait, TenantMigrator};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use super::entities::control::database_servers;
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, EntityTrait};
 use std::collections::HashMap;
-use std::time::Duration;
-use tokio::sync::RwLock;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
-/// Connections a single tenant pool may hold. Small on purpose: a tenant is
-/// one of many on the same database server.
-const TENANT_POOL_MAX: u32 = 4;
-/// Idle pool connections are closed after this, so quiet tenants hold none.
-const TENANT_POOL_IDLE: Duration = Duration::from_secs(60);
-/// How long a request waits for a connection before failing (then a 503).
-const TENANT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// The server every deployment has: the one `TENANTRY_TENANT_DATABASES` names.
+pub const DEFAULT_SERVER: &str = "default";
+pub const KIND_POSTGRES: &str = "postgres";
+pub const KIND_SQLITE: &str = "sqlite";
 
-pub struct TenantRegistry {
-    databases: TenantDatabases,
-    pools: RwLock<HashMap<i64, DatabaseConnection>>,
+/// Pools being opened at once are serialized per key through this many locks.
+const OPEN_STRIPES: usize = 64;
+
+#[derive(Clone, Debug)]
+pub struct RegistrySettings {
+    /// Connections one tenant's pool may hold.
+    pub pool_max: u32,
+    /// A pool unused this long is closed.
+    pub idle_timeout: Duration,
+    /// How long a request waits for room on a full server before a 503.
+    pub wait_timeout: Duration,
+    /// Prefix of tenant database names on PostgreSQL servers.
+    pub name_prefix: String,
 }
 
-impl TenantRegistry {
-    pub fn new(databases: TenantDatabases) -> Self {
-        TenantRegistry {
-            databases,
-            pools: RwLock::new(HashMap::new()),
+impl Default for RegistrySettings {
+    fn default() -> Self {
+        RegistrySettings {
+            pool_max: 4,
+            idle_timeout: Duration::from_secs(60),
+            wait_timeout: Duration::from_secs(3),
+            name_prefix: "tenantry_".to_owned(),
         }
     }
+}
 
-    /// A fresh, unique database location for a new tenant: a file path for
-    /// SQLite, a database name for PostgreSQL.
-    pub fn new_location(&self, slug: &str) -> String {
-        let suffix = &uuid::Uuid::new_v4().simple().to_string()[..8];
-        match &self.databases {
-            TenantDatabases::Sqlite { dir } => dir
-                .join(format!("{slug}-{suffix}.sqlite"))
-                .to_string_lossy()
-                .into_owned(),
-            // Slugs hold only `a-z 0-9 -`; `-` becomes `_` so the name needs
-            // no quoting anywhere. At most 40 + 9 characters plus the prefix.
-            TenantDatabases::Postgres { name_prefix, .. } => {
-                format!("{name_prefix}{}_{suffix}", slug.replace('-', "_"))
-            }
+/// Where a server keeps tenant databases.
+#[derive(Clone)]
+pub enum ServerKind {
+    /// One SQLite file per tenant in a directory.
+    Sqlite { dir: PathBuf },
+    /// A PostgreSQL server; `admin_url` names a maintenance database on it.
+    Postgres { admin_url: String },
+}
+
+impl std::fmt::Debug for ServerKind {
+    // The PostgreSQL URL may carry a password: never print it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServerKind::Sqlite { dir } => f.debug_struct("Sqlite").field("dir", dir).finish(),
+            ServerKind::Postgres { .. } => f
+                .debug_struct("Postgres")
+                .field("admin_url", &"[redacted]")
+                .finish(),
         }
     }
+}
 
-    /// Creates the empty database at `location`.
-    pub async fn create_database(&self, location: &str) -> Result<(), DbErr> {
-        match &self.databases {
-            TenantDatabases::Sqlite { .. } => {
-                let db = connect(&sqlite_url(location, true), 1).await?;
-                db.close().await
+/// A database server tenant databases live on, as the registry uses it.
+#[derive(Clone, Debug)]
+pub struct DatabaseServer {
+    pub id: i64,
+    pub name: String,
+    pub kind: ServerKind,
+    pub budget: u32,
+}
+
+impl DatabaseServer {
+    pub fn from_model(model: &database_servers::Model) -> Result<Self, DbErr> {
+        let kind = match model.kind.as_str() {
+            KIND_POSTGRES => ServerKind::Postgres {
+                admin_url: model.url.clone(),
+            },
+            KIND_SQLITE => ServerKind::Sqlite {
+                dir: PathBuf::from(&model.url),
+            },
+            other => {
+                return Err(DbErr::Custom(format!(
+                    "database server {} has unknown kind {other:?}",
+                    model.name
+                )))
             }
-            TenantDatabases::Postgres { admin_url, .. } => {
-                let admin = connect(admin_url, 1).await?;
-                let result = admin
-                    .execute_unprepared(&format!("CREATE DATABASE {}", pg_ident(location)?))
-                    .await;
-                admin.close().await?;
-                result.map(|_| ())
-            }
-        }
+        };
+        Ok(DatabaseServer {
+            id: model.id,
+            name: model.name.clone(),
+            kind,
+            budget: u32::try_from(model.connection_budget.max(1)).unwrap_or(1),
+        })
     }
 
-    /// Brings the database at `location` to the latest tenant schema.
-    pub async fn migrate(&self, location: &str) -> Result<(), DbErr> {
-        let db = connect(&self.url(location)?, 1).await?;
-        let result = TenantMigrator::up(&db, None).await;
-        db.close().await?;
-        result
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.kind, ServerKind::Postgres { .. })
     }
 
-    /// Removes the database at `location`, closing this process's pool to it.
-    /// Missing databases are not an error, so clean-up can be retried.
-    pub async fn drop_database(&self, tenant_id: Option<i64>, location: &str) -> Result<(), DbErr> {
-        if let Some(id) = tenant_id {
-            if let Some(pool) = self.pools.write().await.remove(&id) {
-                pool.close().await?;
-            }
-        }
-        match &self.databases {
-            TenantDatabases::Sqlite { .. } => {
-                for path in [
-                    location.to_owned(),
-                    format!("{location}-wal"),
-                    format!("{location}-shm"),
-                ] {
-                    match std::fs::remove_file(&path) {
-                        Ok(()) => {}
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(e) => return Err(DbErr::Custom(format!("removing {path}: {e}"))),
-                    }
-                }
-                Ok(())
-            }
-            TenantDatabases::Postgres { admin_url, .. } => {
-                let admin = connect(admin_url, 1).await?;
-                let result = admin
-                    .execute_unprepared(&format!(
-                        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                        pg_ident(location)?
-                    ))
-                    .await;
-                admin.close().await?;
-                result.map(|_| ())
-            }
-        }
-    }
-
-    /// The open pool for a tenant, opening it on first use.
-    pub async fn connection(
-        &self,
-        tenant_id: i64,
-        location: &str,
-    ) -> Result<DatabaseConnection, DbErr> {
-        if let Some(db) = self.pools.read().await.get(&tenant_id) {
-            return Ok(db.clone());
-        }
-        let db = connect(&self.url(location)?, TENANT_POOL_MAX).await?;
-        let mut pools = self.pools.write().await;
-        // Another request may have opened it meanwhile: keep the first.
-        Ok(pools.entry(tenant_id).or_insert(db).clone())
-    }
-
-    fn url(&self, location: &str) -> Result<String, DbErr> {
-        match &self.databases {
-            TenantDatabases::Sqlite { .. } => Ok(sqlite_url(location, false)),
-            TenantDatabases::Postgres { admin_url, .. } => {
+    /// The URL to connect to the database at `location` on this server.
+    pub fn url(&self, location: &str) -> Result<String, DbErr> {
+        match &self.kind {
+            ServerKind::Sqlite { .. } => Ok(sqlite_url(location, false)),
+            ServerKind::Postgres { admin_url } => {
                 let mut url = url::Url::parse(admin_url)
                     .map_err(|e| DbErr::Custom(format!("invalid PostgreSQL URL: {e}")))?;
-                url.set_path(&format!("/{location}"));
+                url.set_path(&format!("/{}", pg_ident(location)?));
                 Ok(url.to_string())
             }
         }
     }
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// Every connection the server's budget allows is in use by requests.
+    #[error("all {budget} connections to database server {server} are in use")]
+    Busy { server: String, budget: u32 },
+    #[error("tenant database refers to unknown database server {0}")]
+    UnknownServer(i64),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+/// Figures about open pools and connections, for logs and metrics.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegistryStats {
+    pub open_pools: usize,
+    /// Requests that had to wait for room on a full server.
+    pub waits: u64,
+    /// Requests that waited in vain and got a 503.
+    pub timeouts: u64,
+    pub pools_opened: u64,
+    pub pools_closed: u64,
+    pub servers: Vec<ServerStats>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServerStats {
+    pub id: i64,
+    pub name: String,
+    pub budget: u32,
+    /// Connections reserved now (open or allowed to open): never above budget.
+    pub reserved: u32,
+    /// The most ever reserved at once.
+    pub peak_reserved: u32,
+    /// Connections actually open now in this server's tenant pools.
+    pub open_connections: u32,
+}
+
+struct ServerSlot {
+    server: DatabaseServer,
+    permits: Arc<Semaphore>,
+    peak: AtomicU32,
+}
+
+impl ServerSlot {
+    fn new(server: DatabaseServer) -> Self {
+        ServerSlot {
+            permits: Arc::new(Semaphore::new(server.budget as usize)),
+            peak: AtomicU32::new(0),
+            server,
+        }
+    }
+
+    fn reserved(&self) -> u32 {
+        self.server
+            .budget
+            .saturating_sub(self.permits.available_permits() as u32)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum PoolKey {
+    Tenant(i64),
+    Admin(i64),
+}
+
+/// Permits reserved on a server. Dropping it gives them back and wakes
+/// requests waiting for room.
+struct Reservation {
+    permit: Option<OwnedSemaphorePermit>,
+    released: Arc<Notify>,
+}
+
+impl Reservation {
+    fn size(&self) -> u32 {
+        self.permit.as_ref().map_or(0, |p| p.num_permits() as u32)
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        drop(self.permit.take());
+        self.released.notify_waiters();
+    }
+}
+
+struct PoolEntry {
+    db: DatabaseConnection,
+    server_id: i64,
+    location: String,
+    /// Cloned into every lease: a count above one means a request uses the pool.
+    token: Arc<()>,
+    last_used: Instant,
+    reservation: Reservation,
+}
+
+/// Marks a pool as in use while a request holds it.
+#[derive(Clone)]
+pub struct Lease(#[allow(dead_code)] Arc<LeaseInner>);
+
+struct LeaseInner {
+    token: Option<Arc<()>>,
+    released: Arc<Notify>,
+}
+
+impl Drop for LeaseInner {
+    fn drop(&mut self) {
+        // Let go of the pool first, then wake whoever waits to evict it.
+        drop(self.token.take());
+        self.released.notify_waiters();
+    }
+}
+
+/// A tenant's pool, held for the length of a request.
+#[derive(Clone)]
+pub struct TenantConnection {
+    pub db: DatabaseConnection,
+    pub lease: Lease,
+}
+
+/// A connection outside the pools (migrating, provisioning), holding one
+/// permit of its server's budget until [`OneOff::close`].
+pub struct OneOff {
+    pub db: DatabaseConnection,
+    _reservation: Reservation,
+}
+
+impl OneOff {
+    pub async fn close(self) -> Result<(), DbErr> {
+        self.db.clone().close().await
+    }
+}
+
+pub struct TenantRegistry {
+    control: DatabaseConnection,
+    settings: RegistrySettings,
+    servers: RwLock<HashMap<i64, Arc<ServerSlot>>>,
+    pools: Mutex<HashMap<PoolKey, PoolEntry>>,
+    opening: Vec<tokio::sync::Mutex<()>>,
+    released: Arc<Notify>,
+    waits: AtomicU64,
+    timeouts: AtomicU64,
+    pools_opened: AtomicU64,
+    pools_closed: AtomicU64,
+}
+
+impl TenantRegistry {
+    /// The registry reads the database servers from `control` when it meets
+    /// one it does not know yet.
+    pub fn new(control: DatabaseConnection, settings: RegistrySettings) -> Self {
+        TenantRegistry {
+            control,
+            settings,
+            servers: RwLock::new(HashMap::new()),
+            pools: Mutex::new(HashMap::new()),
+            opening: (0..OPEN_STRIPES)
+                .map(|_| tokio::sync::Mutex::new(()))
+                .collect(),
+            released: Arc::new(Notify::new()),
+            waits: AtomicU64::new(0),
+            timeouts: AtomicU64::new(0),
+            pools_opened: AtomicU64::new(0),
+            pools_closed: AtomicU64::new(0),
+        }
+    }
+
+    pub fn settings(&self) -> &RegistrySettings {
+        &self.settings
+    }
+
+    /// Reads every database server from the control plane. A budget that
+    /// changed takes effect for new reservations.
+    pub async fn load_servers(&self) -> Result<Vec<DatabaseServer>, DbErr> {
+        let models = database_servers::Entity::find().all(&self.control).await?;
+        let servers = models
+            .iter()
+            .map(DatabaseServer::from_model)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut slots = lock_write(&self.servers);
+        for server in &servers {
+            match slots.get(&server.id) {
+                Some(slot) if slot.server.budget == server.budget => {}
+                Some(slot) => {
+                    let old = slot.server.budget;
+                    if server.budget > old {
+                        slot.permits.add_permits((server.budget - old) as usize);
+                    } else {
+                        slot.permits.forget_permits((old - server.budget) as usize);
+                    }
+                    let slot = ServerSlot {
+                        server: server.clone(),
+                        permits: slot.permits.clone(),
+                        peak: AtomicU32::new(slot.peak.load(Ordering::Relaxed)),
+                    };
+                    slots.insert(server.id, Arc::new(slot));
+                }
+                None => {
+                    slots.insert(server.id, Arc::new(ServerSlot::new(server.clone())));
+                }
+            }
+        }
+        Ok(servers)
+    }
+
+    /// The server with this id, reading the control plane if it is new.
+    pub async fn server(&self, id: i64) -> Result<DatabaseServer, RegistryError> {
+        Ok(self.slot(id).await?.server.clone())
+    }
+
+    async fn slot(&self, id: i64) -> Result<Arc<ServerSlot>, RegistryError> {
+        if let Some(slot) = lock_read(&self.servers).get(&id) {
+            return Ok(slot.clone());
+        }
+        self.load_servers().await?;
+        lock_read(&self.servers)
+            .get(&id)
+            .cloned()
+            .ok_or(RegistryError::UnknownServer(id))
+    }
+
+    /// The pool of a tenant's database, opened on first use; held by the
+    /// caller for the length of one request.
+    pub async fn connection(
+        &self,
+        tenant_id: i64,
+        server_id: i64,
+        location: &str,
+    ) -> Result<TenantConnection, RegistryError> {
+        let key = PoolKey::Tenant(tenant_id);
+        if let Some(connection) = self.reuse(key, server_id, location) {
+            return Ok(connection);
+        }
+        let slot = self.slot(server_id).await?;
+        let url = slot.server.url(location)?;
+        self.open(key, &slot, location, &url, self.settings.pool_max)
+            .await
+    }
+
+    /// A connection to the server's maintenance database, for creating and
+    /// dropping databases. Pooled (one connection) like a tenant's.
+    pub async fn admin(&self, server_id: i64) -> Result<TenantConnection, RegistryError> {
+        let key = PoolKey::Admin(server_id);
+        let slot = self.slot(server_id).await?;
+        let ServerKind::Postgres { admin_url } = &slot.server.kind else {
+            return Err(DbErr::Custom("SQLite servers have no admin database".into()).into());
+        };
+        if let Some(connection) = self.reuse(key, server_id, "") {
+            return Ok(connection);
+        }
+        self.open(key, &slot, "", &admin_url.clone(), 1).await
+    }
+
+    /// One connection to the database at `location`, outside the pools,
+    /// counted against the server's budget until closed. `create` makes a
+    /// missing SQLite file (PostgreSQL databases are created explicitly).
+    pub async fn one_off(
+        &self,
+        server_id: i64,
+        location: &str,
+        create: bool,
+    ) -> Result<OneOff, RegistryError> {
+        let slot = self.slot(server_id).await?;
+        let url = match &slot.server.kind {
+            ServerKind::Sqlite { .. } => sqlite_url(location, create),
+            ServerKind::Postgres { .. } => slot.server.url(location)?,
+        };
+        let reservation = self.reserve(&slot, 1).await?;
+        let db = connect_pool(&url, 1, &self.settings).await?;
+        Ok(OneOff {
+            db,
+            _reservation: reservation,
+        })
+    }
+
+    fn reuse(&self, key: PoolKey, server_id: i64, location: &str) -> Option<TenantConnection> {
+        let mut pools = lock(&self.pools);
+        let entry = pools.get_mut(&key)?;
+        if entry.server_id != server_id || entry.location != location {
+            // The tenant's database moved: retire the pool to the old one.
+            let stale = pools.remove(&key)?;
+            drop(pools);
+            self.retire(stale);
+            return None;
+        }
+        entry.last_used = Instant::now();
+        Some(TenantConnection {
+            db: entry.db.clone(),
+            lease: Lease(Arc::new(LeaseInner {
+                token: Some(entry.token.clone()),
+                released: self.released.clone(),
+            })),
+        })
+    }
+
+    async fn open(
+        &self,
+        key: PoolKey,
+        slot: &Arc<ServerSlot>,
+        location: &str,
+        url: &str,
+        want: u32,
+    ) -> Result<TenantConnection, RegistryError> {
+        // One opener per key; the others wait and then reuse its pool.
+        let _gate = self.opening[stripe(&key)].lock().await;
+        if let Some(connection) = self.reuse(key, slot.server.id, location) {
+            return Ok(connection);
+        }
+        let reservation = self.reserve(slot, want).await?;
+        let db = connect_pool(url, reservation.size(), &self.settings).await?;
+        let token = Arc::new(());
+        let connection = TenantConnection {
+            db: db.clone(),
+            lease: Lease(Arc::new(LeaseInner {
+                token: Some(token.clone()),
+                released: self.released.clone(),
+            })),
+        };
+        lock(&self.pools).insert(
+            key,
+            PoolEntry {
+                db,
+                server_id: slot.server.id,
+                location: location.to_owned(),
+                token,
+                last_used: Instant::now(),
+                reservation,
+            },
+        );
+        self.pools_opened.fetch_add(1, Ordering::Relaxed);
+        Ok(connection)
+    }
+
+    /// Reserves up to `want` permits on the server (at least one), closing
+    /// unused pools to make room and waiting for requests to finish if
+    /// needed, up to the wait timeout.
+    async fn reserve(
+        &self,
+        slot: &Arc<ServerSlot>,
+        want: u32,
+    ) -> Result<Reservation, RegistryError> {
+        let deadline = tokio::time::Instant::now() + self.settings.wait_timeout;
+        let mut waited = false;
+        loop {
+            // Registered before looking, so a release in between is not missed.
+            let notified = self.released.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+
+            if let Some(reservation) = self.try_reserve(slot, want) {
+                return Ok(reservation);
+            }
+            if self.evict_unused(slot.server.id).await {
+                continue;
+            }
+            let available = slot.permits.available_permits() as u32;
+            if available > 0 {
+                if let Some(reservation) = self.try_reserve(slot, available.min(want)) {
+                    return Ok(reservation);
+                }
+                continue;
+            }
+            if !waited {
+                waited = true;
+                self.waits.fetch_add(1, Ordering::Relaxed);
+            }
+            tokio::select! {
+                () = &mut notified => {}
+                () = tokio::time::sleep_until(deadline) => {
+                    self.timeouts.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(server = %slot.server.name, budget = slot.server.budget,
+                        "database server connection budget exhausted");
+                    return Err(RegistryError::Busy {
+                        server: slot.server.name.clone(),
+                        budget: slot.server.budget,
+                    });
+                }
+            }
+        }
+    }
+
+    fn try_reserve(&self, slot: &Arc<ServerSlot>, n: u32) -> Option<Reservation> {
+        let permit = slot.permits.clone().try_acquire_many_owned(n).ok()?;
+        slot.peak.fetch_max(slot.reserved(), Ordering::Relaxed);
+        Some(Reservation {
+            permit: Some(permit),
+            released: self.released.clone(),
+        })
+    }
+
+    /// Closes the least recently used pool on `server_id` that no request
+    /// holds. Returns whether one was closed (its permits are back).
+    async fn evict_unused(&self, server_id: i64) -> bool {
+        let victim = {
+            let mut pools = lock(&self.pools);
+            let key = pools
+                .iter()
+                .filter(|(_, e)| e.server_id == server_id && Arc::strong_count(&e.token) == 1)
+                .min_by_key(|(_, e)| e.last_used)
+                .map(|(k, _)| *k);
+            key.and_then(|k| pools.remove(&k))
+        };
+        match victim {
+            Some(entry) => {
+                self.close_entry(entry).await;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Closes every pool that has been unused for the idle timeout.
+    pub async fn close_idle(&self) -> usize {
+        let idle: Vec<PoolEntry> = {
+            let mut pools = lock(&self.pools);
+            let keys: Vec<PoolKey> = pools
+                .iter()
+                .filter(|(_, e)| {
+                    Arc::strong_count(&e.token) == 1
+                        && e.last_used.elapsed() >= self.settings.idle_timeout
+                })
+                .map(|(k, _)| *k)
+                .collect();
+            keys.iter().filter_map(|k| pools.remove(k)).collect()
+        };
+        let closed = idle.len();
+        for entry in idle {
+            self.close_entry(entry).await;
+        }
+        closed
+    }
+
+    /// Closes this process's pool to a tenant's database (before it is
+    /// dropped or moved). Requests still holding it finish first.
+    pub async fn close_tenant(&self, tenant_id: i64) {
+        let entry = lock(&self.pools).remove(&PoolKey::Tenant(tenant_id));
+        if let Some(entry) = entry {
+            self.close_entry(entry).await;
+        }
+    }
+
+    /// Closes every pool (at shutdown, or before handing the budget to
+    /// another process).
+    pub async fn close_all(&self) {
+        let all: Vec<PoolEntry> = lock(&self.pools).drain().map(|(_, e)| e).collect();
+        for entry in all {
+            self.close_entry(entry).await;
+        }
+    }
+
+    async fn close_entry(&self, entry: PoolEntry) {
+        // sqlx waits for checked-out connections to come back; the permits
+        // are released only once every connection is closed.
+        if let Err(e) = entry.db.close_by_ref().await {
+            tracing::warn!(error = %e, "closing a tenant pool");
+        }
+        self.pools_closed.fetch_add(1, Ordering::Relaxed);
+        drop(entry.reservation);
+    }
+
+    fn retire(&self, entry: PoolEntry) {
+        self.pools_closed.fetch_add(1, Ordering::Relaxed);
+        tokio::spawn(async move {
+            let _ = entry.db.close_by_ref().await;
+            drop(entry.reservation);
+        });
+    }
+
+    pub fn stats(&self) -> RegistryStats {
+        let pools = lock(&self.pools);
+        let mut open_by_server: HashMap<i64, u32> = HashMap::new();
+        for entry in pools.values() {
+            *open_by_server.entry(entry.server_id).or_default() += pool_size(&entry.db);
+        }
+        let mut servers: Vec<ServerStats> = lock_read(&self.servers)
+            .values()
+            .map(|slot| ServerStats {
+                id: slot.server.id,
+                name: slot.server.name.clone(),
+                budget: slot.server.budget,
+                reserved: slot.reserved(),
+                peak_reserved: slot.peak.load(Ordering::Relaxed),
+                open_connections: open_by_server.get(&slot.server.id).copied().unwrap_or(0),
+            })
+            .collect();
+        servers.sort_by_key(|s| s.id);
+        RegistryStats {
+            open_pools: pools.len(),
+            waits: self.waits.load(Ordering::Relaxed),
+            timeouts: self.timeouts.load(Ordering::Relaxed),
+            pools_opened: self.pools_opened.load(Ordering::Relaxed),
+            pools_closed: self.pools_closed.load(Ordering::Relaxed),
+            servers,
+        }
+    }
+
+    /// Runs forever: closes idle pools and logs the registry's figures when
+    /// they change.
+    pub async fn sweep_forever(self: Arc<Self>) {
+        let period = (self.settings.idle_timeout / 4)
+            .clamp(Duration::from_millis(200), Duration::from_secs(5));
+        let mut last_logged = RegistryStats::default();
+        let mut last_log_at = Instant::now();
+        loop {
+            tokio::time::sleep(period).await;
+            self.close_idle().await;
+            let stats = self.stats();
+            if stats != last_logged && last_log_at.elapsed() >= Duration::from_secs(60) {
+                log_stats(&stats);
+                last_logged = stats;
+                last_log_at = Instant::now();
+            }
+        }
+    }
+}
+
+pub fn log_stats(stats: &RegistryStats) {
+    for server in &stats.servers {
+        tracing::info!(
+            server = %server.name,
+            budget = server.budget,
+            reserved = server.reserved,
+            peak_reserved = server.peak_reserved,
+            open_connections = server.open_connections,
+            "tenant connections"
+        );
+    }
+    tracing::info!(
+        open_pools = stats.open_pools,
+        waits = stats.waits,
+        timeouts = stats.timeouts,
+        pools_opened = stats.pools_opened,
+        pools_closed = stats.pools_closed,
+        "tenant pools"
+    );
+}
+
+fn pool_size(db: &DatabaseConnection) -> u32 {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => db.get_postgres_connection_pool().size(),
+        sea_orm::DbBackend::Sqlite => db.get_sqlite_connection_pool().size(),
+        _ => 0,
+    }
+}
+
+fn stripe(key: &PoolKey) -> usize {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut hasher);
+    (hasher.finish() as usize) % OPEN_STRIPES
+}
+
+// A poisoned lock only means another thread panicked while holding it; the
+// maps stay consistent (every update is a single insert or remove).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+fn lock_read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+fn lock_write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// `mode=rwc` creates the file; everywhere else a missing file is an error,
 /// so a deleted tenant database fails loudly instead of coming back empty.
-fn sqlite_url(path: &str, create: bool) -> String {
+pub fn sqlite_url(path: &str, create: bool) -> String {
     let mode = if create { "rwc" } else { "rw" };
     format!("sqlite://{path}?mode={mode}")
 }
 
-/// Tenant database names are generated by [`TenantRegistry::new_location`];
-/// this refuses anything else rather than quoting it into SQL.
-fn pg_ident(name: &str) -> Result<&str, DbErr> {
+/// Tenant database names are generated by Tenantry; this refuses anything
+/// else rather than quoting it into SQL.
+pub fn pg_ident(name: &str) -> Result<&str, DbErr> {
     let ok = !name.is_empty()
         && name.len() <= 63
         && name
@@ -166,19 +718,41 @@ fn pg_ident(name: &str) -> Result<&str, DbErr> {
     }
 }
 
-/// Opens a pool with the settings every Tenantry connection shares.
+async fn connect_pool(
+    url: &str,
+    max_connections: u32,
+    settings: &RegistrySettings,
+) -> Result<DatabaseConnection, DbErr> {
+    let mut options = base_options(url, max_connections);
+    options
+        .idle_timeout(settings.idle_timeout)
+        .acquire_timeout(settings.wait_timeout)
+        // A busy pool skips the ping; a connection idle for a while is
+        // checked first, so a dropped or restarted database is noticed.
+        .test_before_acquire_if_idle_for(Duration::from_secs(1));
+    Database::connect(options).await
+}
+
+/// Opens a pool with the settings every Tenantry connection shares (the
+/// control plane's, and the CLI's).
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    let mut options = base_options(url, max_connections);
+    options
+        .idle_timeout(Duration::from_secs(60))
+        .acquire_timeout(Duration::from_secs(3));
+    Database::connect(options).await
+}
+
+fn base_options(url: &str, max_connections: u32) -> ConnectOptions {
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(max_connections)
+        .max_connections(max_connections.max(1))
         .min_connections(0)
-        .idle_timeout(TENANT_POOL_IDLE)
-        .acquire_timeout(TENANT_ACQUIRE_TIMEOUT)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
         });
-    Database::connect(options).await
+    options
 }

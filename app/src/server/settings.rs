@@ -1,6 +1,7 @@
 //! Runtime settings the application needs, already validated. The server
 //! binary builds them from environment variables and flags.
 
+use super::registry::RegistrySettings;
 use std::path::PathBuf;
 
 #[derive(Clone, Debug)]
@@ -10,8 +11,15 @@ pub struct Settings {
     /// Whether the public URLs are `https` (behind a TLS-terminating proxy).
     /// Also marks session cookies `Secure`.
     pub https: bool,
-    /// Where tenant databases are created.
+    /// The `default` database server: where tenant databases are created
+    /// until more servers are added.
     pub tenant_databases: TenantDatabases,
+    /// Connection budget of the `default` server.
+    pub default_budget: u32,
+    /// Tenant pools: size, idle timeout, wait for room, database name prefix.
+    pub registry: RegistrySettings,
+    /// Ready-made tenant databases kept on each PostgreSQL server.
+    pub warm_pool: u32,
 }
 
 impl Settings {
@@ -38,12 +46,23 @@ pub enum TenantDatabases {
     /// One SQLite file per tenant in this directory.
     Sqlite { dir: PathBuf },
     /// One database per tenant, created with `CREATE DATABASE` on this server.
-    /// `admin_url` points at an existing maintenance database (e.g. `postgres`);
-    /// tenant database names start with `name_prefix`.
-    Postgres {
-        admin_url: String,
-        name_prefix: String,
-    },
+    /// `admin_url` points at an existing maintenance database (e.g. `postgres`).
+    Postgres { admin_url: String },
+}
+
+impl TenantDatabases {
+    /// The kind and URL recorded for the `default` database server.
+    pub fn server_record(&self) -> (&'static str, String) {
+        match self {
+            TenantDatabases::Sqlite { dir } => (
+                super::registry::KIND_SQLITE,
+                dir.to_string_lossy().into_owned(),
+            ),
+            TenantDatabases::Postgres { admin_url } => {
+                (super::registry::KIND_POSTGRES, admin_url.clone())
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for TenantDatabases {
@@ -51,10 +70,9 @@ impl std::fmt::Debug for TenantDatabases {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TenantDatabases::Sqlite { dir } => f.debug_struct("Sqlite").field("dir", dir).finish(),
-            TenantDatabases::Postgres { name_prefix, .. } => f
+            TenantDatabases::Postgres { .. } => f
                 .debug_struct("Postgres")
                 .field("admin_url", &"[redacted]")
-                .field("name_prefix", name_prefix)
                 .finish(),
         }
     }

@@ -1,4 +1,4 @@
-use super::{registry::TenantRegistry, settings::Settings};
+use super::{directory::TenantDirectory, registry::TenantRegistry, settings::Settings};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -13,5 +13,8 @@ pub struct AppState {
     /// a request's [`TenantCtx`](super::tenancy::TenantCtx).
     pub control: DatabaseConnection,
     pub settings: Arc<Settings>,
+    /// Tenant database pools, bounded per database server.
     pub registry: Arc<TenantRegistry>,
+    /// Slug → tenant record, cached and invalidated on change.
+    pub directory: Arc<TenantDirectory>,
 }

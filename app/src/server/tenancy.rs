@@ -1,20 +1,36 @@
 //! A request's tenant context. The host router classifies the `Host` header,
 //! answers hosts that are not ours with a 404 page, and, on a tenant's host,
-//! resolves the tenant and its database connection into a [`TenantCtx`].
-//! This is the only place a request obtains a tenant database.
+//! resolves the tenant (from the in-process [`TenantDirectory`]), checks that
+//! it may be served, and leases its database pool from the connection
+//! registry into a [`TenantCtx`]. This is the only place a request obtains a
+//! tenant database.
+//!
+//! What a tenant host answers when it cannot serve:
+//! * unknown or deleted: 404 "no organization here";
+//! * provisioning: 503 "being set up", refreshing itself;
+//! * suspended: 403 "suspended" (server functions get `Forbidden` as JSON);
+//! * schema too old for this build (a failed migration): 503 maintenance;
+//! * database unreachable or its server's connection budget exhausted: 503,
+//!   for this tenant only.
+//!
+//! [`TenantDirectory`]: super::directory::TenantDirectory
 
 use super::{
+    directory::TenantRecord,
     error::REQUEST_ID_HEADER,
     host::{parse_host, HostKind, ParsedHost},
-    services::tenants,
+    registry::{Lease, RegistryError},
+    services::tenants::TenantStatus,
     AppState,
 };
+use crate::model::AppError;
 use axum::{
     extract::{Request, State},
     http::{header, HeaderValue, StatusCode},
     middleware::Next,
     response::{Html, IntoResponse, Redirect, Response},
 };
+use migration::TenantMigrator;
 use sea_orm::DatabaseConnection;
 
 /// The tenant a request is for, from the control plane.
@@ -31,6 +47,8 @@ pub struct TenantInfo {
 pub struct TenantCtx {
     pub tenant: TenantInfo,
     pub db: DatabaseConnection,
+    /// Keeps the pool from being closed while this request uses it.
+    _lease: Lease,
 }
 
 /// The host as the client sent it: `Host` for HTTP/1.1, the URI authority
@@ -78,40 +96,141 @@ pub async fn route_by_host(
         }
         HostKind::Tenant(slug) => {
             tracing::Span::current().record("tenant", slug.as_str());
-            let tenant = match tenants::find_active_by_slug(&state.control, slug).await {
-                Ok(Some(tenant)) => tenant,
-                Ok(None) => return no_such_organization(&apex_url),
-                Err(e) => {
-                    let id = request_id(&req);
-                    tracing::error!(request_id = %id, error = %e, "control database unavailable");
-                    return unavailable("Tenantry", &id);
-                }
+            let request = RequestFacts {
+                id: request_id(&req),
+                api: req.uri().path().starts_with("/api/"),
             };
-            let db = match state
-                .registry
-                .connection(tenant.id, &tenant.database_location)
-                .await
-            {
-                Ok(db) => db,
-                Err(e) => {
-                    let id = request_id(&req);
-                    tracing::error!(request_id = %id, error = %e, "tenant database unavailable");
-                    return unavailable(&tenant.name, &id);
+            match tenant_context(&state, slug, &request, &apex_url).await {
+                Ok(ctx) => {
+                    req.extensions_mut().insert(ctx);
                 }
-            };
-            req.extensions_mut().insert(TenantCtx {
-                tenant: TenantInfo {
-                    id: tenant.id,
-                    slug: tenant.slug,
-                    name: tenant.name,
-                },
-                db,
-            });
+                Err(response) => return *response,
+            }
         }
         HostKind::Admin | HostKind::Unknown => return no_such_organization(&apex_url),
     }
     req.extensions_mut().insert(host);
     next.run(req).await
+}
+
+/// What the tenant checks need from the request (the request itself is not
+/// `Sync`, so it cannot be borrowed across the awaits).
+struct RequestFacts {
+    id: String,
+    /// A server function or API call, answered in JSON.
+    api: bool,
+}
+
+/// The tenant at `slug` with its database, or the page to answer instead.
+async fn tenant_context(
+    state: &AppState,
+    slug: &str,
+    req: &RequestFacts,
+    apex_url: &str,
+) -> Result<TenantCtx, Box<Response>> {
+    let tenant = match state.directory.lookup(slug).await {
+        Ok(Some(tenant)) => tenant,
+        Ok(None) => return Err(Box::new(no_such_organization(apex_url))),
+        Err(e) => {
+            tracing::error!(request_id = %req.id, error = %e, "control database unavailable");
+            return Err(Box::new(unavailable("Tenantry", &req.id)));
+        }
+    };
+    if let Some(response) = refuse(&tenant, req, apex_url) {
+        return Err(Box::new(response));
+    }
+    let Some(server_id) = tenant.server_id else {
+        tracing::error!(request_id = %req.id, "tenant has no database server");
+        return Err(Box::new(unavailable(&tenant.name, &req.id)));
+    };
+    match state
+        .registry
+        .connection(tenant.id, server_id, &tenant.location)
+        .await
+    {
+        Ok(connection) => Ok(TenantCtx {
+            tenant: TenantInfo {
+                id: tenant.id,
+                slug: tenant.slug.clone(),
+                name: tenant.name.clone(),
+            },
+            db: connection.db,
+            _lease: connection.lease,
+        }),
+        Err(e) => {
+            let id = &req.id;
+            match &e {
+                RegistryError::Busy { .. } => {
+                    tracing::warn!(request_id = %id, error = %e, "no room for the tenant's pool")
+                }
+                _ => tracing::error!(request_id = %id, error = %e, "tenant database unavailable"),
+            }
+            Err(Box::new(unavailable(&tenant.name, id)))
+        }
+    }
+}
+
+/// The answer for a tenant that exists but must not be served now.
+fn refuse(tenant: &TenantRecord, req: &RequestFacts, apex_url: &str) -> Option<Response> {
+    let api = req.api;
+    match tenant.status {
+        TenantStatus::Active => {}
+        TenantStatus::Deleted => return Some(no_such_organization(apex_url)),
+        TenantStatus::Suspended if api => {
+            let body = serde_json::to_string(&AppError::Forbidden).unwrap_or_default();
+            let mut response = (StatusCode::FORBIDDEN, body).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            return Some(response);
+        }
+        TenantStatus::Suspended => {
+            return Some(plain_page(
+                StatusCode::FORBIDDEN,
+                "Organization suspended",
+                &format!(
+                    "<p data-testid=\"suspended\">{} is suspended. Its members cannot use it \
+                     until it is reactivated; its data is kept. Contact support to restore it.</p>",
+                    escape_html(&tenant.name)
+                ),
+            ))
+        }
+        TenantStatus::Provisioning => {
+            let mut response = plain_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Setting up your organization",
+                &format!(
+                    "<p data-testid=\"provisioning\">{} is being set up. This page reloads \
+                     by itself in a moment.</p>",
+                    escape_html(&tenant.name)
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::REFRESH, HeaderValue::from_static("2"));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+            return Some(response);
+        }
+    }
+    if !TenantMigrator::can_serve(tenant.schema_version.as_deref()) {
+        let mut response = plain_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Down for maintenance",
+            &format!(
+                "<p data-testid=\"maintenance\">{} is being upgraded and will be back \
+                 shortly. Your data is safe.</p>",
+                escape_html(&tenant.name)
+            ),
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        return Some(response);
+    }
+    None
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -35,13 +35,25 @@ pub struct TestApp {
     pub state: AppState,
     pub backend: Backend,
     /// Unique per app: the SQLite directory name, or the PostgreSQL prefix.
-    id: String,
+    pub id: String,
     dir: PathBuf,
+    /// The configuration flags the app was started with (for the CLI).
+    args: Vec<String>,
+    /// A second instance shares the first one's databases and leaves them.
+    owns_databases: bool,
+    /// Other PostgreSQL servers this app's databases were put on.
+    other_servers: std::sync::Mutex<Vec<String>>,
 }
 
 /// Starts Tenantry on port 0 with fresh databases of the given kind. They
 /// are removed when the returned app is dropped.
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, &[]).await
+}
+
+/// Like [`spawn_app`], with extra configuration flags (which may override
+/// the defaults: the last one wins).
+pub async fn spawn_app_with(backend: Backend, extra: &[&str]) -> TestApp {
     server::telemetry::init();
     let id = format!("tt{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     let dir = std::env::temp_dir().join("tenantry-tests").join(&id);
@@ -63,20 +75,40 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
             (pg_url_for(&format!("{id}_control")), pg_url())
         }
     };
-    let cli = Cli::try_parse_from([
-        "tenantry",
+    let mut args: Vec<String> = [
         "--base-domain",
         BASE,
-        "--listen",
-        "127.0.0.1:0",
         "--database-url",
         &control_url,
         "--tenant-databases",
         &tenants,
         "--tenant-db-prefix",
         &format!("{id}_"),
-    ])
-    .expect("test arguments parse");
+        // Tests count databases: no warm pool unless a test asks for one.
+        "--warm-pool",
+        "0",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    start(backend, id, dir, args, true).await
+}
+
+async fn start(
+    backend: Backend,
+    id: String,
+    dir: PathBuf,
+    args: Vec<String>,
+    owns_databases: bool,
+) -> TestApp {
+    let mut argv = vec![
+        "tenantry".to_owned(),
+        "--listen".into(),
+        "127.0.0.1:0".into(),
+    ];
+    argv.extend(args.iter().cloned());
+    let cli = Cli::try_parse_from(argv).expect("test arguments parse");
     let options = leptos::config::LeptosOptions::builder()
         .output_name("tenantry")
         .site_root("target/site")
@@ -93,7 +125,85 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         backend,
         id,
         dir,
+        args,
+        owns_databases,
+        other_servers: std::sync::Mutex::new(Vec::new()),
     }
+}
+
+/// A second PostgreSQL cluster for tests that move tenants between servers:
+/// started once with `initdb` and `pg_ctl` in the temporary directory, on
+/// port `TENANTRY_TEST_PG2_PORT` (default 5499), and reused by later runs
+/// while it is up. `scripts/test.sh` stops it at the end.
+pub fn second_pg_url() -> String {
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(start_second_pg).clone()
+}
+
+fn start_second_pg() -> String {
+    use std::process::Command;
+    let port = std::env::var("TENANTRY_TEST_PG2_PORT").unwrap_or_else(|_| "5499".to_owned());
+    let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+    let ready = || {
+        Command::new("pg_isready")
+            .args(["-q", "-h", "127.0.0.1", "-p", &port])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if ready() {
+        return url;
+    }
+    let bin = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL server binaries under /usr/lib/postgresql")
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("bin"))
+        .filter(|p| p.join("initdb").exists())
+        .max()
+        .expect("an initdb under /usr/lib/postgresql/*/bin");
+    let dir = std::env::temp_dir().join(format!("tenantry-pg-second-{port}"));
+    // PostgreSQL refuses to run as root: run it as the postgres user then.
+    let as_server_user = |program: &str| {
+        let program = bin.join(program);
+        if running_as_root() {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
+        } else {
+            Command::new(program)
+        }
+    };
+    if !dir.join("PG_VERSION").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        let status = as_server_user("initdb")
+            .args(["-A", "trust", "-U", "postgres", "-D"])
+            .arg(&dir)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("run initdb");
+        assert!(status.success(), "initdb for the second cluster failed");
+    }
+    let options = format!("-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=50");
+    let status = as_server_user("pg_ctl")
+        .args(["-w", "-D"])
+        .arg(&dir)
+        .args(["-o", &options, "-l"])
+        .arg(dir.join("server.log"))
+        .arg("start")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run pg_ctl");
+    assert!(
+        status.success() || ready(),
+        "the second PostgreSQL cluster did not start"
+    );
+    url
+}
+
+fn running_as_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
 /// What a successful sign-up answered.
@@ -104,6 +214,75 @@ pub struct SignedUp {
 }
 
 impl TestApp {
+    /// Another instance of Tenantry on the same control plane and tenant
+    /// databases, as behind a load balancer.
+    pub async fn second_instance(&self) -> TestApp {
+        start(
+            self.backend,
+            self.id.clone(),
+            self.dir.clone(),
+            self.args.clone(),
+            false,
+        )
+        .await
+    }
+
+    /// Drops this app's databases on `url` too when the app is dropped.
+    pub fn clean_up_on(&self, url: &str) {
+        self.other_servers.lock().unwrap().push(url.to_owned());
+    }
+
+    /// Runs the real `tenantry` binary with this app's configuration.
+    pub fn cli(&self, args: &[&str]) -> CliOutput {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_tenantry"))
+            .args(&self.args)
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run the tenantry binary");
+        CliOutput {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// A connection to a tenant's database from outside the app.
+    pub async fn tenant_db(&self, tenant: &control::tenants::Model) -> sea_orm::DatabaseConnection {
+        let url = match self.backend {
+            Backend::Sqlite => format!("sqlite://{}?mode=rw", tenant.database_location),
+            Backend::Postgres => pg_url_for(&tenant.database_location),
+        };
+        Database::connect(url).await.expect("tenant database opens")
+    }
+
+    /// A connection to the PostgreSQL server's maintenance database.
+    pub async fn pg_admin(&self) -> sea_orm::DatabaseConnection {
+        Database::connect(pg_url())
+            .await
+            .expect("PostgreSQL answers")
+    }
+
+    /// Connections open right now to this app's tenant databases (and
+    /// templates), as PostgreSQL counts them.
+    pub async fn pg_tenant_connections(&self) -> i64 {
+        let admin = self.pg_admin().await;
+        let row = admin
+            .query_one_raw(Statement::from_string(
+                admin.get_database_backend(),
+                format!(
+                    "SELECT count(*) AS n FROM pg_stat_activity WHERE datname LIKE '{}\\_%' \
+                     AND datname <> '{}_control'",
+                    self.id, self.id
+                ),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        admin.close().await.ok();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+
     pub fn apex(&self) -> String {
         format!("{BASE}:{}", self.port)
     }
@@ -264,6 +443,7 @@ impl TestApp {
         match self.backend {
             Backend::Sqlite => std::fs::read_dir(self.dir.join("tenants"))
                 .map(|entries| {
+                    // The template lives in a directory of its own.
                     entries
                         .filter_map(Result::ok)
                         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -277,8 +457,10 @@ impl TestApp {
                     .query_all_raw(Statement::from_string(
                         admin.get_database_backend(),
                         format!(
-                            "SELECT datname FROM pg_database WHERE datname LIKE '{}\\_%' AND datname <> '{}_control'",
-                            self.id, self.id
+                            "SELECT datname FROM pg_database WHERE datname LIKE '{id}\\_%' \
+                             AND datname NOT IN ('{id}_control', '{id}_template') \
+                             AND datname NOT LIKE '{id}\\_warm\\_%'",
+                            id = self.id
                         ),
                     ))
                     .await
@@ -313,23 +495,40 @@ impl TestApp {
     }
 }
 
+/// What a run of the `tenantry` binary printed, and its exit code.
+#[derive(Debug)]
+pub struct CliOutput {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if !self.owns_databases {
+            return;
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
+        let mut servers = std::mem::take(&mut *self.other_servers.lock().unwrap());
         if self.backend == Backend::Postgres {
+            servers.push(pg_url());
+        }
+        if !servers.is_empty() {
             let id = self.id.clone();
             // Drop runs inside the test's runtime: clean up on a thread of our own.
             let cleanup = std::thread::spawn(move || {
                 let runtime = tokio::runtime::Runtime::new().expect("cleanup runtime");
-                runtime.block_on(drop_pg_databases(&id));
+                for url in servers {
+                    runtime.block_on(drop_pg_databases(&url, &id));
+                }
             });
             let _ = cleanup.join();
         }
     }
 }
 
-async fn drop_pg_databases(id: &str) {
-    let Ok(admin) = Database::connect(pg_url()).await else {
+async fn drop_pg_databases(url: &str, id: &str) {
+    let Ok(admin) = Database::connect(url).await else {
         return;
     };
     let rows = admin

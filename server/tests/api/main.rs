@@ -1,11 +1,18 @@
 //! Integration tests: one binary, each test on its own server (port 0) with
 //! its own control database and tenant databases, on SQLite and PostgreSQL.
 
+mod failure_isolation;
 mod handoff;
 mod health;
 mod helpers;
 mod host_routing;
 mod http;
 mod isolation;
+mod lifecycle;
+mod migrate;
+mod moves;
+mod provisioning;
+mod registry;
 mod signup;
 mod teams;
+mod tenant_cache;

@@ -4,7 +4,7 @@ use crate::model::{
     teams::{Team, MAX_TEAM_NAME_LEN},
     AppError, FieldErrors,
 };
-use crate::server::{entities::tenant::teams, error::internal, time::now_unix};
+use crate::server::{entities::tenant::teams, error::tenant_db, time::now_unix};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, SqlErr,
@@ -47,7 +47,7 @@ pub async fn add(db: &impl ConnectionTrait, name: &str) -> Result<Team, AppError
         .filter(teams::Column::Name.eq(name))
         .count(db)
         .await
-        .map_err(internal)?
+        .map_err(tenant_db)?
         > 0;
     if taken {
         errors.add("name", "A team with this name already exists.");
@@ -70,6 +70,6 @@ pub async fn add(db: &impl ConnectionTrait, name: &str) -> Result<Team, AppError
             errors.add("name", "A team with this name already exists.");
             Err(AppError::Validation(errors))
         }
-        Err(e) => Err(internal(e)),
+        Err(e) => Err(tenant_db(e)),
     }
 }

@@ -12,6 +12,11 @@ pub struct Model {
     pub database_location: String,
     pub schema_version: Option<String>,
     pub created_at: i64,
+    pub database_server_id: Option<i64>,
+    pub provision_step: Option<String>,
+    pub status_changed_at: Option<i64>,
+    pub status_reason: Option<String>,
+    pub migration_error: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,3 +1,4 @@
 //! Tables of a tenant database (one per organization).
 
+pub mod settings;
 pub mod teams;

@@ -1,0 +1,218 @@
+//! The tenant directory: which tenant a slug names, where its database is and
+//! whether it may be served, cached in process so that a request costs no
+//! control-plane query.
+//!
+//! The cache never serves a stale answer for long:
+//! * a change made by this process invalidates the entry at once
+//!   ([`TenantDirectory::changed`]);
+//! * on PostgreSQL the change is also announced with `NOTIFY`, and every
+//!   instance listens ([`TenantDirectory::listen_forever`]), so other
+//!   instances (and changes made from the CLI) invalidate within moments; if
+//!   the listening connection drops, everything is forgotten, since
+//!   notifications may have been missed;
+//! * entries also expire after a time to live: long on PostgreSQL (a safety
+//!   net), one second on SQLite, where there is a single instance but the CLI
+//!   may change tenants from another process.
+//!
+//! It is bounded: only existing tenants are cached, and at most `max_entries`.
+
+use super::entities::control::tenants;
+use super::services::tenants::TenantStatus;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    Statement,
+};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+/// The PostgreSQL channel on which tenant changes are announced; the payload
+/// is the tenant's slug.
+pub const CHANGES_CHANNEL: &str = "tenantry_tenant_changed";
+const MAX_ENTRIES: usize = 100_000;
+
+/// What a request needs to know about its tenant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TenantRecord {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub status: TenantStatus,
+    pub server_id: Option<i64>,
+    pub location: String,
+    pub schema_version: Option<String>,
+}
+
+impl From<tenants::Model> for TenantRecord {
+    fn from(m: tenants::Model) -> Self {
+        TenantRecord {
+            id: m.id,
+            status: TenantStatus::parse(&m.status),
+            slug: m.slug,
+            name: m.name,
+            server_id: m.database_server_id,
+            location: m.database_location,
+            schema_version: m.schema_version,
+        }
+    }
+}
+
+struct Cached {
+    record: Arc<TenantRecord>,
+    fetched: Instant,
+}
+
+pub struct TenantDirectory {
+    control: DatabaseConnection,
+    entries: RwLock<HashMap<String, Cached>>,
+    ttl: Duration,
+    max_entries: usize,
+    /// Bumped by every invalidation: a lookup that started before one does
+    /// not cache what it read.
+    generation: AtomicU64,
+}
+
+impl TenantDirectory {
+    pub fn new(control: DatabaseConnection) -> Self {
+        let ttl = match control.get_database_backend() {
+            DbBackend::Postgres => Duration::from_secs(30),
+            _ => Duration::from_secs(1),
+        };
+        TenantDirectory {
+            control,
+            entries: RwLock::new(HashMap::new()),
+            ttl,
+            max_entries: MAX_ENTRIES,
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// The tenant at `slug`, in whatever state, or `None`.
+    pub async fn lookup(&self, slug: &str) -> Result<Option<Arc<TenantRecord>>, DbErr> {
+        if let Some(cached) = read(&self.entries).get(slug) {
+            if cached.fetched.elapsed() < self.ttl {
+                return Ok(Some(cached.record.clone()));
+            }
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let found = tenants::Entity::find()
+            .filter(tenants::Column::Slug.eq(slug))
+            .one(&self.control)
+            .await?;
+        let Some(model) = found else {
+            write(&self.entries).remove(slug);
+            return Ok(None);
+        };
+        let record = Arc::new(TenantRecord::from(model));
+        let mut entries = write(&self.entries);
+        if self.generation.load(Ordering::Acquire) == generation {
+            if entries.len() >= self.max_entries {
+                let ttl = self.ttl;
+                entries.retain(|_, c| c.fetched.elapsed() < ttl);
+                if entries.len() >= self.max_entries {
+                    entries.clear();
+                }
+            }
+            entries.insert(
+                slug.to_owned(),
+                Cached {
+                    record: record.clone(),
+                    fetched: Instant::now(),
+                },
+            );
+        }
+        Ok(Some(record))
+    }
+
+    pub fn invalidate(&self, slug: &str) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        write(&self.entries).remove(slug);
+    }
+
+    pub fn clear(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        write(&self.entries).clear();
+    }
+
+    pub fn len(&self) -> usize {
+        read(&self.entries).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Call after changing a tenant in the control plane: forgets it here and
+    /// tells the other instances.
+    pub async fn changed(&self, slug: &str) -> Result<(), DbErr> {
+        self.invalidate(slug);
+        announce_change(&self.control, slug).await
+    }
+
+    /// Listens for changes announced by other instances and the CLI
+    /// (PostgreSQL only; returns at once on SQLite). Runs until the process
+    /// ends, reconnecting as needed.
+    pub async fn listen_forever(self: Arc<Self>) {
+        use sea_orm::sqlx::postgres::PgListener;
+        if self.control.get_database_backend() != DbBackend::Postgres {
+            return;
+        }
+        let pool = self.control.get_postgres_connection_pool().clone();
+        loop {
+            let mut listener = match PgListener::connect_with(&pool).await {
+                Ok(listener) => listener,
+                Err(e) => {
+                    tracing::warn!(error = %e, "tenant change listener cannot connect; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            if let Err(e) = listener.listen(CHANGES_CHANNEL).await {
+                tracing::warn!(error = %e, "tenant change listener cannot LISTEN; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+            // Anything changed while not listening is unknown: start afresh.
+            self.clear();
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(notification)) => self.invalidate(notification.payload()),
+                    Ok(None) => {
+                        tracing::warn!("tenant change listener lost its connection");
+                        self.clear();
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "tenant change listener failed; reconnecting");
+                        self.clear();
+                        break;
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+/// Tells every instance that the tenant at `slug` changed (PostgreSQL
+/// `NOTIFY`, delivered when the surrounding transaction commits).
+pub async fn announce_change(control: &impl ConnectionTrait, slug: &str) -> Result<(), DbErr> {
+    if control.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    control
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANGES_CHANNEL.into(), slug.into()],
+        ))
+        .await
+        .map(|_| ())
+}
+
+fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -1,0 +1,50 @@
+//! The platform audit log in the control plane: sign-ups, tenant status
+//! changes, purges, moves and server changes, with who did them.
+
+use crate::server::{entities::control::platform_audit, time::now_unix};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
+};
+
+/// The actor recorded for CLI commands: `cli:` and the operating-system user.
+pub fn cli_actor() -> String {
+    let user = std::env::var("SUDO_USER")
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "unknown".to_owned());
+    format!("cli:{user}")
+}
+
+/// Records one platform event.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor: &str,
+    action: &str,
+    tenant: Option<(i64, &str)>,
+    detail: impl Into<String>,
+) -> Result<(), DbErr> {
+    platform_audit::ActiveModel {
+        at: Set(now_unix()),
+        actor: Set(actor.chars().take(120).collect()),
+        action: Set(action.to_owned()),
+        tenant_id: Set(tenant.map(|(id, _)| id)),
+        tenant_slug: Set(tenant.map(|(_, slug)| slug.to_owned())),
+        detail: Set(detail.into()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}
+
+/// A tenant's platform events, oldest first.
+pub async fn for_tenant(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Vec<platform_audit::Model>, DbErr> {
+    platform_audit::Entity::find()
+        .filter(platform_audit::Column::TenantSlug.eq(slug))
+        .order_by_asc(platform_audit::Column::Id)
+        .all(db)
+        .await
+}

@@ -1,0 +1,220 @@
+//! The connection registry keeps each database server within its budget,
+//! makes requests wait (then 503) when the server is full, and closes the
+//! pools of idle tenants.
+
+use crate::helpers::{spawn_app_with, team_count, Backend};
+use crate::http::CookieJar;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[tokio::test]
+async fn connections_to_a_server_never_exceed_its_budget_under_load() {
+    // Room for one pool of two connections plus one more: five busy tenants
+    // must share it.
+    let budget = 3;
+    let app = spawn_app_with(
+        Backend::Postgres,
+        &[
+            "--tenant-db-budget",
+            &budget.to_string(),
+            "--tenant-pool-size",
+            "2",
+            "--tenant-wait-ms",
+            "10000",
+        ],
+    )
+    .await;
+    let slugs = ["load-a", "load-b", "load-c", "load-d", "load-e"];
+    let mut jars = Vec::new();
+    for slug in slugs {
+        jars.push((slug, app.signed_in_owner(slug).await));
+    }
+
+    // Sample what PostgreSQL itself sees while the load runs.
+    let peak_seen = Arc::new(AtomicI64::new(0));
+    let running = Arc::new(AtomicBool::new(true));
+    let sampler = {
+        let (peak_seen, running) = (peak_seen.clone(), running.clone());
+        let admin = app.pg_admin().await;
+        let id = app.id.clone();
+        tokio::spawn(async move {
+            use sea_orm::{ConnectionTrait, Statement};
+            let sql = format!(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE datname LIKE '{id}\\_%' \
+                 AND datname <> '{id}_control'"
+            );
+            while running.load(Ordering::Relaxed) {
+                let row = admin
+                    .query_one_raw(Statement::from_string(admin.get_database_backend(), &sql))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                peak_seen.fetch_max(row.try_get::<i64>("", "n").unwrap(), Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+    };
+
+    let mut requests = Vec::new();
+    for _ in 0..8 {
+        for (slug, jar) in &jars {
+            let (app_port, host, mut jar) = (app.port, app.tenant_host(slug), jar.clone());
+            requests.push(tokio::spawn(async move {
+                crate::http::send(
+                    app_port,
+                    crate::http::Request {
+                        method: "GET",
+                        host: &host,
+                        path: "/",
+                        headers: vec![("Accept", "text/html".into())],
+                        body: vec![],
+                    },
+                    Some(&mut jar),
+                )
+                .await
+            }));
+        }
+    }
+    for request in requests {
+        let response = request.await.unwrap();
+        assert_eq!(response.status, 200, "{}", response.body);
+        assert_eq!(team_count(&response.body), Some(0), "{}", response.body);
+    }
+    running.store(false, Ordering::Relaxed);
+    sampler.await.unwrap();
+
+    let stats = app.state.registry.stats();
+    let server = &stats.servers[0];
+    assert_eq!(server.budget, budget);
+    assert!(server.peak_reserved <= budget, "{stats:?}");
+    assert!(
+        peak_seen.load(Ordering::Relaxed) <= i64::from(budget),
+        "PostgreSQL saw {} connections",
+        peak_seen.load(Ordering::Relaxed)
+    );
+    assert!(
+        stats.pools_closed > 0,
+        "five tenants cannot all fit: pools were closed to make room: {stats:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_request_waits_for_room_and_gets_a_clear_503_when_none_comes() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &["--tenant-db-budget", "1", "--tenant-wait-ms", "300"],
+    )
+    .await;
+    app.sign_up("alpha").await;
+    app.sign_up("bravo").await;
+    let alpha = app.tenant("alpha").await.unwrap();
+
+    // A request on alpha is in progress and holds the only connection.
+    let held = app
+        .state
+        .registry
+        .connection(
+            alpha.id,
+            alpha.database_server_id.unwrap(),
+            &alpha.database_location,
+        )
+        .await
+        .unwrap();
+    let before = app.state.registry.stats();
+    let page = app.get(&app.tenant_host("bravo"), "/", None).await;
+    assert_eq!(page.status, 503, "{}", page.body);
+    assert!(
+        page.body.contains("cannot be reached right now"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Request id"), "{}", page.body);
+    assert!(page.header("retry-after").is_some());
+    let after = app.state.registry.stats();
+    assert_eq!(after.waits, before.waits + 1);
+    assert_eq!(after.timeouts, before.timeouts + 1);
+
+    // Once alpha's request is done, its pool makes room for bravo.
+    drop(held);
+    let page = app.get(&app.tenant_host("bravo"), "/", None).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(app.state.registry.stats().servers[0].peak_reserved <= 1);
+}
+
+#[tokio::test]
+async fn a_waiting_request_is_served_as_soon_as_room_is_made() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &["--tenant-db-budget", "1", "--tenant-wait-ms", "5000"],
+    )
+    .await;
+    app.sign_up("alpha").await;
+    app.sign_up("bravo").await;
+    let alpha = app.tenant("alpha").await.unwrap();
+    let held = app
+        .state
+        .registry
+        .connection(
+            alpha.id,
+            alpha.database_server_id.unwrap(),
+            &alpha.database_location,
+        )
+        .await
+        .unwrap();
+    let waiting = {
+        let (port, host) = (app.port, app.tenant_host("bravo"));
+        tokio::spawn(async move {
+            crate::http::send(
+                port,
+                crate::http::Request {
+                    method: "GET",
+                    host: &host,
+                    path: "/",
+                    headers: vec![],
+                    body: vec![],
+                },
+                None,
+            )
+            .await
+        })
+    };
+    // Let it start waiting, then finish alpha's request.
+    while app.state.registry.stats().waits == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    drop(held);
+    let page = waiting.await.unwrap();
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(app.state.registry.stats().timeouts, 0);
+}
+
+#[tokio::test]
+async fn idle_tenants_hold_no_connections() {
+    let app = spawn_app_with(Backend::Postgres, &["--tenant-idle-secs", "1"]).await;
+    let mut jar: CookieJar = app.signed_in_owner("quiet").await;
+    let page = app
+        .get(&app.tenant_host("quiet"), "/", Some(&mut jar))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(app.state.registry.stats().open_pools >= 1);
+    assert!(app.pg_tenant_connections().await >= 1);
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while app.state.registry.stats().open_pools > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "pools still open: {:?}",
+            app.state.registry.stats()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.pg_tenant_connections().await, 0);
+    assert_eq!(app.state.registry.stats().servers[0].reserved, 0);
+
+    // And the tenant is served again on the next request.
+    let page = app
+        .get(&app.tenant_host("quiet"), "/", Some(&mut jar))
+        .await;
+    assert_eq!(team_count(&page.body), Some(0), "{}", page.body);
+}
