@@ -2,11 +2,24 @@
 //! makes requests wait (then 503) when the server is full, and closes the
 //! pools of idle tenants.
 
-use crate::helpers::{spawn_app_with, team_count, Backend};
-use crate::http::CookieJar;
+use crate::helpers::{spawn_app_with, team_count, Backend, TestApp};
+use crate::http::{CookieJar, Response};
+use app::server::registry::TenantConnection;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// A page fetched from a task of its own (the app's helpers borrow the app).
+async fn get_page(port: u16, host: String, jar: Option<&mut CookieJar>) -> Response {
+    let request = crate::http::Request {
+        method: "GET",
+        host: &host,
+        path: "/",
+        headers: vec![("Accept", "text/html".into())],
+        body: vec![],
+    };
+    crate::http::send(port, request, jar).await
+}
 
 #[tokio::test]
 async fn connections_to_a_server_never_exceed_its_budget_under_load() {
@@ -61,18 +74,7 @@ async fn connections_to_a_server_never_exceed_its_budget_under_load() {
         for (slug, jar) in &jars {
             let (app_port, host, mut jar) = (app.port, app.tenant_host(slug), jar.clone());
             requests.push(tokio::spawn(async move {
-                crate::http::send(
-                    app_port,
-                    crate::http::Request {
-                        method: "GET",
-                        host: &host,
-                        path: "/",
-                        headers: vec![("Accept", "text/html".into())],
-                        body: vec![],
-                    },
-                    Some(&mut jar),
-                )
-                .await
+                get_page(app_port, host, Some(&mut jar)).await
             }));
         }
     }
@@ -99,18 +101,17 @@ async fn connections_to_a_server_never_exceed_its_budget_under_load() {
     );
 }
 
-#[tokio::test]
-async fn a_request_waits_for_room_and_gets_a_clear_503_when_none_comes() {
+/// An app whose server has room for one connection, with tenants alpha and
+/// bravo, and a request on alpha in progress holding that connection.
+async fn full_server(wait_ms: &str) -> (TestApp, TenantConnection) {
     let app = spawn_app_with(
         Backend::Sqlite,
-        &["--tenant-db-budget", "1", "--tenant-wait-ms", "300"],
+        &["--tenant-db-budget", "1", "--tenant-wait-ms", wait_ms],
     )
     .await;
     app.sign_up("alpha").await;
     app.sign_up("bravo").await;
     let alpha = app.tenant("alpha").await.unwrap();
-
-    // A request on alpha is in progress and holds the only connection.
     let held = app
         .state
         .registry
@@ -121,6 +122,12 @@ async fn a_request_waits_for_room_and_gets_a_clear_503_when_none_comes() {
         )
         .await
         .unwrap();
+    (app, held)
+}
+
+#[tokio::test]
+async fn a_request_waits_for_room_and_gets_a_clear_503_when_none_comes() {
+    let (app, held) = full_server("300").await;
     let before = app.state.registry.stats();
     let page = app.get(&app.tenant_host("bravo"), "/", None).await;
     assert_eq!(page.status, 503, "{}", page.body);
@@ -144,40 +151,10 @@ async fn a_request_waits_for_room_and_gets_a_clear_503_when_none_comes() {
 
 #[tokio::test]
 async fn a_waiting_request_is_served_as_soon_as_room_is_made() {
-    let app = spawn_app_with(
-        Backend::Sqlite,
-        &["--tenant-db-budget", "1", "--tenant-wait-ms", "5000"],
-    )
-    .await;
-    app.sign_up("alpha").await;
-    app.sign_up("bravo").await;
-    let alpha = app.tenant("alpha").await.unwrap();
-    let held = app
-        .state
-        .registry
-        .connection(
-            alpha.id,
-            alpha.database_server_id.unwrap(),
-            &alpha.database_location,
-        )
-        .await
-        .unwrap();
+    let (app, held) = full_server("5000").await;
     let waiting = {
         let (port, host) = (app.port, app.tenant_host("bravo"));
-        tokio::spawn(async move {
-            crate::http::send(
-                port,
-                crate::http::Request {
-                    method: "GET",
-                    host: &host,
-                    path: "/",
-                    headers: vec![],
-                    body: vec![],
-                },
-                None,
-            )
-            .await
-        })
+        tokio::spawn(async move { get_page(port, host, None).await })
     };
     // Let it start waiting, then finish alpha's request.
     while app.state.registry.stats().waits == 0 {

@@ -118,45 +118,28 @@ pub async fn move_tenant(
     provisioning::create_database(control, registry, &target, &location).await?;
 
     let blocked_at = Instant::now();
-    let copied = async {
+    let moved = async {
         set_read_only(registry, &source, &tenant.database_location, true).await?;
-        copy_tables(
+        let rows = copy_tables(
             registry,
             &source,
             &tenant.database_location,
             &target,
             &location,
         )
-        .await
+        .await?;
+        switch(control, &tenant, &target, &location, &source, &rows, actor).await?;
+        Ok::<_, MoveError>(rows)
     }
     .await;
-    let rows = match copied {
+    let rows = match moved {
         Ok(rows) => rows,
         Err(e) => {
-            undo(
-                registry,
-                &source,
-                &tenant.database_location,
-                &target,
-                &location,
-            )
-            .await;
+            let source_location = &tenant.database_location;
+            undo(registry, &source, source_location, &target, &location).await;
             return Err(e);
         }
     };
-
-    let switched = switch(control, &tenant, &target, &location, &source, &rows, actor).await;
-    if let Err(e) = switched {
-        undo(
-            registry,
-            &source,
-            &tenant.database_location,
-            &target,
-            &location,
-        )
-        .await;
-        return Err(e.into());
-    }
     directory.invalidate(slug);
     let writes_blocked = blocked_at.elapsed();
     registry.close_tenant(tenant.id).await;
