@@ -1,5 +1,5 @@
 # The two commands a newcomer needs. Each installs what is missing first.
-.PHONY: run test
+.PHONY: run test bench
 
 ## Build and serve Tenantry on SQLite at http://localhost:3000
 run:
@@ -8,3 +8,7 @@ run:
 ## Run every test (Rust on SQLite and PostgreSQL, Playwright in Chromium)
 test:
 	@scripts/test.sh
+
+## Measure the tenancy engine (figures in BENCHMARKS.md); ARGS="--tenants 1000"
+bench:
+	@scripts/bench.sh $(ARGS)

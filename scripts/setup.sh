@@ -13,7 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WANT_TEST=0
+WANT_BENCH=0
 [ "${1:-}" = "--test" ] && WANT_TEST=1
+[ "${1:-}" = "--bench" ] && WANT_TEST=1 && WANT_BENCH=1
 
 CARGO_LEPTOS_VERSION=0.3.10
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -117,5 +119,8 @@ if [ $WANT_TEST -eq 1 ]; then
     step "npm ci in end2end/ (Playwright; browsers come from Debian)"
     (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
   fi
+fi
+if [ $WANT_BENCH -eq 1 ]; then
+  have wrk || apt_install wrk
 fi
 step "set-up complete (wasm32 route ${TENANTRY_TOOLCHAIN_ROUTE})"
