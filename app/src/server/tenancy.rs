@@ -133,7 +133,7 @@ async fn tenant_context(
         Ok(None) => return Err(Box::new(no_such_organization(apex_url))),
         Err(e) => {
             tracing::error!(request_id = %req.id, error = %e, "control database unavailable");
-            return Err(Box::new(unavailable("Tenantry", &req.id)));
+            return Err(Box::new(unavailable_for(req, "Tenantry")));
         }
     };
     if let Some(response) = refuse(&tenant, req, apex_url) {
@@ -141,7 +141,7 @@ async fn tenant_context(
     }
     let Some(server_id) = tenant.server_id else {
         tracing::error!(request_id = %req.id, "tenant has no database server");
-        return Err(Box::new(unavailable(&tenant.name, &req.id)));
+        return Err(Box::new(unavailable_for(req, &tenant.name)));
     };
     match state
         .registry
@@ -165,7 +165,7 @@ async fn tenant_context(
                 }
                 _ => tracing::error!(request_id = %id, error = %e, "tenant database unavailable"),
             }
-            Err(Box::new(unavailable(&tenant.name, id)))
+            Err(Box::new(unavailable_for(req, &tenant.name)))
         }
     }
 }
@@ -177,14 +177,9 @@ fn refuse(tenant: &TenantRecord, req: &RequestFacts, apex_url: &str) -> Option<R
         TenantStatus::Active => {}
         TenantStatus::Deleted => return Some(no_such_organization(apex_url)),
         TenantStatus::Suspended if api => {
-            let body = serde_json::to_string(&AppError::Forbidden).unwrap_or_default();
-            let mut response = (StatusCode::FORBIDDEN, body).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            return Some(response);
+            return Some(json_error(StatusCode::FORBIDDEN, &AppError::Forbidden))
         }
+        TenantStatus::Provisioning if api => return Some(unavailable_for(req, &tenant.name)),
         TenantStatus::Suspended => {
             return Some(plain_page(
                 StatusCode::FORBIDDEN,
@@ -216,6 +211,9 @@ fn refuse(tenant: &TenantRecord, req: &RequestFacts, apex_url: &str) -> Option<R
         }
     }
     if !TenantMigrator::can_serve(tenant.schema_version.as_deref()) {
+        if api {
+            return Some(unavailable_for(req, &tenant.name));
+        }
         let mut response = plain_page(
             StatusCode::SERVICE_UNAVAILABLE,
             "Down for maintenance",
@@ -231,6 +229,32 @@ fn refuse(tenant: &TenantRecord, req: &RequestFacts, apex_url: &str) -> Option<R
         return Some(response);
     }
     None
+}
+
+/// The tenant cannot be served right now: a page, or for server functions
+/// and the API the JSON error their clients understand. Both 503.
+fn unavailable_for(req: &RequestFacts, org_name: &str) -> Response {
+    if !req.api {
+        return unavailable(org_name, &req.id);
+    }
+    let error = AppError::Unavailable {
+        request_id: req.id.clone(),
+    };
+    let mut response = json_error(StatusCode::SERVICE_UNAVAILABLE, &error);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    response
+}
+
+fn json_error(status: StatusCode, error: &AppError) -> Response {
+    let body = serde_json::to_string(error).unwrap_or_default();
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 /// Escapes text for HTML element content and attribute values.

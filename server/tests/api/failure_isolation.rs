@@ -69,6 +69,12 @@ async fn a_missing_tenant_database_file_gives_that_tenant_a_503_on_sqlite() {
     let page = app.get(&app.tenant_host("alpha"), "/", None).await;
     assert_eq!(page.status, 503, "{}", page.body);
     assert!(page.body.contains("Request id"), "{}", page.body);
+    // Server functions get the JSON error their client understands.
+    let api = app
+        .call(&app.tenant_host("alpha"), "tenant_home", &[], None)
+        .await;
+    assert_eq!(api.status, 503, "{}", api.body);
+    assert!(matches!(app_error(&api), AppError::Unavailable { .. }));
     assert_eq!(
         app.get(&app.tenant_host("bravo"), "/", None).await.status,
         200
