@@ -131,22 +131,27 @@ async fn run(
         .one_off(server_id, &tenant.database_location, false)
         .await
         .map_err(|e| (None, e))?;
+    // Read-only first: an up-to-date tenant costs one query, not the
+    // migrator's repeated CREATE TABLE IF NOT EXISTS.
     let result: Result<Outcome, DbErr> = async {
-        let pending = TenantMigrator::get_pending_migrations(&conn.db)
+        let pending = TenantMigrator::get_pending_migrations_read_only(&conn.db)
             .await?
             .len();
-        if pending == 0 {
-            return Ok(Outcome::Current);
+        if pending > 0 {
+            TenantMigrator::up(&conn.db, None).await?;
+            return Ok(Outcome::Migrated { applied: pending });
         }
-        TenantMigrator::up(&conn.db, None).await?;
-        Ok(Outcome::Migrated { applied: pending })
+        Ok(Outcome::Current)
     }
     .await;
-    // Whatever happened, read back where the database stands.
-    let at = TenantMigrator::get_applied_migrations(&conn.db)
-        .await
-        .ok()
-        .and_then(|applied| applied.last().map(|m| m.name().to_owned()));
+    let at = match &result {
+        Ok(_) => Some(TenantMigrator::latest_version()),
+        // Read back where a failed run left the database.
+        Err(_) => TenantMigrator::get_applied_migrations_read_only(&conn.db)
+            .await
+            .ok()
+            .and_then(|applied| applied.last().map(|m| m.name().to_owned())),
+    };
     conn.close().await.ok();
     match result {
         Ok(outcome) => Ok((at, outcome)),

@@ -5,7 +5,8 @@
 //! * **A server's budget is never exceeded.** Each database server has a
 //!   connection budget, a semaphore of that many permits. A tenant's pool is
 //!   opened lazily and *reserves* as many permits as it may open connections
-//!   (up to `pool_max`); the permits go back only after the pool is closed.
+//!   (up to `pool_max`, less when many pools share the server); the permits
+//!   go back only after the pool is closed.
 //!   Admin and one-off connections (provisioning, migrations) reserve one.
 //!   When a server is full, the least recently used pool that no request is
 //!   using is closed to make room; if every pool is in use, the request waits
@@ -439,7 +440,7 @@ impl TenantRegistry {
         if let Some(connection) = self.reuse(key, slot.server.id, location) {
             return Ok(connection);
         }
-        let reservation = self.reserve(slot, want).await?;
+        let reservation = self.reserve(slot, self.fair_share(slot, want)).await?;
         let db = connect_pool(url, reservation.size(), &self.settings).await?;
         let token = Arc::new(());
         let connection = TenantConnection {
@@ -462,6 +463,18 @@ impl TenantRegistry {
         );
         self.pools_opened.fetch_add(1, Ordering::Relaxed);
         Ok(connection)
+    }
+
+    /// How many connections a new pool on this server may ask for: up to
+    /// `want`, but no more than the budget shared among the pools already
+    /// open there and this one, so that many active tenants each get a small
+    /// pool rather than a few tenants big ones.
+    fn fair_share(&self, slot: &ServerSlot, want: u32) -> u32 {
+        let open = lock(&self.pools)
+            .values()
+            .filter(|e| e.server_id == slot.server.id)
+            .count() as u32;
+        (slot.server.budget / (open + 1)).clamp(1, want.max(1))
     }
 
     /// Reserves up to `want` permits on the server (at least one), closing
