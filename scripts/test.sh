@@ -15,17 +15,7 @@ cargo leptos build ${TENANTRY_LEPTOS_ARGS:-}
 
 # The integration tests start a second PostgreSQL cluster (tests/api/
 # helpers.rs, second_pg_url) to move tenants between servers: stop it after.
-PG2_DIR="${TMPDIR:-/tmp}/tenantry-pg-second-${TENANTRY_TEST_PG2_PORT:-5499}"
-stop_second_cluster() {
-  [ -f "$PG2_DIR/postmaster.pid" ] || return 0
-  pg_ctl=$(ls /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -n 1)
-  if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$pg_ctl" -D "$PG2_DIR" -m fast stop >/dev/null || true
-  else
-    "$pg_ctl" -D "$PG2_DIR" -m fast stop >/dev/null || true
-  fi
-}
-trap stop_second_cluster EXIT
+trap 'scripts/stop-pg-cluster.sh "${TENANTRY_TEST_PG2_PORT:-5499}"' EXIT
 
 echo "==> cargo test (unit and integration; SQLite and PostgreSQL)"
 cargo test --workspace --exclude frontend

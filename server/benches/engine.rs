@@ -1,8 +1,9 @@
 //! The tenancy engine's benchmark: `make bench` (or
 //! `cargo bench -p server --bench engine -- --tenants 200`).
 //!
-//! On a PostgreSQL server (TENANTRY_TEST_PG_URL, as the tests) it measures,
-//! with databases of its own that it drops at the end:
+//! On a PostgreSQL cluster of its own (port 5498, `max_connections` 400,
+//! started with the tests' helper), or on the server TENANTRY_BENCH_PG_URL
+//! names, it measures, with databases of its own that it drops at the end:
 //! 1. provisioning latency, p50/p95 over `--provision` tenants, cloning the
 //!    template (cold) and claiming from the warm pool (warm);
 //! 2. `migrate` of one migration across every tenant (`--tenants`), in ms per
@@ -39,7 +40,13 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+#[path = "../tests/support/pg_cluster.rs"]
+mod pg_cluster;
+
 const BASE: &str = "bench.example";
+/// The benchmark's own PostgreSQL cluster.
+const BENCH_PG_PORT: u16 = 5498;
+const BENCH_PG_MAX_CONNECTIONS: u32 = 400;
 
 #[derive(Parser, Debug)]
 #[command(about = "Tenantry's tenancy-engine benchmark")]
@@ -56,8 +63,9 @@ struct Args {
     /// Concurrent connections of the load generator.
     #[arg(long, default_value_t = 32)]
     connections: u32,
-    /// Connection budget of the tenant database server.
-    #[arg(long, default_value_t = 64)]
+    /// Connection budget of the tenant database server: enough for a pool
+    /// per tenant at the default 200 tenants (the cluster allows 400).
+    #[arg(long, default_value_t = 250)]
     budget: u32,
     /// Teams seeded into each tenant.
     #[arg(long, default_value_t = 10)]
@@ -70,8 +78,8 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let pg_url = std::env::var("TENANTRY_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let pg_url = std::env::var("TENANTRY_BENCH_PG_URL")
+        .unwrap_or_else(|_| pg_cluster::start(BENCH_PG_PORT, BENCH_PG_MAX_CONNECTIONS));
     let id = format!("bench{}", &uuid::Uuid::new_v4().simple().to_string()[..6]);
     let admin = Database::connect(&pg_url).await?;
     admin
@@ -93,7 +101,7 @@ async fn main() -> anyhow::Result<()> {
         "--warm-pool".to_owned(),
         "0".to_owned(),
     ];
-    let result = run(&args, &id, &config_args).await;
+    let result = run(&args, &id, &pg_url, &config_args).await;
     // Whatever happened, drop every database the benchmark made.
     let names = admin
         .query_all_raw(Statement::from_string(
@@ -121,7 +129,7 @@ impl Report {
     }
 }
 
-async fn run(args: &Args, id: &str, config_args: &[String]) -> anyhow::Result<()> {
+async fn run(args: &Args, id: &str, pg_url: &str, config_args: &[String]) -> anyhow::Result<()> {
     let mut argv = vec!["tenantry".to_owned()];
     argv.extend(config_args.iter().cloned());
     let cli = Cli::try_parse_from(&argv)?;
@@ -302,7 +310,13 @@ async fn run(args: &Args, id: &str, config_args: &[String]) -> anyhow::Result<()
     // 3. Load: the real server, signed-in sessions, wrk.
     let port = free_port()?;
     let mut server = start_server(config_args, port)?;
-    let outcome = load(args, id, control, &all, owner.id, port, &mut report).await;
+    let target = LoadTarget {
+        id,
+        pg_url,
+        port,
+        owner: owner.id,
+    };
+    let outcome = load(args, &target, control, &all, &mut report).await;
     let rss = memory_of(server.id());
     let _ = Command::new("kill").arg(server.id().to_string()).status();
     let _ = server.wait();
@@ -329,15 +343,27 @@ async fn run(args: &Args, id: &str, config_args: &[String]) -> anyhow::Result<()
     Ok(())
 }
 
+/// Where the load goes: the benchmark's databases and the running server.
+struct LoadTarget<'a> {
+    id: &'a str,
+    pg_url: &'a str,
+    port: u16,
+    owner: i64,
+}
+
 async fn load(
     args: &Args,
-    id: &str,
+    target: &LoadTarget<'_>,
     control: &sea_orm::DatabaseConnection,
     all: &[tenants::Model],
-    owner: i64,
-    port: u16,
     report: &mut Report,
 ) -> anyhow::Result<()> {
+    let LoadTarget {
+        id,
+        pg_url,
+        port,
+        owner,
+    } = *target;
     wait_for_health(port)?;
     let mut targets = Vec::new();
     for tenant in all {
@@ -349,17 +375,22 @@ async fn load(
     // Each page must be the signed-in home with its teams.
     let (host, cookie) = &targets[0];
     let page = http_get(port, host, "/", Some(cookie))?;
+    let shown = page
+        .split_once(r#"data-testid="team-count""#)
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split_once('<'))
+        .map(|(count, _)| count.trim().to_owned());
     anyhow::ensure!(
-        page.contains(&format!(r#"data-testid="team-count">{}<"#, args.teams)),
-        "the benchmarked page is not the signed-in home: {page}"
+        shown == Some(args.teams.to_string()),
+        "the benchmarked page is not the signed-in home with {} teams: {page}",
+        args.teams
     );
 
     let peak = Arc::new(AtomicI64::new(0));
     let running = Arc::new(AtomicBool::new(true));
     let sampler = {
         let (peak, running) = (peak.clone(), running.clone());
-        let pg = std::env::var("TENANTRY_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+        let pg = pg_url.to_owned();
         let sql = format!(
             "SELECT count(*) AS n FROM pg_stat_activity WHERE datname LIKE '{id}\\_%' \
              AND datname <> '{id}_control'"

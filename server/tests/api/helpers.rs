@@ -131,79 +131,19 @@ async fn start(
     }
 }
 
-/// A second PostgreSQL cluster for tests that move tenants between servers:
-/// started once with `initdb` and `pg_ctl` in the temporary directory, on
-/// port `TENANTRY_TEST_PG2_PORT` (default 5499), and reused by later runs
-/// while it is up. `scripts/test.sh` stops it at the end.
+/// A second PostgreSQL cluster for tests that move tenants between servers,
+/// on port `TENANTRY_TEST_PG2_PORT` (default 5499); started once, reused by
+/// later runs while it is up. `scripts/test.sh` stops it at the end.
 pub fn second_pg_url() -> String {
     static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    URL.get_or_init(start_second_pg).clone()
-}
-
-fn start_second_pg() -> String {
-    use std::process::Command;
-    let port = std::env::var("TENANTRY_TEST_PG2_PORT").unwrap_or_else(|_| "5499".to_owned());
-    let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
-    let ready = || {
-        Command::new("pg_isready")
-            .args(["-q", "-h", "127.0.0.1", "-p", &port])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if ready() {
-        return url;
-    }
-    let bin = std::fs::read_dir("/usr/lib/postgresql")
-        .expect("PostgreSQL server binaries under /usr/lib/postgresql")
-        .filter_map(Result::ok)
-        .map(|e| e.path().join("bin"))
-        .filter(|p| p.join("initdb").exists())
-        .max()
-        .expect("an initdb under /usr/lib/postgresql/*/bin");
-    let dir = std::env::temp_dir().join(format!("tenantry-pg-second-{port}"));
-    // PostgreSQL refuses to run as root: run it as the postgres user then.
-    let as_server_user = |program: &str| {
-        let program = bin.join(program);
-        if running_as_root() {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(program);
-            command
-        } else {
-            Command::new(program)
-        }
-    };
-    if !dir.join("PG_VERSION").exists() {
-        let _ = std::fs::remove_dir_all(&dir);
-        let status = as_server_user("initdb")
-            .args(["-A", "trust", "-U", "postgres", "-D"])
-            .arg(&dir)
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("run initdb");
-        assert!(status.success(), "initdb for the second cluster failed");
-    }
-    let options = format!("-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=50");
-    let status = as_server_user("pg_ctl")
-        .args(["-w", "-D"])
-        .arg(&dir)
-        .args(["-o", &options, "-l"])
-        .arg(dir.join("server.log"))
-        .arg("start")
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("run pg_ctl");
-    assert!(
-        status.success() || ready(),
-        "the second PostgreSQL cluster did not start"
-    );
-    url
-}
-
-fn running_as_root() -> bool {
-    std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+    URL.get_or_init(|| {
+        let port = std::env::var("TENANTRY_TEST_PG2_PORT")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(5499);
+        crate::pg_cluster::start(port, 50)
+    })
+    .clone()
 }
 
 /// What a successful sign-up answered.

@@ -11,6 +11,8 @@ mod isolation;
 mod lifecycle;
 mod migrate;
 mod moves;
+#[path = "../support/pg_cluster.rs"]
+mod pg_cluster;
 mod provisioning;
 mod registry;
 mod signup;
