@@ -17,11 +17,8 @@
 //! It is bounded: only existing tenants are cached, and at most `max_entries`.
 
 use super::entities::control::tenants;
-use super::services::tenants::TenantStatus;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    Statement,
-};
+use super::services::tenants::{find_by_slug, TenantStatus};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -96,10 +93,7 @@ impl TenantDirectory {
             }
         }
         let generation = self.generation.load(Ordering::Acquire);
-        let found = tenants::Entity::find()
-            .filter(tenants::Column::Slug.eq(slug))
-            .one(&self.control)
-            .await?;
+        let found = find_by_slug(&self.control, slug).await?;
         let Some(model) = found else {
             write(&self.entries).remove(slug);
             return Ok(None);

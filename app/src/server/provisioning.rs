@@ -71,6 +71,13 @@ pub async fn migrate_template(
 ) -> Result<String, RegistryError> {
     let prefix = &registry.settings().name_prefix;
     let template = template_location(server, prefix);
+    // Every start-up and every `migrate` comes here: a template already at
+    // the latest schema costs one read, not a copy and the migrator's DDL.
+    if database_exists(registry, server, &template).await?
+        && is_current(registry, server, &template).await?
+    {
+        return Ok(TenantMigrator::latest_version());
+    }
     match &server.kind {
         ServerKind::Postgres { .. } => {
             if !database_exists(registry, server, &template).await? {
@@ -135,6 +142,18 @@ pub async fn migrate_template(
         }
     }
     Ok(TenantMigrator::latest_version())
+}
+
+/// Whether the database at `location` has every tenant migration applied.
+async fn is_current(
+    registry: &TenantRegistry,
+    server: &DatabaseServer,
+    location: &str,
+) -> Result<bool, RegistryError> {
+    let conn = registry.one_off(server.id, location, false).await?;
+    let pending = TenantMigrator::get_pending_migrations_read_only(&conn.db).await;
+    conn.close().await?;
+    Ok(pending?.is_empty())
 }
 
 /// Creates the database at `location` as a copy of the server's template,

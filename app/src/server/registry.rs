@@ -262,7 +262,7 @@ pub struct OneOff {
 
 impl OneOff {
     pub async fn close(self) -> Result<(), DbErr> {
-        self.db.clone().close().await
+        self.db.close_by_ref().await
     }
 }
 

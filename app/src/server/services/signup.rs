@@ -16,7 +16,7 @@
 //! names everything made so far; [`recover_stale`] (run at start-up, every
 //! minute, and by a sign-up that wants the same subdomain) removes it.
 
-use super::tenants::{find_by_slug, STATUS_ACTIVE, STATUS_PROVISIONING};
+use super::tenants::{find_by_slug, is_abandoned, STATUS_ACTIVE, STATUS_PROVISIONING};
 use super::{platform_audit, servers};
 use crate::model::{slug::validate_slug, AppError, FieldErrors};
 use crate::server::{
@@ -38,8 +38,7 @@ use sea_orm::{
     SqlErr, TransactionTrait,
 };
 
-/// A `provisioning` row older than this belongs to a sign-up that crashed.
-pub const STALE_PROVISIONING_SECS: i64 = 120;
+pub use super::tenants::STALE_PROVISIONING_SECS;
 /// The tenant setting that holds the organization's display name.
 pub const SETTING_ORGANIZATION_NAME: &str = "organization_name";
 pub const STEP_RESERVED: &str = "reserved";
@@ -336,18 +335,13 @@ async fn slug_held(
     let Some(tenant) = find_by_slug(control, slug).await.map_err(internal)? else {
         return Ok(false);
     };
-    if !is_stale(&tenant, now_unix()) {
+    if !is_abandoned(&tenant, now_unix()) {
         return Ok(true);
     }
     clean_up(control, registry, &tenant, true)
         .await
         .map_err(internal)?;
     Ok(false)
-}
-
-fn is_stale(tenant: &tenants::Model, now: i64) -> bool {
-    tenant.status == STATUS_PROVISIONING
-        && now - tenant.status_changed_at.unwrap_or(tenant.created_at) >= STALE_PROVISIONING_SECS
 }
 
 /// Removes every sign-up that crashed mid-provisioning more than
@@ -367,7 +361,7 @@ pub async fn recover_stale(
         .all(control)
         .await?;
     let mut removed = 0;
-    for tenant in stuck.iter().filter(|t| is_stale(t, now)) {
+    for tenant in stuck.iter().filter(|t| is_abandoned(t, now)) {
         match clean_up(control, registry, tenant, true).await {
             Ok(()) => removed += 1,
             Err(e) => {

@@ -14,7 +14,7 @@ use crate::server::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
 pub const STATUS_PROVISIONING: &str = "provisioning";
@@ -67,13 +67,21 @@ pub enum LifecycleError {
     Database(#[from] DbErr),
 }
 
-/// Whether any tenant, in any state, holds `slug`.
+/// A `provisioning` row older than this belongs to a sign-up that crashed.
+pub const STALE_PROVISIONING_SECS: i64 = 120;
+
+/// Whether `tenant` is a sign-up that crashed mid-provisioning: its
+/// subdomain is free again (sign-up cleans it up when someone wants it).
+pub fn is_abandoned(tenant: &tenants::Model, now: i64) -> bool {
+    tenant.status == STATUS_PROVISIONING
+        && now - tenant.status_changed_at.unwrap_or(tenant.created_at) >= STALE_PROVISIONING_SECS
+}
+
+/// Whether a tenant holds `slug`, in any state but an abandoned sign-up.
 pub async fn slug_taken(db: &impl ConnectionTrait, slug: &str) -> Result<bool, DbErr> {
-    Ok(tenants::Entity::find()
-        .filter(tenants::Column::Slug.eq(slug))
-        .count(db)
+    Ok(find_by_slug(db, slug)
         .await?
-        > 0)
+        .is_some_and(|t| !is_abandoned(&t, now_unix())))
 }
 
 pub async fn find_by_slug(
