@@ -152,8 +152,10 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub tenant_db_budget: u32,
 
-    /// Connections one tenant's pool may hold.
-    #[arg(long, env = "TENANTRY_TENANT_POOL_SIZE", default_value_t = 4,
+    /// Connections one tenant's pool may hold at most. Pools get less when
+    /// many tenants are busy at once (the budget is shared by demand), so
+    /// this only bounds what one busy tenant can take.
+    #[arg(long, env = "TENANTRY_TENANT_POOL_SIZE", default_value_t = 8,
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub tenant_pool_size: u32,
 

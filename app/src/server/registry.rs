@@ -8,10 +8,21 @@
 //!   (up to `pool_max`, less when many pools share the server); the permits
 //!   go back only after the pool is closed.
 //!   Admin and one-off connections (provisioning, migrations) reserve one.
-//!   When a server is full, the least recently used pool that no request is
-//!   using is closed to make room; if every pool is in use, the request waits
-//!   up to `wait_timeout` and then fails with [`RegistryError::Busy`] (a 503),
+//!   When a server is full, a pool that no request is using is closed to make
+//!   room (one larger than the newcomer's share first, then the least
+//!   recently used); if every pool is in use, the request waits up to
+//!   `wait_timeout` and then fails with [`RegistryError::Busy`] (a 503),
 //!   never with an error from PostgreSQL.
+//! * **Many busy tenants share the budget instead of taking turns.** A new
+//!   pool's share is the budget divided by the server's *demand*: the
+//!   tenants that used a pool in the last [`DEMAND_WINDOW`], whether it is
+//!   still open or was closed to make room. So when more tenants are busy
+//!   than the budget has room for at full size, pools are reopened smaller
+//!   until every busy tenant keeps one, rather than each newcomer closing
+//!   the pool the next request needs (least-recently-used eviction's worst
+//!   case). When demand falls again, a pool that is smaller than today's
+//!   share and has been found with every connection in use is reopened at
+//!   that share by the sweeper.
 //! * **Idle tenants hold nothing.** A sweeper closes pools unused for
 //!   `idle_timeout`.
 //!
@@ -38,6 +49,10 @@ pub const KIND_SQLITE: &str = "sqlite";
 /// Pools being opened at once are serialized per key through this many locks.
 const OPEN_STRIPES: usize = 64;
 
+/// A tenant that used its pool this recently counts as demand on its server
+/// when the budget is shared out.
+pub const DEMAND_WINDOW: Duration = Duration::from_secs(3);
+
 #[derive(Clone, Debug)]
 pub struct RegistrySettings {
     /// Connections one tenant's pool may hold.
@@ -53,7 +68,7 @@ pub struct RegistrySettings {
 impl Default for RegistrySettings {
     fn default() -> Self {
         RegistrySettings {
-            pool_max: 4,
+            pool_max: 8,
             idle_timeout: Duration::from_secs(60),
             wait_timeout: Duration::from_secs(3),
             name_prefix: "tenantry_".to_owned(),
@@ -219,6 +234,39 @@ impl Drop for Reservation {
     }
 }
 
+/// The open pools, and the tenants whose pools were closed to make room
+/// (with when they were last used): both count as demand on their server.
+#[derive(Default)]
+struct Pools {
+    open: HashMap<PoolKey, PoolEntry>,
+    evicted: HashMap<PoolKey, (i64, Instant)>,
+}
+
+impl Pools {
+    /// How many pools share `server_id` if `key` has one: `key` itself, the
+    /// other pools in use or used within [`DEMAND_WINDOW`], and the tenants
+    /// evicted within it.
+    fn demand(&self, server_id: i64, key: PoolKey) -> u32 {
+        let open = self
+            .open
+            .iter()
+            .filter(|(k, e)| {
+                **k != key
+                    && e.server_id == server_id
+                    && (Arc::strong_count(&e.token) > 1 || e.last_used.elapsed() < DEMAND_WINDOW)
+            })
+            .count();
+        let evicted = self
+            .evicted
+            .iter()
+            .filter(|(k, (server, last_used))| {
+                **k != key && *server == server_id && last_used.elapsed() < DEMAND_WINDOW
+            })
+            .count();
+        u32::try_from(open + evicted + 1).unwrap_or(u32::MAX)
+    }
+}
+
 struct PoolEntry {
     db: DatabaseConnection,
     server_id: i64,
@@ -226,6 +274,9 @@ struct PoolEntry {
     /// Cloned into every lease: a count above one means a request uses the pool.
     token: Arc<()>,
     last_used: Instant,
+    /// A request found every connection of the pool in use since the last
+    /// sweep: the pool may be too small.
+    crowded: bool,
     reservation: Reservation,
 }
 
@@ -270,7 +321,7 @@ pub struct TenantRegistry {
     control: DatabaseConnection,
     settings: RegistrySettings,
     servers: RwLock<HashMap<i64, Arc<ServerSlot>>>,
-    pools: Mutex<HashMap<PoolKey, PoolEntry>>,
+    pools: Mutex<Pools>,
     opening: Vec<tokio::sync::Mutex<()>>,
     released: Arc<Notify>,
     waits: AtomicU64,
@@ -287,7 +338,7 @@ impl TenantRegistry {
             control,
             settings,
             servers: RwLock::new(HashMap::new()),
-            pools: Mutex::new(HashMap::new()),
+            pools: Mutex::new(Pools::default()),
             opening: (0..OPEN_STRIPES)
                 .map(|_| tokio::sync::Mutex::new(()))
                 .collect(),
@@ -409,15 +460,21 @@ impl TenantRegistry {
 
     fn reuse(&self, key: PoolKey, server_id: i64, location: &str) -> Option<TenantConnection> {
         let mut pools = lock(&self.pools);
-        let entry = pools.get_mut(&key)?;
+        let entry = pools.open.get_mut(&key)?;
         if entry.server_id != server_id || entry.location != location {
             // The tenant's database moved: retire the pool to the old one.
-            let stale = pools.remove(&key)?;
+            let stale = pools.open.remove(&key)?;
             drop(pools);
             self.retire(stale);
             return None;
         }
         entry.last_used = Instant::now();
+        if !entry.crowded
+            && pool_idle(&entry.db) == 0
+            && pool_size(&entry.db) >= entry.reservation.size()
+        {
+            entry.crowded = true;
+        }
         Some(TenantConnection {
             db: entry.db.clone(),
             lease: Lease(Arc::new(LeaseInner {
@@ -440,7 +497,7 @@ impl TenantRegistry {
         if let Some(connection) = self.reuse(key, slot.server.id, location) {
             return Ok(connection);
         }
-        let reservation = self.reserve(slot, self.fair_share(slot, want)).await?;
+        let reservation = self.reserve(slot, self.fair_share(slot, key, want)).await?;
         let db = connect_pool(url, reservation.size(), &self.settings).await?;
         let token = Arc::new(());
         let connection = TenantConnection {
@@ -450,7 +507,9 @@ impl TenantRegistry {
                 released: self.released.clone(),
             })),
         };
-        lock(&self.pools).insert(
+        let mut pools = lock(&self.pools);
+        pools.evicted.remove(&key);
+        pools.open.insert(
             key,
             PoolEntry {
                 db,
@@ -458,23 +517,22 @@ impl TenantRegistry {
                 location: location.to_owned(),
                 token,
                 last_used: Instant::now(),
+                crowded: false,
                 reservation,
             },
         );
+        drop(pools);
         self.pools_opened.fetch_add(1, Ordering::Relaxed);
         Ok(connection)
     }
 
-    /// How many connections a new pool on this server may ask for: up to
-    /// `want`, but no more than the budget shared among the pools already
-    /// open there and this one, so that many active tenants each get a small
-    /// pool rather than a few tenants big ones.
-    fn fair_share(&self, slot: &ServerSlot, want: u32) -> u32 {
-        let open = lock(&self.pools)
-            .values()
-            .filter(|e| e.server_id == slot.server.id)
-            .count() as u32;
-        (slot.server.budget / (open + 1)).clamp(1, want.max(1))
+    /// How many connections a new pool for `key` on this server may ask
+    /// for: up to `want`, but no more than the budget divided by the
+    /// server's demand ([`Pools::demand`]), so that many busy tenants each
+    /// get a small pool rather than a few tenants big ones.
+    fn fair_share(&self, slot: &ServerSlot, key: PoolKey, want: u32) -> u32 {
+        let demand = lock(&self.pools).demand(slot.server.id, key);
+        (slot.server.budget / demand).clamp(1, want.max(1))
     }
 
     /// Reserves up to `want` permits on the server (at least one), closing
@@ -496,7 +554,7 @@ impl TenantRegistry {
             if let Some(reservation) = self.try_reserve(slot, want) {
                 return Ok(reservation);
             }
-            if self.evict_unused(slot.server.id).await {
+            if self.evict_unused(slot.server.id, want).await {
                 continue;
             }
             let available = slot.permits.available_permits() as u32;
@@ -534,17 +592,25 @@ impl TenantRegistry {
         })
     }
 
-    /// Closes the least recently used pool on `server_id` that no request
-    /// holds. Returns whether one was closed (its permits are back).
-    async fn evict_unused(&self, server_id: i64) -> bool {
+    /// Closes a pool on `server_id` that no request holds, to make room for
+    /// one of `share` connections: the least recently used of those larger
+    /// than `share` if any (so big pools shrink as demand grows), else the
+    /// least recently used. Returns whether one was closed (its permits are
+    /// back). Its tenant still counts as demand for [`DEMAND_WINDOW`].
+    async fn evict_unused(&self, server_id: i64, share: u32) -> bool {
         let victim = {
             let mut pools = lock(&self.pools);
             let key = pools
+                .open
                 .iter()
                 .filter(|(_, e)| e.server_id == server_id && Arc::strong_count(&e.token) == 1)
-                .min_by_key(|(_, e)| e.last_used)
+                .min_by_key(|(_, e)| (e.reservation.size() <= share, e.last_used))
                 .map(|(k, _)| *k);
-            key.and_then(|k| pools.remove(&k))
+            let victim = key.and_then(|k| pools.open.remove(&k));
+            if let (Some(key @ PoolKey::Tenant(_)), Some(entry)) = (key, &victim) {
+                pools.evicted.insert(key, (server_id, entry.last_used));
+            }
+            victim
         };
         match victim {
             Some(entry) => {
@@ -555,11 +621,16 @@ impl TenantRegistry {
         }
     }
 
-    /// Closes every pool that has been unused for the idle timeout.
+    /// Closes every pool that has been unused for the idle timeout, and
+    /// forgets evicted tenants that no longer count as demand.
     pub async fn close_idle(&self) -> usize {
         let idle: Vec<PoolEntry> = {
             let mut pools = lock(&self.pools);
+            pools
+                .evicted
+                .retain(|_, (_, last_used)| last_used.elapsed() < DEMAND_WINDOW);
             let keys: Vec<PoolKey> = pools
+                .open
                 .iter()
                 .filter(|(_, e)| {
                     Arc::strong_count(&e.token) == 1
@@ -567,7 +638,7 @@ impl TenantRegistry {
                 })
                 .map(|(k, _)| *k)
                 .collect();
-            keys.iter().filter_map(|k| pools.remove(k)).collect()
+            keys.iter().filter_map(|k| pools.open.remove(k)).collect()
         };
         let closed = idle.len();
         for entry in idle {
@@ -576,10 +647,50 @@ impl TenantRegistry {
         closed
     }
 
+    /// Reopens, at today's share, the tenant pools that were opened smaller
+    /// than it (while more tenants were busy) and that a request found with
+    /// every connection in use since the last sweep, when the server has
+    /// room. Requests in flight finish on the old pool. Returns how many.
+    pub async fn regrow(&self) -> usize {
+        let slots: HashMap<i64, Arc<ServerSlot>> = lock_read(&self.servers).clone();
+        let outgrown: Vec<PoolEntry> = {
+            let mut pools = lock(&self.pools);
+            let mut keys = Vec::new();
+            for (key, entry) in &pools.open {
+                let Some(slot) = slots.get(&entry.server_id) else {
+                    continue;
+                };
+                if !entry.crowded || !matches!(key, PoolKey::Tenant(_)) {
+                    continue;
+                }
+                let share = (slot.server.budget / pools.demand(entry.server_id, *key))
+                    .clamp(1, self.settings.pool_max.max(1));
+                // The old pool's permits come back only once it is closed.
+                let room = slot.permits.available_permits() as u32;
+                if share > entry.reservation.size() && room >= share {
+                    keys.push(*key);
+                }
+            }
+            for entry in pools.open.values_mut() {
+                entry.crowded = false;
+            }
+            keys.iter().filter_map(|k| pools.open.remove(k)).collect()
+        };
+        let regrown = outgrown.len();
+        for entry in outgrown {
+            self.retire(entry);
+        }
+        regrown
+    }
+
     /// Closes this process's pool to a tenant's database (before it is
     /// dropped or moved). Requests still holding it finish first.
     pub async fn close_tenant(&self, tenant_id: i64) {
-        let entry = lock(&self.pools).remove(&PoolKey::Tenant(tenant_id));
+        let entry = {
+            let mut pools = lock(&self.pools);
+            pools.evicted.remove(&PoolKey::Tenant(tenant_id));
+            pools.open.remove(&PoolKey::Tenant(tenant_id))
+        };
         if let Some(entry) = entry {
             self.close_entry(entry).await;
         }
@@ -588,7 +699,11 @@ impl TenantRegistry {
     /// Closes every pool (at shutdown, or before handing the budget to
     /// another process).
     pub async fn close_all(&self) {
-        let all: Vec<PoolEntry> = lock(&self.pools).drain().map(|(_, e)| e).collect();
+        let all: Vec<PoolEntry> = {
+            let mut pools = lock(&self.pools);
+            pools.evicted.clear();
+            pools.open.drain().map(|(_, e)| e).collect()
+        };
         for entry in all {
             self.close_entry(entry).await;
         }
@@ -615,7 +730,7 @@ impl TenantRegistry {
     pub fn stats(&self) -> RegistryStats {
         let pools = lock(&self.pools);
         let mut open_by_server: HashMap<i64, u32> = HashMap::new();
-        for entry in pools.values() {
+        for entry in pools.open.values() {
             *open_by_server.entry(entry.server_id).or_default() += pool_size(&entry.db);
         }
         let mut servers: Vec<ServerStats> = lock_read(&self.servers)
@@ -631,7 +746,7 @@ impl TenantRegistry {
             .collect();
         servers.sort_by_key(|s| s.id);
         RegistryStats {
-            open_pools: pools.len(),
+            open_pools: pools.open.len(),
             waits: self.waits.load(Ordering::Relaxed),
             timeouts: self.timeouts.load(Ordering::Relaxed),
             pools_opened: self.pools_opened.load(Ordering::Relaxed),
@@ -644,12 +759,13 @@ impl TenantRegistry {
     /// they change.
     pub async fn sweep_forever(self: Arc<Self>) {
         let period = (self.settings.idle_timeout / 4)
-            .clamp(Duration::from_millis(200), Duration::from_secs(5));
+            .clamp(Duration::from_millis(200), Duration::from_secs(1));
         let mut last_logged = RegistryStats::default();
         let mut last_log_at = Instant::now();
         loop {
             tokio::time::sleep(period).await;
             self.close_idle().await;
+            self.regrow().await;
             let stats = self.stats();
             if stats != last_logged && last_log_at.elapsed() >= Duration::from_secs(60) {
                 log_stats(&stats);
@@ -679,6 +795,14 @@ pub fn log_stats(stats: &RegistryStats) {
         pools_closed = stats.pools_closed,
         "tenant pools"
     );
+}
+
+fn pool_idle(db: &DatabaseConnection) -> usize {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => db.get_postgres_connection_pool().num_idle(),
+        sea_orm::DbBackend::Sqlite => db.get_sqlite_connection_pool().num_idle(),
+        _ => 0,
+    }
 }
 
 fn pool_size(db: &DatabaseConnection) -> u32 {
@@ -739,10 +863,7 @@ async fn connect_pool(
     let mut options = base_options(url, max_connections);
     options
         .idle_timeout(settings.idle_timeout)
-        .acquire_timeout(settings.wait_timeout)
-        // A busy pool skips the ping; a connection idle for a while is
-        // checked first, so a dropped or restarted database is noticed.
-        .test_before_acquire_if_idle_for(Duration::from_secs(1));
+        .acquire_timeout(settings.wait_timeout);
     Database::connect(options).await
 }
 
@@ -761,6 +882,10 @@ fn base_options(url: &str, max_connections: u32) -> ConnectOptions {
     options
         .max_connections(max_connections.max(1))
         .min_connections(0)
+        // A busy pool skips the ping before each query (one round trip
+        // each); a connection idle for a while is checked first, so a
+        // dropped or restarted database is noticed.
+        .test_before_acquire_if_idle_for(Duration::from_secs(1))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)

@@ -4,7 +4,8 @@
 
 use crate::helpers::{spawn_app_with, team_count, Backend, TestApp};
 use crate::http::{CookieJar, Response};
-use app::server::registry::TenantConnection;
+use app::server::entities::control::tenants;
+use app::server::registry::{TenantConnection, TenantRegistry};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -194,4 +195,120 @@ async fn idle_tenants_hold_no_connections() {
         .get(&app.tenant_host("quiet"), "/", Some(&mut jar))
         .await;
     assert_eq!(team_count(&page.body), Some(0), "{}", page.body);
+}
+
+/// What a request on tenant `t` holds: its pool, opened if needed.
+async fn lease(registry: &TenantRegistry, t: &tenants::Model) -> TenantConnection {
+    registry
+        .connection(t.id, t.database_server_id.unwrap(), &t.database_location)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn more_busy_tenants_than_full_size_pools_settle_into_smaller_pools() {
+    // Room for two full-size pools (4 connections each), and six tenants
+    // visited round-robin: closing the least recently used pool for each
+    // newcomer would close the very pool the next visit needs, forever.
+    // Sharing the budget by demand lets all six keep a pool.
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &["--tenant-db-budget", "8", "--tenant-pool-size", "4"],
+    )
+    .await;
+    let slugs = ["rr-a", "rr-b", "rr-c", "rr-d", "rr-e", "rr-f"];
+    let mut tenants = Vec::new();
+    for slug in slugs {
+        app.sign_up(slug).await;
+        tenants.push(app.tenant(slug).await.unwrap());
+    }
+    let registry = &app.state.registry;
+    registry.close_all().await;
+    let visit_all = || async {
+        for t in &tenants {
+            drop(lease(registry, t).await);
+        }
+    };
+    visit_all().await;
+    visit_all().await;
+    let settled = registry.stats();
+    visit_all().await;
+    visit_all().await;
+    let later = registry.stats();
+    assert_eq!(
+        later.pools_opened, settled.pools_opened,
+        "pools still churn: {settled:?} then {later:?}"
+    );
+    assert_eq!(later.open_pools, slugs.len(), "{later:?}");
+    assert!(later.servers[0].peak_reserved <= 8, "{later:?}");
+}
+
+#[tokio::test]
+async fn a_pool_opened_small_grows_back_when_its_tenant_is_busy_alone() {
+    use sea_orm::TransactionTrait;
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[
+            "--tenant-db-budget",
+            "8",
+            "--tenant-pool-size",
+            "4",
+            "--tenant-wait-ms",
+            "300",
+        ],
+    )
+    .await;
+    let slugs = ["grow-a", "grow-b", "grow-c", "grow-d", "grow-e", "grow-f"];
+    let mut tenants = Vec::new();
+    for slug in slugs {
+        app.sign_up(slug).await;
+        tenants.push(app.tenant(slug).await.unwrap());
+    }
+    let registry = &app.state.registry;
+    registry.close_all().await;
+    // Six busy tenants share eight connections: the first one ends up with a
+    // pool of one.
+    for _ in 0..2 {
+        for t in &tenants {
+            drop(lease(registry, t).await);
+        }
+    }
+    let first = lease(registry, &tenants[0]).await;
+    let held = first.db.begin().await.unwrap();
+    let second = lease(registry, &tenants[0]).await;
+    assert!(
+        second.db.begin().await.is_err(),
+        "the pool was expected to hold one connection"
+    );
+    drop((held, first, second));
+
+    // The others go quiet; this tenant gets busy and finds its pool full.
+    for t in &tenants[1..] {
+        registry.close_tenant(t.id).await;
+    }
+    tokio::time::sleep(app::server::registry::DEMAND_WINDOW + Duration::from_millis(200)).await;
+    // The registry's sweeper (every second here) reopens it at the whole
+    // share; requests in flight keep the old pool until they finish.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let grown = lease(registry, &tenants[0]).await;
+        let mut open = Vec::new();
+        while open.len() < 4 {
+            match grown.db.begin().await {
+                Ok(txn) => open.push(txn),
+                Err(_) => break,
+            }
+        }
+        if open.len() == 4 {
+            break;
+        }
+        // Every connection is taken: the next request finds it crowded.
+        drop(lease(registry, &tenants[0]).await);
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the pool did not grow: {:?}",
+            registry.stats()
+        );
+    }
+    assert!(registry.stats().servers[0].peak_reserved <= 8);
 }
