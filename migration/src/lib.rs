@@ -74,4 +74,53 @@ impl TenantMigrator {
             .filter(|m| version.is_none_or(|v| m.name() > v))
             .count()
     }
+
+    /// Applies the migrations `pending` names (as read by
+    /// `get_pending_migrations_read_only`) in one transaction, so the
+    /// database ends at the latest version or stays where it was. Returns
+    /// how many ran.
+    ///
+    /// This is `tenantry migrate`'s path for each tenant: unlike
+    /// [`MigratorTrait::up`], it does not re-create the bookkeeping table and
+    /// re-read the pending list (five statements per tenant), and commits
+    /// once. A database without the bookkeeping table yet, or a migration
+    /// that must run outside a transaction, goes through `up` instead.
+    pub async fn apply_pending(
+        db: &sea_orm_migration::sea_orm::DatabaseConnection,
+        pending: &[sea_orm_migration::Migration],
+    ) -> Result<usize, DbErr> {
+        use sea_orm_migration::sea_orm::{ConnectionTrait, TransactionTrait};
+        let names: Vec<&str> = pending
+            .iter()
+            .map(sea_orm_migration::Migration::name)
+            .collect();
+        let migrations: Vec<Box<dyn MigrationTrait>> = Self::migrations()
+            .into_iter()
+            .filter(|m| names.contains(&m.name()))
+            .collect();
+        let fresh = migrations.len() == Self::migrations().len();
+        if fresh
+            || migrations
+                .iter()
+                .any(|m| m.use_transaction() == Some(false))
+        {
+            Self::up(db, None).await?;
+            return Ok(migrations.len());
+        }
+        let applied_at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let txn = db.begin().await?;
+        for migration in &migrations {
+            migration.up(&SchemaManager::new(&txn)).await?;
+            let record = Query::insert()
+                .into_table(Self::migration_table_name())
+                .columns([Alias::new("version"), Alias::new("applied_at")])
+                .values_panic([migration.name().into(), applied_at.into()])
+                .to_owned();
+            txn.execute(&record).await?;
+        }
+        txn.commit().await?;
+        Ok(migrations.len())
+    }
 }

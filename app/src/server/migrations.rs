@@ -131,17 +131,15 @@ async fn run(
         .one_off(server_id, &tenant.database_location, false)
         .await
         .map_err(|e| (None, e))?;
-    // Read-only first: an up-to-date tenant costs one query, not the
-    // migrator's repeated CREATE TABLE IF NOT EXISTS.
+    // Read-only first: an up-to-date tenant costs one query. The pending
+    // migrations then run in one transaction (all or none).
     let result: Result<Outcome, DbErr> = async {
-        let pending = TenantMigrator::get_pending_migrations_read_only(&conn.db)
-            .await?
-            .len();
-        if pending > 0 {
-            TenantMigrator::up(&conn.db, None).await?;
-            return Ok(Outcome::Migrated { applied: pending });
+        let pending = TenantMigrator::get_pending_migrations_read_only(&conn.db).await?;
+        if pending.is_empty() {
+            return Ok(Outcome::Current);
         }
-        Ok(Outcome::Current)
+        let applied = TenantMigrator::apply_pending(&conn.db, &pending).await?;
+        Ok(Outcome::Migrated { applied })
     }
     .await;
     let at = match &result {
