@@ -89,18 +89,16 @@ pub async fn current_member(state: &AppState, ctx: &TenantCtx) -> Result<Current
     if tenant_id != ctx.tenant.id {
         return Err(AppError::Unauthorized);
     }
-    let membership = memberships::Entity::find()
+    // One query: the membership and its user.
+    let (membership, user) = memberships::Entity::find()
         .filter(memberships::Column::UserId.eq(user_id))
         .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
+        .find_also_related(users::Entity)
         .one(&state.control)
         .await
         .map_err(internal)?
         .ok_or(AppError::Unauthorized)?;
-    let user = users::Entity::find_by_id(user_id)
-        .one(&state.control)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::Unauthorized)?;
+    let user = user.ok_or(AppError::Unauthorized)?;
     Ok(CurrentMember {
         user_id,
         email: user.email,
