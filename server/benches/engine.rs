@@ -47,6 +47,8 @@ const BASE: &str = "bench.example";
 /// The benchmark's own PostgreSQL cluster.
 const BENCH_PG_PORT: u16 = 5498;
 const BENCH_PG_MAX_CONNECTIONS: u32 = 400;
+/// Seconds of load before each measured run.
+const WARM_UP_SECS: u64 = 5;
 
 #[derive(Parser, Debug)]
 #[command(about = "Tenantry's tenancy-engine benchmark")]
@@ -410,9 +412,12 @@ async fn load(
         })
     };
 
-    // Warm-up: opens the pools and fills the caches.
-    wrk(args, port, &targets, 3)?;
+    // Each run comes after a warm-up on the same targets: it opens the
+    // pools (and lets the registry resize them to the demand) and fills the
+    // caches, so the figures are of the steady state.
+    wrk(args, port, &targets, WARM_UP_SECS)?;
     let spread = wrk(args, port, &targets, args.seconds)?;
+    wrk(args, port, &targets[..1], WARM_UP_SECS)?;
     let one = wrk(args, port, &targets[..1], args.seconds)?;
     running.store(false, Ordering::Relaxed);
     sampler.await??;
