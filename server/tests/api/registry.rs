@@ -205,47 +205,10 @@ async fn lease(registry: &TenantRegistry, t: &tenants::Model) -> TenantConnectio
         .unwrap()
 }
 
-#[tokio::test]
-async fn more_busy_tenants_than_full_size_pools_settle_into_smaller_pools() {
-    // Room for two full-size pools (4 connections each), and six tenants
-    // visited round-robin: closing the least recently used pool for each
-    // newcomer would close the very pool the next visit needs, forever.
-    // Sharing the budget by demand lets all six keep a pool.
-    let app = spawn_app_with(
-        Backend::Sqlite,
-        &["--tenant-db-budget", "8", "--tenant-pool-size", "4"],
-    )
-    .await;
-    let slugs = ["rr-a", "rr-b", "rr-c", "rr-d", "rr-e", "rr-f"];
-    let mut tenants = Vec::new();
-    for slug in slugs {
-        app.sign_up(slug).await;
-        tenants.push(app.tenant(slug).await.unwrap());
-    }
-    let registry = &app.state.registry;
-    registry.close_all().await;
-    let visit_all = || async {
-        for t in &tenants {
-            drop(lease(registry, t).await);
-        }
-    };
-    visit_all().await;
-    visit_all().await;
-    let settled = registry.stats();
-    visit_all().await;
-    visit_all().await;
-    let later = registry.stats();
-    assert_eq!(
-        later.pools_opened, settled.pools_opened,
-        "pools still churn: {settled:?} then {later:?}"
-    );
-    assert_eq!(later.open_pools, slugs.len(), "{later:?}");
-    assert!(later.servers[0].peak_reserved <= 8, "{later:?}");
-}
-
-#[tokio::test]
-async fn a_pool_opened_small_grows_back_when_its_tenant_is_busy_alone() {
-    use sea_orm::TransactionTrait;
+/// Six tenants on a server with room for two full-size pools (budget 8,
+/// pool size 4, requests wait at most 300 ms), each visited twice in turn
+/// with nothing else open: the registry has seen six busy tenants.
+async fn six_busy_tenants(prefix: &str) -> (TestApp, Vec<tenants::Model>) {
     let app = spawn_app_with(
         Backend::Sqlite,
         &[
@@ -258,21 +221,51 @@ async fn a_pool_opened_small_grows_back_when_its_tenant_is_busy_alone() {
         ],
     )
     .await;
-    let slugs = ["grow-a", "grow-b", "grow-c", "grow-d", "grow-e", "grow-f"];
     let mut tenants = Vec::new();
-    for slug in slugs {
-        app.sign_up(slug).await;
-        tenants.push(app.tenant(slug).await.unwrap());
+    for n in 0..6 {
+        let slug = format!("{prefix}-{n}");
+        app.sign_up(&slug).await;
+        tenants.push(app.tenant(&slug).await.unwrap());
     }
+    app.state.registry.close_all().await;
+    visit_all(&app.state.registry, &tenants).await;
+    visit_all(&app.state.registry, &tenants).await;
+    (app, tenants)
+}
+
+/// One short request on each tenant in turn.
+async fn visit_all(registry: &TenantRegistry, tenants: &[tenants::Model]) {
+    for t in tenants {
+        drop(lease(registry, t).await);
+    }
+}
+
+#[tokio::test]
+async fn more_busy_tenants_than_full_size_pools_settle_into_smaller_pools() {
+    // Closing the least recently used pool for each newcomer would close the
+    // very pool the next visit needs, forever. Sharing the budget by demand
+    // lets all six keep a pool.
+    let (app, tenants) = six_busy_tenants("rr").await;
     let registry = &app.state.registry;
-    registry.close_all().await;
+    let settled = registry.stats();
+    visit_all(registry, &tenants).await;
+    visit_all(registry, &tenants).await;
+    let later = registry.stats();
+    assert_eq!(
+        later.pools_opened, settled.pools_opened,
+        "pools still churn: {settled:?} then {later:?}"
+    );
+    assert_eq!(later.open_pools, tenants.len(), "{later:?}");
+    assert!(later.servers[0].peak_reserved <= 8, "{later:?}");
+}
+
+#[tokio::test]
+async fn a_pool_opened_small_grows_back_when_its_tenant_is_busy_alone() {
+    use sea_orm::TransactionTrait;
+    let (app, tenants) = six_busy_tenants("grow").await;
+    let registry = &app.state.registry;
     // Six busy tenants share eight connections: the first one ends up with a
     // pool of one.
-    for _ in 0..2 {
-        for t in &tenants {
-            drop(lease(registry, t).await);
-        }
-    }
     let first = lease(registry, &tenants[0]).await;
     let held = first.db.begin().await.unwrap();
     let second = lease(registry, &tenants[0]).await;
