@@ -84,7 +84,14 @@ impl TenantMigrator {
     /// [`MigratorTrait::up`], it does not re-create the bookkeeping table and
     /// re-read the pending list (five statements per tenant), and commits
     /// once. A database without the bookkeeping table yet, or a migration
-    /// that must run outside a transaction, goes through `up` instead.
+    /// that must run outside a transaction (`use_transaction() ==
+    /// Some(false)`), goes through `up` instead, which gives each migration
+    /// its own transaction on PostgreSQL and none on SQLite.
+    ///
+    /// On SQLite too the migrations run inside the transaction: one that
+    /// needs `PRAGMA foreign_keys = OFF` (a table rebuild) must say
+    /// `use_transaction() == Some(false)`, since the pragma is ignored
+    /// inside a transaction.
     pub async fn apply_pending(
         db: &sea_orm_migration::sea_orm::DatabaseConnection,
         pending: &[sea_orm_migration::Migration],

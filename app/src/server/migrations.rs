@@ -132,7 +132,8 @@ async fn run(
         .await
         .map_err(|e| (None, e))?;
     // Read-only first: an up-to-date tenant costs one query. The pending
-    // migrations then run in one transaction (all or none).
+    // migrations then run in one transaction where they can (see
+    // `TenantMigrator::apply_pending`).
     let result: Result<Outcome, DbErr> = async {
         let pending = TenantMigrator::get_pending_migrations_read_only(&conn.db).await?;
         if pending.is_empty() {

@@ -593,10 +593,11 @@ impl TenantRegistry {
     }
 
     /// Closes a pool on `server_id` that no request holds, to make room for
-    /// one of `share` connections: the least recently used of those larger
-    /// than `share` if any (so big pools shrink as demand grows), else the
-    /// least recently used. Returns whether one was closed (its permits are
-    /// back). Its tenant still counts as demand for [`DEMAND_WINDOW`].
+    /// one of `share` connections: one not used within [`DEMAND_WINDOW`] if
+    /// any, then one larger than `share` (so big pools shrink as demand
+    /// grows), the least recently used first. Returns whether one was closed
+    /// (its permits are back). Its tenant still counts as demand for
+    /// [`DEMAND_WINDOW`].
     async fn evict_unused(&self, server_id: i64, share: u32) -> bool {
         let victim = {
             let mut pools = lock(&self.pools);
@@ -604,7 +605,13 @@ impl TenantRegistry {
                 .open
                 .iter()
                 .filter(|(_, e)| e.server_id == server_id && Arc::strong_count(&e.token) == 1)
-                .min_by_key(|(_, e)| (e.reservation.size() <= share, e.last_used))
+                .min_by_key(|(_, e)| {
+                    (
+                        e.last_used.elapsed() < DEMAND_WINDOW,
+                        e.reservation.size() <= share,
+                        e.last_used,
+                    )
+                })
                 .map(|(k, _)| *k);
             let victim = key.and_then(|k| pools.open.remove(&k));
             if let (Some(key @ PoolKey::Tenant(_)), Some(entry)) = (key, &victim) {
@@ -650,7 +657,8 @@ impl TenantRegistry {
     /// Reopens, at today's share, the tenant pools that were opened smaller
     /// than it (while more tenants were busy) and that a request found with
     /// every connection in use since the last sweep, when the server has
-    /// room. Requests in flight finish on the old pool. Returns how many.
+    /// room. Requests holding the old pool finish on it; it closes after
+    /// them. Returns how many.
     pub async fn regrow(&self) -> usize {
         let slots: HashMap<i64, Arc<ServerSlot>> = lock_read(&self.servers).clone();
         let outgrown: Vec<PoolEntry> = {
@@ -674,7 +682,17 @@ impl TenantRegistry {
             for entry in pools.open.values_mut() {
                 entry.crowded = false;
             }
-            keys.iter().filter_map(|k| pools.open.remove(k)).collect()
+            let outgrown: Vec<(PoolKey, PoolEntry)> = keys
+                .iter()
+                .filter_map(|k| pools.open.remove(k).map(|e| (*k, e)))
+                .collect();
+            // Still busy: demand until it reopens.
+            for (key, entry) in &outgrown {
+                pools
+                    .evicted
+                    .insert(*key, (entry.server_id, entry.last_used));
+            }
+            outgrown.into_iter().map(|(_, e)| e).collect()
         };
         let regrown = outgrown.len();
         for entry in outgrown {
@@ -719,9 +737,24 @@ impl TenantRegistry {
         drop(entry.reservation);
     }
 
+    /// Closes a pool already taken out of the map once no request holds it:
+    /// closing a sqlx pool fails every query that has not yet got its
+    /// connection, so the requests holding it must finish first. Its permits
+    /// stay reserved until then.
     fn retire(&self, entry: PoolEntry) {
         self.pools_closed.fetch_add(1, Ordering::Relaxed);
+        let released = self.released.clone();
         tokio::spawn(async move {
+            loop {
+                // Registered before looking, so a release in between is not missed.
+                let notified = released.notified();
+                tokio::pin!(notified);
+                notified.as_mut().enable();
+                if Arc::strong_count(&entry.token) == 1 {
+                    break;
+                }
+                notified.await;
+            }
             let _ = entry.db.close_by_ref().await;
             drop(entry.reservation);
         });
@@ -755,8 +788,8 @@ impl TenantRegistry {
         }
     }
 
-    /// Runs forever: closes idle pools and logs the registry's figures when
-    /// they change.
+    /// Runs forever, every second at most: closes idle pools, regrows
+    /// crowded small ones, and logs the registry's figures when they change.
     pub async fn sweep_forever(self: Arc<Self>) {
         let period = (self.settings.idle_timeout / 4)
             .clamp(Duration::from_millis(200), Duration::from_secs(1));
