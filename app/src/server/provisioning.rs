@@ -73,14 +73,13 @@ pub async fn migrate_template(
     let template = template_location(server, prefix);
     // Every start-up and every `migrate` comes here: a template already at
     // the latest schema costs one read, not a copy and the migrator's DDL.
-    if database_exists(registry, server, &template).await?
-        && is_current(registry, server, &template).await?
-    {
+    let exists = database_exists(registry, server, &template).await?;
+    if exists && is_current(registry, server, &template).await? {
         return Ok(TenantMigrator::latest_version());
     }
     match &server.kind {
         ServerKind::Postgres { .. } => {
-            if !database_exists(registry, server, &template).await? {
+            if !exists {
                 let admin = registry.admin(server.id).await?;
                 let created = admin
                     .db

@@ -532,7 +532,7 @@ impl TenantRegistry {
     /// get a small pool rather than a few tenants big ones.
     fn fair_share(&self, slot: &ServerSlot, key: PoolKey, want: u32) -> u32 {
         let demand = lock(&self.pools).demand(slot.server.id, key);
-        (slot.server.budget / demand).clamp(1, want.max(1))
+        share_of(slot.server.budget, demand, want)
     }
 
     /// Reserves up to `want` permits on the server (at least one), closing
@@ -671,8 +671,8 @@ impl TenantRegistry {
                 if !entry.crowded || !matches!(key, PoolKey::Tenant(_)) {
                     continue;
                 }
-                let share = (slot.server.budget / pools.demand(entry.server_id, *key))
-                    .clamp(1, self.settings.pool_max.max(1));
+                let demand = pools.demand(entry.server_id, *key);
+                let share = share_of(slot.server.budget, demand, self.settings.pool_max);
                 // The old pool's permits come back only once it is closed.
                 let room = slot.permits.available_permits() as u32;
                 if share > entry.reservation.size() && room >= share {
@@ -828,6 +828,12 @@ pub fn log_stats(stats: &RegistryStats) {
         pools_closed = stats.pools_closed,
         "tenant pools"
     );
+}
+
+/// A pool's share of `budget` among `demand` pools: at least one
+/// connection, at most `want`.
+fn share_of(budget: u32, demand: u32, want: u32) -> u32 {
+    (budget / demand.max(1)).clamp(1, want.max(1))
 }
 
 fn pool_idle(db: &DatabaseConnection) -> usize {
