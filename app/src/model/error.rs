@@ -69,6 +69,10 @@ pub enum AppError {
     /// organizations are not affected.
     #[error("This organization's data cannot be reached right now. Please try again in a minute (request id {request_id}).")]
     Unavailable { request_id: String },
+    /// Too many attempts (log-in, password reset) from this address or on
+    /// this account; the user may try again after the given wait.
+    #[error("Too many attempts. Try again in {retry_after_secs} s.")]
+    RateLimited { retry_after_secs: u64 },
     #[error("Could not reach the server: {0}")]
     Transport(String),
 }

@@ -3,8 +3,8 @@
 //! Leptos answers every server-function error with 500 and the error as JSON.
 //! A rejected form is not a server failure: this middleware reads the error
 //! back and gives it the status that says what happened (422 for field
-//! errors, 401, 403, 404), so clients, logs and monitoring tell user mistakes
-//! from real failures. Plain form posts are redirects and pass untouched.
+//! errors, 401, 403, 404, 429 with `Retry-After`), so clients, logs and
+//! monitoring tell user mistakes from real failures. Plain form posts are redirects and pass untouched.
 
 use crate::model::AppError;
 use axum::{
@@ -27,6 +27,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::Transport(_) => StatusCode::BAD_REQUEST,
         AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
     }
 }
 
@@ -47,6 +48,11 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = status_of(&error);
+        if let AppError::RateLimited { retry_after_secs } = error {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, retry_after_secs.into());
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
