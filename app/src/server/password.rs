@@ -22,6 +22,12 @@ impl std::fmt::Debug for PasswordHashString {
     }
 }
 
+/// Checked instead of a stored hash when no account has the email given at
+/// log-in, so that an unknown email costs the same argon2 work as a wrong
+/// password and response times tell nothing. Its parameters are the ones
+/// above (a test checks); no password matches it.
+pub const UNKNOWN_ACCOUNT_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$dW5rbm93bi1hY2NvdW50LXBsYWNlaG9sZGVyLWhhc2g";
+
 fn argon2() -> Argon2<'static> {
     let params = Params::new(MEMORY_KIB, ITERATIONS, LANES, None)
         .expect("argon2 parameters are constants within argon2's limits");
@@ -76,5 +82,22 @@ mod tests {
         assert!(!verify_password("x".into(), "not a hash".into())
             .await
             .unwrap());
+    }
+
+    #[tokio::test]
+    async fn the_unknown_account_hash_costs_what_a_real_one_does() {
+        let real = hash_password("anything".into()).await.unwrap();
+        let params = |hash: &str| hash.rsplitn(3, '$').nth(2).unwrap().to_owned();
+        assert_eq!(params(UNKNOWN_ACCOUNT_HASH), params(&real.0));
+        let parsed = PasswordHash::new(UNKNOWN_ACCOUNT_HASH).expect("a well-formed PHC string");
+        assert_eq!(
+            parsed.hash.map(|h| h.len()),
+            PasswordHash::new(&real.0).unwrap().hash.map(|h| h.len())
+        );
+        assert!(
+            !verify_password("anything".into(), UNKNOWN_ACCOUNT_HASH.into())
+                .await
+                .unwrap()
+        );
     }
 }
