@@ -22,6 +22,7 @@ impl MigratorTrait for ControlMigrator {
         vec![
             Box::new(control::m20261122_000001_control_plane::Migration),
             Box::new(control::m20261122_000002_tenancy_engine::Migration),
+            Box::new(control::m20261123_000003_sign_in::Migration),
         ]
     }
 

@@ -4,8 +4,8 @@
 //! the address bar with a redirect.
 
 use super::{
-    context::{SESSION_TENANT_ID, SESSION_USER_ID},
     error::REQUEST_ID_HEADER,
+    sign_in,
     tenancy::{plain_page, TenantCtx},
     tokens, AppState,
 };
@@ -46,14 +46,7 @@ pub async fn accept_handoff(
             Ok(None) => return link_expired(),
             Err(e) => return failed(e, &request_id),
         };
-    // A new session id at sign-in: whatever id the browser had before (a
-    // fixation attempt included) is discarded.
-    let signed_in = async {
-        session.cycle_id().await?;
-        session.insert(SESSION_USER_ID, user_id).await?;
-        session.insert(SESSION_TENANT_ID, ctx.tenant.id).await
-    };
-    if let Err(e) = signed_in.await {
+    if let Err(e) = sign_in::start(&session, user_id, Some(ctx.tenant.id)).await {
         return failed(e, &request_id);
     }
     Redirect::to("/").into_response()

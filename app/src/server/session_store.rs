@@ -5,8 +5,8 @@ use super::entities::control::sessions;
 use super::time::now_unix;
 use async_trait::async_trait;
 use sea_orm::{
-    sea_query::OnConflict, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, SqlErr,
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    SqlErr,
 };
 use tower_sessions::{
     session::{Id, Record},
@@ -23,6 +23,16 @@ impl DbSessionStore {
         DbSessionStore { db }
     }
 
+    /// Ends every session of `user_id`, on every host ("log out
+    /// everywhere"). Returns how many there were.
+    pub async fn delete_user_sessions(&self, user_id: i64) -> Result<u64, sea_orm::DbErr> {
+        let result = sessions::Entity::delete_many()
+            .filter(sessions::Column::UserId.eq(user_id))
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected)
+    }
+
     /// Deletes expired sessions; run periodically.
     pub async fn delete_expired(&self) -> Result<u64, sea_orm::DbErr> {
         let result = sessions::Entity::delete_many()
@@ -31,6 +41,14 @@ impl DbSessionStore {
             .await?;
         Ok(result.rows_affected)
     }
+}
+
+/// The signed-in user a session belongs to, kept in a column of its own.
+fn user_of(record: &Record) -> Option<i64> {
+    record
+        .data
+        .get(super::sign_in::SESSION_USER_ID)
+        .and_then(serde_json::Value::as_i64)
 }
 
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
@@ -49,6 +67,7 @@ impl SessionStore for DbSessionStore {
                 id: Set(record.id.to_string()),
                 data: Set(data.clone()),
                 expires_at: Set(record.expiry_date.unix_timestamp()),
+                user_id: Set(user_of(record)),
             })
             .exec(&self.db)
             .await;
@@ -62,22 +81,23 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// Updates a session loaded earlier in the request. A session deleted
+    /// meanwhile (logged out everywhere, expired) stays deleted: this never
+    /// inserts. New sessions go through `create`.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        sessions::Entity::insert(sessions::ActiveModel {
-            id: Set(record.id.to_string()),
-            data: Set(data),
-            expires_at: Set(record.expiry_date.unix_timestamp()),
-        })
-        .on_conflict(
-            OnConflict::column(sessions::Column::Id)
-                .update_columns([sessions::Column::Data, sessions::Column::ExpiresAt])
-                .to_owned(),
-        )
-        .exec(&self.db)
-        .await
-        .map_err(backend)?;
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::Data, Expr::value(data))
+            .col_expr(
+                sessions::Column::ExpiresAt,
+                Expr::value(record.expiry_date.unix_timestamp()),
+            )
+            .col_expr(sessions::Column::UserId, Expr::value(user_of(record)))
+            .filter(sessions::Column::Id.eq(record.id.to_string()))
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 

@@ -7,6 +7,8 @@ pub struct Model {
     pub id: String,
     pub data: String,
     pub expires_at: i64,
+    /// The signed-in user, copied from `data` when the session is saved.
+    pub user_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
