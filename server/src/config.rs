@@ -181,6 +181,13 @@ pub struct Config {
     #[arg(long, env = "TENANTRY_HTTPS", default_value_t = false)]
     pub https: bool,
 
+    /// Set when a reverse proxy you run sits in front of Tenantry: the
+    /// client address (for rate limits and the audit log) is then the last
+    /// one in `X-Forwarded-For`, which that proxy appended, instead of the
+    /// proxy's own.
+    #[arg(long, env = "TENANTRY_BEHIND_PROXY", default_value_t = false)]
+    pub behind_proxy: bool,
+
     /// Runtime site options (site root, pkg dir) for serving the compiled
     /// front end; LEPTOS_* variables override it, as cargo-leptos sets them.
     #[arg(long, env = "TENANTRY_LEPTOS_TOML", default_value = "Leptos.toml")]
@@ -194,6 +201,7 @@ impl Config {
         Ok(Settings {
             base_domain: validate_base_domain(&self.base_domain)?,
             https: self.https,
+            behind_proxy: self.behind_proxy,
             tenant_databases: self.tenant_databases()?,
             default_budget: self.tenant_db_budget,
             registry: RegistrySettings {

@@ -11,11 +11,14 @@ use app::server::{
     api_status::server_fn_error_status,
     directory::TenantDirectory,
     handoff::accept_handoff,
+    origin::reject_cross_origin,
     provisioning,
+    rate_limit::Limits,
     registry::{self, TenantRegistry},
     services::{servers, signup},
     session_store::DbSessionStore,
     settings::{Settings, TenantDatabases},
+    sign_in,
     tenancy::route_by_host,
     AppState,
 };
@@ -45,8 +48,6 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Connections in the control-plane pool.
 const CONTROL_POOL_MAX: u32 = 10;
-/// A session ends after this long without a request.
-const SESSION_IDLE: time::Duration = time::Duration::hours(12);
 
 /// What every entry point (the server and each CLI command) works with: the
 /// migrated control plane, the connection registry that knows every
@@ -139,6 +140,7 @@ impl Application {
             registry: platform.registry,
             directory: platform.directory,
             settings: platform.settings,
+            limits: Arc::new(Limits::new()),
         };
         let router = router(state.clone());
         let listener = tokio::net::TcpListener::bind(listen)
@@ -170,9 +172,14 @@ impl Application {
         tasks.spawn(state.directory.clone().listen_forever());
         tasks.spawn(keep_house(state.clone()));
         tasks.spawn(keep_warm_pools(state.clone()));
-        let served = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
+        let served = axum::serve(
+            self.listener,
+            // The peer address is the client's, for rate limits and the audit log.
+            self.router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
         tasks.abort_all();
         registry::log_stats(&state.registry.stats());
         served
@@ -272,7 +279,7 @@ pub fn router(state: AppState) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.settings.https)
-        .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
+        .with_expiry(Expiry::OnInactivity(sign_in::IDLE));
 
     let site = Router::new()
         .route("/auth/handoff", get(accept_handoff))
@@ -283,6 +290,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(sessions)
+        .layer(middleware::from_fn(reject_cross_origin))
         .layer(middleware::from_fn_with_state(state.clone(), route_by_host));
 
     site.route("/healthz", get(healthz))

@@ -1,8 +1,11 @@
 //! Serializable types that cross the wire, and the rules both sides apply.
 
+pub mod access;
+pub mod auth;
 pub mod error;
 pub mod site;
 pub mod slug;
 pub mod teams;
 
+pub use access::{Permission, Role};
 pub use error::{AppError, FieldErrors};

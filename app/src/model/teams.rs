@@ -1,3 +1,4 @@
+use super::access::Role;
 use serde::{Deserialize, Serialize};
 
 pub const MAX_TEAM_NAME_LEN: usize = 80;
@@ -14,6 +15,7 @@ pub struct TenantHome {
     pub org_name: String,
     pub slug: String,
     pub email: String,
+    pub role: Role,
     pub team_count: u64,
     pub teams: Vec<Team>,
 }

@@ -6,20 +6,16 @@ use super::{
     entities::control::{memberships, users},
     error::internal,
     host::{HostKind, ParsedHost},
+    sign_in::{self, SignedIn},
     tenancy::TenantCtx,
     AppState,
 };
-use crate::model::AppError;
+use crate::model::{AppError, Permission, Role};
+use axum::extract::ConnectInfo;
 use leptos::prelude::use_context;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use tower_sessions::Session;
-
-/// Session key: the signed-in user's id.
-pub const SESSION_USER_ID: &str = "user_id";
-/// Session key: the tenant the session was opened on. Sessions are host-only
-/// cookies already; this makes a session presented on another tenant's host
-/// worthless even if a cookie were ever replayed there.
-pub const SESSION_TENANT_ID: &str = "tenant_id";
 
 /// The application state, present in every render and server function.
 pub fn app_state() -> Result<AppState, AppError> {
@@ -63,35 +59,63 @@ pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(internal)
 }
 
+/// The address the request came from, for rate limits and the audit log:
+/// the TCP peer, or behind the operator's proxy the address that proxy
+/// appended to `X-Forwarded-For` (earlier entries are the client's to forge).
+pub fn client_ip() -> Result<IpAddr, AppError> {
+    let parts = request_parts()?;
+    if app_state()?.settings.behind_proxy {
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .last()
+            .and_then(|entry| entry.trim().parse::<IpAddr>().ok());
+        if let Some(ip) = forwarded {
+            return Ok(ip);
+        }
+    }
+    Ok(parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip()))
+}
+
+/// Whoever is signed in on this host, or `Unauthorized`. A session counts
+/// only on the host it was opened on: a tenant's session on that tenant's
+/// host, an apex session on the apex.
+pub async fn signed_in() -> Result<SignedIn, AppError> {
+    let signed_in = sign_in::current(&session().await?)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::Unauthorized)?;
+    let here = tenant_ctx().ok().map(|ctx| ctx.tenant.id);
+    if signed_in.tenant_id != here {
+        return Err(AppError::Unauthorized);
+    }
+    Ok(signed_in)
+}
+
 /// A signed-in member of the current request's tenant.
 #[derive(Clone, Debug)]
 pub struct CurrentMember {
     pub user_id: i64,
     pub email: String,
-    pub role: String,
+    pub role: Role,
 }
 
 /// Requiring it means: someone signed in on this tenant's host, who is a
 /// member of this tenant. Anything else is `Unauthorized`.
 pub async fn current_member(state: &AppState, ctx: &TenantCtx) -> Result<CurrentMember, AppError> {
-    let session = session().await?;
-    let user_id = session
-        .get::<i64>(SESSION_USER_ID)
-        .await
-        .map_err(internal)?;
-    let tenant_id = session
-        .get::<i64>(SESSION_TENANT_ID)
-        .await
-        .map_err(internal)?;
-    let (Some(user_id), Some(tenant_id)) = (user_id, tenant_id) else {
-        return Err(AppError::Unauthorized);
-    };
-    if tenant_id != ctx.tenant.id {
+    let signed_in = signed_in().await?;
+    if signed_in.tenant_id != Some(ctx.tenant.id) {
         return Err(AppError::Unauthorized);
     }
     // One query: the membership and its user.
     let (membership, user) = memberships::Entity::find()
-        .filter(memberships::Column::UserId.eq(user_id))
+        .filter(memberships::Column::UserId.eq(signed_in.user_id))
         .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
         .find_also_related(users::Entity)
         .one(&state.control)
@@ -99,9 +123,37 @@ pub async fn current_member(state: &AppState, ctx: &TenantCtx) -> Result<Current
         .map_err(internal)?
         .ok_or(AppError::Unauthorized)?;
     let user = user.ok_or(AppError::Unauthorized)?;
+    let role = Role::parse(&membership.role).ok_or_else(|| {
+        internal(format!(
+            "membership {} has an unknown role {:?}",
+            membership.id, membership.role
+        ))
+    })?;
     Ok(CurrentMember {
-        user_id,
+        user_id: signed_in.user_id,
         email: user.email,
-        role: membership.role,
+        role,
     })
+}
+
+/// What a server function that passed [`require`] works with.
+#[derive(Clone)]
+pub struct Access {
+    pub state: AppState,
+    pub ctx: TenantCtx,
+    pub member: CurrentMember,
+}
+
+/// The one permission check. Requiring it means: this server function only
+/// exists on a tenant's host (`NotFound` elsewhere), for a signed-in member
+/// of that tenant (`Unauthorized`) whose role grants `permission`
+/// (`Forbidden`).
+pub async fn require(permission: Permission) -> Result<Access, AppError> {
+    let ctx = tenant_ctx()?;
+    let state = app_state()?;
+    let member = current_member(&state, &ctx).await?;
+    if !member.role.grants(permission) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Access { state, ctx, member })
 }

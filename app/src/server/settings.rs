@@ -11,6 +11,9 @@ pub struct Settings {
     /// Whether the public URLs are `https` (behind a TLS-terminating proxy).
     /// Also marks session cookies `Secure`.
     pub https: bool,
+    /// Whether the client address is the last `X-Forwarded-For` entry
+    /// (behind the operator's reverse proxy) rather than the TCP peer.
+    pub behind_proxy: bool,
     /// The `default` database server: where tenant databases are created
     /// until more servers are added.
     pub tenant_databases: TenantDatabases,

@@ -1,4 +1,6 @@
-use super::{directory::TenantDirectory, registry::TenantRegistry, settings::Settings};
+use super::{
+    directory::TenantDirectory, rate_limit::Limits, registry::TenantRegistry, settings::Settings,
+};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -17,4 +19,6 @@ pub struct AppState {
     pub registry: Arc<TenantRegistry>,
     /// Slug → tenant record, cached and invalidated on change.
     pub directory: Arc<TenantDirectory>,
+    /// Rate limits on log-in and on emails anyone can request.
+    pub limits: Arc<Limits>,
 }

@@ -1,0 +1,105 @@
+//! Logging in and out, and moving between one's organizations.
+
+use crate::model::{auth::Account, AppError};
+use leptos::prelude::*;
+
+/// Logs in on this host. On the apex any account gets in and lands on its
+/// list of organizations; on an organization's host only its members do,
+/// and land on its home page.
+#[server(endpoint = "log_in")]
+pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
+    use crate::model::FieldErrors;
+    use crate::server::{context, error::internal, services::auth, sign_in};
+    let here = context::tenant_ctx().ok();
+    if here.is_none() {
+        context::require_apex()?;
+    }
+    let state = context::app_state()?;
+    let ip = context::client_ip()?;
+    let user =
+        auth::check_credentials(&state.control, &state.limits, ip, &email, &password).await?;
+    if let Some(ctx) = &here {
+        if auth::role_in(&state.control, user.id, ctx.tenant.id)
+            .await?
+            .is_none()
+        {
+            let mut errors = FieldErrors::default().echo("email", &user.email);
+            errors.add(
+                "form",
+                format!(
+                    "{} is not a member of {}. Ask one of its admins for an invitation.",
+                    user.email, ctx.tenant.name
+                ),
+            );
+            return Err(AppError::Validation(errors));
+        }
+    }
+    let session = context::session().await?;
+    sign_in::start(&session, user.id, here.as_ref().map(|ctx| ctx.tenant.id))
+        .await
+        .map_err(internal)?;
+    leptos_axum::redirect(if here.is_some() {
+        "/"
+    } else {
+        "/organizations"
+    });
+    Ok(())
+}
+
+/// Logs out of this host.
+#[server(endpoint = "log_out")]
+pub async fn log_out() -> Result<(), AppError> {
+    use crate::server::{context, error::internal, sign_in};
+    sign_in::end(&context::session().await?)
+        .await
+        .map_err(internal)?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Ends every session of the signed-in user, on every host and device.
+#[server(endpoint = "log_out_everywhere")]
+pub async fn log_out_everywhere() -> Result<(), AppError> {
+    use crate::server::{context, error::internal, session_store::DbSessionStore, sign_in};
+    let signed_in = context::signed_in().await?;
+    let state = context::app_state()?;
+    DbSessionStore::new(state.control.clone())
+        .delete_user_sessions(signed_in.user_id)
+        .await
+        .map_err(internal)?;
+    sign_in::end(&context::session().await?)
+        .await
+        .map_err(internal)?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// The signed-in user and their organizations.
+#[server(endpoint = "account")]
+pub async fn get_account() -> Result<Account, AppError> {
+    use crate::server::{context, services::auth};
+    let signed_in = context::signed_in().await?;
+    let state = context::app_state()?;
+    let user = auth::user(&state.control, signed_in.user_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    Ok(Account {
+        email: user.email,
+        organizations: auth::organizations_of(&state.control, signed_in.user_id).await?,
+        current: context::tenant_ctx().ok().map(|ctx| ctx.tenant.slug),
+    })
+}
+
+/// Sends the signed-in user to one of their organizations, signed in there:
+/// a single-use handoff token carries them across to its host.
+#[server(endpoint = "open_organization")]
+pub async fn open_organization(slug: String) -> Result<(), AppError> {
+    use crate::server::{context, services::auth};
+    let signed_in = context::signed_in().await?;
+    let state = context::app_state()?;
+    let token = auth::handoff_to(&state.control, signed_in.user_id, &slug).await?;
+    let host = context::parsed_host()?;
+    let target = host.tenant_url(&state, &slug, &format!("/auth/handoff?token={token}"));
+    leptos_axum::redirect(&target);
+    Ok(())
+}
