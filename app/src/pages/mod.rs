@@ -1,5 +1,7 @@
 //! Pages and the application shell.
 
+mod login;
+mod organizations;
 mod signup;
 mod tenant_home;
 
@@ -11,6 +13,8 @@ use leptos_router::{
     path, SsrMode,
 };
 
+pub use login::LoginPage;
+pub use organizations::OrganizationsPage;
 pub use signup::SignUpPage;
 pub use tenant_home::TenantHomePage;
 
@@ -44,6 +48,8 @@ pub fn App() -> impl IntoView {
                 // Async: the whole page is rendered before it is sent, so it is
                 // complete without JavaScript.
                 <Route path=path!("/") view=Home ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/organizations") view=OrganizationsPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

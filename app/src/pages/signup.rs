@@ -45,6 +45,9 @@ pub fn SignUpPage() -> impl IntoView {
             <p class="lead">
                 "Your organization gets its own address and its own database."
             </p>
+            <p class="muted">
+                "Already have an account? " <a href="/login">"Log in"</a>
+            </p>
             <ActionForm action>
                 <ErrorBanner error />
                 <Field

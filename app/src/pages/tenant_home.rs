@@ -1,7 +1,11 @@
 use crate::{
-    api::teams::{tenant_home_data, AddTeam},
+    api::{
+        auth::{get_account, OpenOrganization},
+        teams::{tenant_home_data, AddTeam},
+    },
     components::{ErrorBanner, Field},
-    model::AppError,
+    model::{AppError, Permission},
+    pages::organizations::{LogOutButtons, OpenButton},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,13 +31,17 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
                             Ok(home) => {
                                 // Keep what was typed when the team was rejected.
                                 let typed = error.get_untracked().and_then(|e| e.field_value("name"));
+                                let may_manage_teams = home.role.grants(Permission::ManageTeams);
                                 view! {
                                     <Title text=home.org_name.clone() />
                                     <h1 data-testid="org-name">{home.org_name}</h1>
                                     <p class="muted">
                                         "Signed in as "
                                         <strong data-testid="signed-in-as">{home.email}</strong>
+                                        " · "
+                                        <span data-testid="role">{home.role.label()}</span>
                                     </p>
+                                    <AccountMenu />
                                     <section>
                                         <h2>
                                             "Teams "
@@ -42,18 +50,30 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
                                         <ul class="teams">
                                             {home.teams.into_iter().map(|team| view! { <li>{team.name}</li> }).collect_view()}
                                         </ul>
-                                        <ActionForm action=add_team>
-                                            <ErrorBanner error />
-                                            <Field
-                                                label="New team"
-                                                name="name"
-                                                value=typed.unwrap_or_default()
-                                                error=name_error
-                                            />
-                                            <button type="submit" class="button" disabled=move || pending.get()>
-                                                {move || if pending.get() { "Adding…" } else { "Add team" }}
-                                            </button>
-                                        </ActionForm>
+                                        {if may_manage_teams {
+                                            view! {
+                                                <ActionForm action=add_team>
+                                                    <ErrorBanner error />
+                                                    <Field
+                                                        label="New team"
+                                                        name="name"
+                                                        value=typed.unwrap_or_default()
+                                                        error=name_error
+                                                    />
+                                                    <button type="submit" class="button" disabled=move || pending.get()>
+                                                        {move || if pending.get() { "Adding…" } else { "Add team" }}
+                                                    </button>
+                                                </ActionForm>
+                                            }
+                                            .into_any()
+                                        } else {
+                                            view! {
+                                                <p class="muted" data-testid="read-only">
+                                                    "As a viewer you can see the teams but not change them."
+                                                </p>
+                                            }
+                                            .into_any()
+                                        }}
                                     </section>
                                 }
                                 .into_any()
@@ -61,7 +81,9 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
                             Err(AppError::Unauthorized) => view! {
                                 <h1>{slug}</h1>
                                 <p data-testid="sign-in-required">
-                                    "This organization's pages are for its members. Sign in to continue."
+                                    "This organization's pages are for its members. "
+                                    <a href="/login">"Log in"</a>
+                                    " to continue."
                                 </p>
                             }
                             .into_any(),
@@ -71,5 +93,44 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
                 }}
             </Transition>
         </main>
+    }
+}
+
+/// The signed-in user's other organizations (switching goes through a
+/// single-use handoff to the other host) and the log-out buttons.
+#[component]
+fn AccountMenu() -> impl IntoView {
+    let account = Resource::new(|| (), |_| get_account());
+    let open = ServerAction::<OpenOrganization>::new();
+    let error = Signal::derive(move || open.value().get().and_then(Result::err));
+    view! {
+        <nav class="account-menu">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let others: Vec<_> = account
+                        .await
+                        .map(|a| {
+                            a.organizations
+                                .into_iter()
+                                .filter(|org| Some(&org.slug) != a.current.as_ref())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (!others.is_empty()).then(|| view! {
+                        <details class="switcher" data-testid="switcher">
+                            <summary>"Switch organization"</summary>
+                            <ErrorBanner error />
+                            <ul>
+                                {others
+                                    .into_iter()
+                                    .map(|org| view! { <li><OpenButton org action=open /></li> })
+                                    .collect_view()}
+                            </ul>
+                        </details>
+                    })
+                })}
+            </Transition>
+            <LogOutButtons />
+        </nav>
     }
 }

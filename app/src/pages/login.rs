@@ -1,0 +1,63 @@
+use crate::{
+    api::{auth::LogIn, site::get_site},
+    components::{ErrorBanner, Field},
+    model::site::Site,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// `/login`, on the apex and on every organization's host. Works without
+/// JavaScript: a rejected post comes back with the message and the email
+/// filled in again.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<LogIn>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.field_error(field)))
+    };
+    let echoed = action
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+        .and_then(|e| e.field_value("email"));
+    let site = Resource::new_blocking(|| (), |_| get_site());
+    let pending = action.pending();
+
+    view! {
+        <Title text="Log in · Tenantry" />
+        <main class="card login">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match site.await {
+                        Ok(Site::Tenant { slug }) => view! {
+                            <h1>"Log in to " <span data-testid="login-org">{slug}</span></h1>
+                        }.into_any(),
+                        _ => view! { <h1>"Log in to Tenantry"</h1> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <ActionForm action>
+                <ErrorBanner error />
+                <Field
+                    label="Email"
+                    name="email"
+                    input_type="email"
+                    value=echoed.unwrap_or_default()
+                    autocomplete="username"
+                    error=field_error("email")
+                />
+                <Field
+                    label="Password"
+                    name="password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    error=field_error("password")
+                />
+                <button type="submit" class="button" disabled=move || pending.get()>
+                    {move || if pending.get() { "Logging in…" } else { "Log in" }}
+                </button>
+            </ActionForm>
+        </main>
+    }
+}

@@ -1,0 +1,100 @@
+use crate::{
+    api::auth::{get_account, LogOut, LogOutEverywhere, OpenOrganization},
+    components::ErrorBanner,
+    model::{
+        auth::{Account, Organization},
+        AppError,
+    },
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// `/organizations` on the apex: where a user lands after logging in there,
+/// and goes to one of their organizations.
+#[component]
+pub fn OrganizationsPage() -> impl IntoView {
+    let account = Resource::new_blocking(|| (), |_| get_account());
+    view! {
+        <Title text="Your organizations · Tenantry" />
+        <main class="card">
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match account.await {
+                        Ok(account) => view! { <Organizations account /> }.into_any(),
+                        Err(AppError::Unauthorized) => view! {
+                            <h1>"Your organizations"</h1>
+                            <p data-testid="sign-in-required">
+                                <a href="/login">"Log in"</a>
+                                " to see the organizations you belong to."
+                            </p>
+                        }.into_any(),
+                        Err(e) => view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn Organizations(account: Account) -> impl IntoView {
+    let open = ServerAction::<OpenOrganization>::new();
+    let error = Signal::derive(move || open.value().get().and_then(Result::err));
+    view! {
+        <h1>"Your organizations"</h1>
+        <p class="muted">
+            "Signed in as " <strong data-testid="signed-in-as">{account.email}</strong>
+        </p>
+        <ErrorBanner error />
+        {if account.organizations.is_empty() {
+            view! { <p>"You do not belong to any organization yet."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="organizations" data-testid="organizations">
+                    {account
+                        .organizations
+                        .into_iter()
+                        .map(|org| view! { <li><OpenButton org action=open /></li> })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any()
+        }}
+        <p><a href="/">"Create another organization"</a></p>
+        <LogOutButtons />
+    }
+}
+
+/// One organization, and the button that goes there signed in.
+#[component]
+pub fn OpenButton(org: Organization, action: ServerAction<OpenOrganization>) -> impl IntoView {
+    view! {
+        <ActionForm action attr:class="inline">
+            <input type="hidden" name="slug" value=org.slug.clone() />
+            <button type="submit" class="link" data-testid=format!("open-{}", org.slug)>
+                {org.name}
+            </button>
+            <span class="muted">" · " {org.role.label()}</span>
+            {(org.status != "active").then(|| view! { <span class="muted">" · " {org.status}</span> })}
+        </ActionForm>
+    }
+}
+
+/// "Log out" (this host) and "Log out everywhere" (every session of the user).
+#[component]
+pub fn LogOutButtons() -> impl IntoView {
+    let log_out = ServerAction::<LogOut>::new();
+    let everywhere = ServerAction::<LogOutEverywhere>::new();
+    view! {
+        <div class="actions">
+            <ActionForm action=log_out attr:class="inline">
+                <button type="submit" class="button secondary" data-testid="log-out">"Log out"</button>
+            </ActionForm>
+            <ActionForm action=everywhere attr:class="inline">
+                <button type="submit" class="link" data-testid="log-out-everywhere">
+                    "Log out everywhere"
+                </button>
+            </ActionForm>
+        </div>
+    }
+}
