@@ -1,11 +1,12 @@
 //! `spawn_app()` and the typed helpers every test uses.
 
 use crate::http::{self, form_encode, CookieJar, Request, Response};
-use app::model::AppError;
+use app::model::{AppError, Role};
 use app::server::{entities::control, AppState};
 use clap::Parser;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, Database, EntityTrait, PaginatorTrait, QueryFilter, Statement,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, Database, EntityTrait, PaginatorTrait,
+    QueryFilter, Statement,
 };
 use server::{config::Cli, Application};
 use std::path::PathBuf;
@@ -273,6 +274,90 @@ impl TestApp {
         ];
         self.post_server_fn(host, endpoint, fields, headers, jar)
             .await
+    }
+
+    /// Calls a server function with extra request headers (`Origin`, …).
+    pub async fn call_with_headers(
+        &self,
+        host: &str,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&'static str, &str)],
+        jar: Option<&mut CookieJar>,
+    ) -> Response {
+        let mut all = vec![("Accept", "application/json".to_owned())];
+        all.extend(headers.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        self.post_server_fn(host, endpoint, fields, all, jar).await
+    }
+
+    /// Logs in on `host` (the apex or a tenant's host) with the jar.
+    pub async fn log_in(
+        &self,
+        host: &str,
+        email: &str,
+        password: &str,
+        jar: &mut CookieJar,
+    ) -> Response {
+        self.call(
+            host,
+            "log_in",
+            &[("email", email), ("password", password)],
+            Some(jar),
+        )
+        .await
+    }
+
+    /// Makes a user (created if new, with [`PASSWORD`]) a member of `slug`
+    /// with `role`, straight in the control database: the setup for tests of
+    /// what each role may do.
+    pub async fn add_member(&self, slug: &str, email: &str, role: Role) {
+        let control = &self.state.control;
+        let tenant = self.tenant(slug).await.expect("tenant exists");
+        let existing = control::users::Entity::find()
+            .filter(control::users::Column::Email.eq(email))
+            .one(control)
+            .await
+            .unwrap();
+        let user_id = match existing {
+            Some(user) => user.id,
+            None => {
+                let hash = app::server::password::hash_password(PASSWORD.into())
+                    .await
+                    .unwrap();
+                control::users::Entity::insert(control::users::ActiveModel {
+                    email: Set(email.to_owned()),
+                    password_hash: Set(hash.0),
+                    created_at: Set(0),
+                    ..Default::default()
+                })
+                .exec(control)
+                .await
+                .unwrap()
+                .last_insert_id
+            }
+        };
+        control::memberships::Entity::insert(control::memberships::ActiveModel {
+            user_id: Set(user_id),
+            tenant_id: Set(tenant.id),
+            role: Set(role.as_str().to_owned()),
+            created_at: Set(0),
+            ..Default::default()
+        })
+        .exec(control)
+        .await
+        .unwrap();
+    }
+
+    /// A jar signed in on `slug`'s host as a new member with `role`.
+    pub async fn signed_in_as(&self, slug: &str, role: Role) -> CookieJar {
+        let email = format!("{}@{slug}.test", role.as_str());
+        self.add_member(slug, &email, role).await;
+        let mut jar = CookieJar::default();
+        let response = self
+            .log_in(&self.tenant_host(slug), &email, PASSWORD, &mut jar)
+            .await;
+        assert_eq!(response.status, 200, "log-in: {}", response.body);
+        jar
     }
 
     async fn post_server_fn(

@@ -69,6 +69,19 @@ impl CookieJar {
         }
     }
 
+    /// The value of cookie `name` for `host`.
+    pub fn get(&self, host: &str, name: &str) -> Option<String> {
+        self.hosts.get(&Self::host_key(host))?.get(name).cloned()
+    }
+
+    /// Plants a cookie, as an attacker who can set cookies for a host would.
+    pub fn set(&mut self, host: &str, name: &str, value: &str) {
+        self.hosts
+            .entry(Self::host_key(host))
+            .or_default()
+            .insert(name.to_owned(), value.to_owned());
+    }
+
     /// Copies this jar's cookies for `from` onto host `to`: what a stolen or
     /// replayed cookie would look like.
     pub fn replay(&mut self, from: &str, to: &str) {

@@ -47,6 +47,32 @@ async fn tenant_b_session_cannot_read_or_change_tenant_a(backend: Backend) {
         )
         .await;
     assert_eq!(app_error(&add), AppError::Unauthorized);
+    // The account functions see no one either: B's session is not a session
+    // on A's host.
+    for endpoint in ["account", "log_out_everywhere"] {
+        let response = app.call(&a_host, endpoint, &[], Some(&mut b_jar)).await;
+        assert_eq!(response.status, 401, "{endpoint}: {}", response.body);
+    }
+    let open = app
+        .call(
+            &a_host,
+            "open_organization",
+            &[("slug", "bravo")],
+            Some(&mut b_jar),
+        )
+        .await;
+    assert_eq!(open.status, 401, "{}", open.body);
+    // B's own sessions were not ended by any of that.
+    let b_home = app
+        .call(
+            &app.tenant_host("bravo"),
+            "tenant_home",
+            &[],
+            Some(&mut b_jar),
+        )
+        .await;
+    assert_eq!(b_home.status, 200, "{}", b_home.body);
+
     let a_home = app
         .call(&a_host, "tenant_home", &[], Some(&mut a_jar))
         .await;

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, each test on its own server (port 0) with
 //! its own control database and tenant databases, on SQLite and PostgreSQL.
 
+mod auth;
 mod failure_isolation;
 mod handoff;
 mod health;
@@ -11,6 +12,7 @@ mod isolation;
 mod lifecycle;
 mod migrate;
 mod moves;
+mod permissions;
 #[path = "../support/pg_cluster.rs"]
 mod pg_cluster;
 mod provisioning;

@@ -1,0 +1,84 @@
+//! Every mutating server function, called as every role: allowed exactly
+//! when the grant table says so, refused with 403 and no change otherwise.
+
+use crate::helpers::{app_error, spawn_app, team_count, Backend, TestApp};
+use crate::http::CookieJar;
+use app::model::{AppError, Permission, Role};
+
+/// A mutating server function, the permission it needs, and its arguments
+/// for a call by a given role. Each one so far adds a team, so whether it
+/// took effect shows in the owner's team count.
+struct Mutation {
+    endpoint: &'static str,
+    needs: Permission,
+    fields: fn(Role) -> Vec<(&'static str, String)>,
+}
+
+const MUTATIONS: &[Mutation] = &[Mutation {
+    endpoint: "add_team",
+    needs: Permission::ManageTeams,
+    fields: |role| vec![("name", format!("Team of the {}", role.as_str()))],
+}];
+
+async fn teams_seen_by_owner(app: &TestApp, owner: &mut CookieJar) -> u64 {
+    let page = app.get(&app.tenant_host("acme"), "/", Some(owner)).await;
+    team_count(&page.body).expect("the owner sees the team count")
+}
+
+async fn every_mutation_as_every_role(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let host = app.tenant_host("acme");
+    for role in Role::ALL {
+        let mut jar = if role == Role::Owner {
+            owner.clone()
+        } else {
+            app.signed_in_as("acme", role).await
+        };
+        for mutation in MUTATIONS {
+            let before = teams_seen_by_owner(&app, &mut owner).await;
+            let fields = (mutation.fields)(role);
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let response = app
+                .call(&host, mutation.endpoint, &fields, Some(&mut jar))
+                .await;
+            let after = teams_seen_by_owner(&app, &mut owner).await;
+            let label = format!("{} as {role:?}", mutation.endpoint);
+            if role.grants(mutation.needs) {
+                assert_eq!(response.status, 200, "{label}: {}", response.body);
+                assert_eq!(after, before + 1, "{label}");
+            } else {
+                assert_eq!(response.status, 403, "{label}: {}", response.body);
+                assert_eq!(app_error(&response), AppError::Forbidden, "{label}");
+                assert_eq!(after, before, "{label} changed nothing");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_mutation_as_every_role_on_sqlite() {
+    every_mutation_as_every_role(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn every_mutation_as_every_role_on_postgres() {
+    every_mutation_as_every_role(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_viewer_sees_the_organization_but_no_form_to_change_it() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.sign_up("acme").await;
+    let mut viewer = app.signed_in_as("acme", Role::Viewer).await;
+    let page = app
+        .get(&app.tenant_host("acme"), "/", Some(&mut viewer))
+        .await;
+    assert!(page.body.contains("Org acme"), "{}", page.body);
+    assert!(
+        page.body.contains(r#"data-testid="read-only""#),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Add team"), "{}", page.body);
+}
