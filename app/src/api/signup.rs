@@ -44,8 +44,15 @@ pub async fn sign_up(
         email,
         password,
     };
-    let signed_up =
-        signup::sign_up(&state.control, &state.registry, &state.directory, input).await?;
+    let client = (state.limits.as_ref(), context::client_ip()?);
+    let signed_up = signup::sign_up(
+        &state.control,
+        &state.registry,
+        &state.directory,
+        client,
+        input,
+    )
+    .await?;
     let target = host.tenant_url(
         &state,
         &signed_up.slug,

@@ -485,3 +485,34 @@ async fn the_apex_lists_a_users_organizations_and_opens_them_on_sqlite() {
 async fn the_apex_lists_a_users_organizations_and_opens_them_on_postgres() {
     the_apex_lists_a_users_organizations_and_opens_them(Backend::Postgres).await;
 }
+
+#[tokio::test]
+async fn the_sign_up_form_is_no_way_around_the_log_in_limit() {
+    use app::server::rate_limit::Limits;
+    let app = spawn_app(Backend::Sqlite).await;
+    app.sign_up("acme").await;
+    // Sign-up with an existing email checks that account's password.
+    for i in 0..Limits::LOGIN_PER_ACCOUNT.max {
+        let slug = format!("guess-{i}");
+        let r = app
+            .try_sign_up("Guess", &slug, "owner@acme.test", "wrong password")
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+    }
+    let limited = app
+        .try_sign_up("Guess", "guess-last", "owner@acme.test", PASSWORD)
+        .await;
+    assert_eq!(limited.status, 429, "{}", limited.body);
+    assert!(app.tenant("guess-last").await.is_none());
+    // And the log-in form shares the count.
+    let mut jar = CookieJar::default();
+    let login = app
+        .log_in(
+            &app.tenant_host("acme"),
+            "owner@acme.test",
+            PASSWORD,
+            &mut jar,
+        )
+        .await;
+    assert_eq!(login.status, 429, "{}", login.body);
+}

@@ -45,10 +45,43 @@ pub async fn check_credentials(
     }
     errors.clone().into_result()?;
 
+    let user = users::Entity::find()
+        .filter(users::Column::Email.eq(email.clone()))
+        .one(control)
+        .await
+        .map_err(internal)?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    // Always checked, an unknown email included: the same work, the same
+    // count against the limits.
+    let matches = verify_limited(limits, ip, &email, password, stored).await?;
+    match user {
+        Some(user) if matches => Ok(user),
+        _ => {
+            errors.add("form", BAD_CREDENTIALS);
+            Err(AppError::Validation(errors))
+        }
+    }
+}
+
+/// Checks `password` against an account's stored hash (`None`: no such
+/// account, checked against [`UNKNOWN_ACCOUNT_HASH`] for the same work),
+/// under the log-in rate limits: every door that answers "is this the
+/// password of that email?" goes through here.
+///
+/// # Errors
+/// `RateLimited` when this address or this account has failed too often
+/// lately (nothing is checked then).
+pub async fn verify_limited(
+    limits: &Limits,
+    ip: IpAddr,
+    email: &str,
+    password: &str,
+    stored_hash: Option<String>,
+) -> Result<bool, AppError> {
     let ip_key = ip.to_string();
     for (limiter, key) in [
         (&limits.login_per_ip, ip_key.as_str()),
-        (&limits.login_per_account, email.as_str()),
+        (&limits.login_per_account, email),
     ] {
         if let Err(wait) = limiter.check(key) {
             return Err(AppError::RateLimited {
@@ -56,32 +89,22 @@ pub async fn check_credentials(
             });
         }
     }
-
-    let user = users::Entity::find()
-        .filter(users::Column::Email.eq(email.clone()))
-        .one(control)
-        .await
-        .map_err(internal)?;
-    let hash = user
-        .as_ref()
-        .map_or(UNKNOWN_ACCOUNT_HASH.to_owned(), |u| u.password_hash.clone());
+    let known = stored_hash.is_some();
+    let hash = stored_hash.unwrap_or_else(|| UNKNOWN_ACCOUNT_HASH.to_owned());
     let matches = verify_password(password.to_owned(), hash)
         .await
         .map_err(internal)?;
-    match user {
-        Some(user) if matches => {
-            limits.login_per_account.clear(&email);
-            Ok(user)
-        }
-        _ => {
-            limits.login_per_ip.hit(&ip_key);
-            limits.login_per_account.hit(&email);
-            errors.add("form", BAD_CREDENTIALS);
-            Err(AppError::Validation(errors))
-        }
+    if known && matches {
+        limits.login_per_account.clear(email);
+        Ok(true)
+    } else {
+        limits.login_per_ip.hit(&ip_key);
+        limits.login_per_account.hit(email);
+        Ok(false)
     }
 }
 
+/// The account with id `user_id`, if it exists.
 pub async fn user(
     control: &impl ConnectionTrait,
     user_id: i64,

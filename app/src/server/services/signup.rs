@@ -16,6 +16,7 @@
 //! names everything made so far; [`recover_stale`] (run at start-up, every
 //! minute, and by a sign-up that wants the same subdomain) removes it.
 
+use super::auth::verify_limited;
 use super::tenants::{find_by_slug, is_abandoned, STATUS_ACTIVE, STATUS_PROVISIONING};
 use super::{platform_audit, servers};
 use crate::model::{slug::validate_slug, AppError, FieldErrors};
@@ -26,8 +27,9 @@ use crate::server::{
         tenant::settings,
     },
     error::internal,
-    password::{hash_password, verify_password, PasswordHashString},
+    password::{hash_password, PasswordHashString},
     provisioning,
+    rate_limit::Limits,
     registry::{RegistryError, TenantRegistry},
     time::now_unix,
     tokens,
@@ -37,6 +39,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     SqlErr, TransactionTrait,
 };
+use std::net::IpAddr;
 
 pub use super::tenants::STALE_PROVISIONING_SECS;
 /// The tenant setting that holds the organization's display name.
@@ -143,6 +146,7 @@ pub async fn sign_up(
     control: &DatabaseConnection,
     registry: &TenantRegistry,
     directory: &TenantDirectory,
+    (limits, ip): (&Limits, IpAddr),
     input: SignUpInput,
 ) -> Result<SignedUp, AppError> {
     let mut errors = validate(&input);
@@ -155,7 +159,9 @@ pub async fn sign_up(
     }
     errors.clone().into_result()?;
 
-    // An existing account may add an organization, with its own password.
+    // An existing account may add an organization, with its own password,
+    // checked under the log-in rate limits (this form must not become a way
+    // around them).
     let existing = users::Entity::find()
         .filter(users::Column::Email.eq(email.clone()))
         .one(control)
@@ -163,10 +169,8 @@ pub async fn sign_up(
         .map_err(internal)?;
     let owner = match existing {
         Some(user) => {
-            if !verify_password(input.password.clone(), user.password_hash.clone())
-                .await
-                .map_err(internal)?
-            {
+            let hash = Some(user.password_hash.clone());
+            if !verify_limited(limits, ip, &email, &input.password, hash).await? {
                 errors.add(
                     "email",
                     "An account with this email already exists. Enter its password to add this organization to it.",
