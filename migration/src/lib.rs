@@ -39,6 +39,7 @@ impl MigratorTrait for TenantMigrator {
         vec![
             Box::new(tenant::m20261122_000001_teams::Migration),
             Box::new(tenant::m20261122_000002_settings::Migration),
+            Box::new(tenant::m20261123_000003_audit_log::Migration),
         ]
     }
 
@@ -61,7 +62,9 @@ impl TenantMigrator {
     /// migration failed below it gets a maintenance page instead of errors;
     /// at or above it, it stays served at its old version. Raise it when a
     /// migration adds something the code cannot do without.
-    pub const MIN_SERVABLE_VERSION: &'static str = "m20261122_000001_teams";
+    /// Every mutation writes the audit log, so a tenant without it cannot
+    /// be served.
+    pub const MIN_SERVABLE_VERSION: &'static str = "m20261123_000003_audit_log";
 
     /// Whether a tenant database at `version` can be served by this build.
     pub fn can_serve(version: Option<&str>) -> bool {

@@ -19,6 +19,7 @@ use app::server::{
     entities::control::{tenants, users},
     migrations, provisioning,
     services::{
+        audit,
         signup::{self, Owner},
         teams,
     },
@@ -226,6 +227,11 @@ async fn run(args: &Args, id: &str, pg_url: &str, config_args: &[String]) -> any
         .await?;
     }
     let all = migrations::tenants_to_migrate(control, None).await?;
+    let seeder = &audit::Actor {
+        user_id: owner.id,
+        email: owner.email.clone(),
+        ip: "127.0.0.1".to_owned(),
+    };
     let seeded = futures::stream::iter(all.iter())
         .map(|t| async move {
             let conn = registry
@@ -236,7 +242,7 @@ async fn run(args: &Args, id: &str, pg_url: &str, config_args: &[String]) -> any
                 )
                 .await?;
             for n in 0..args.teams {
-                teams::add(&conn.db, &format!("Team {n:02}"))
+                teams::add(&conn.db, seeder, &format!("Team {n:02}"))
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
             }

@@ -9,6 +9,7 @@ pub mod telemetry;
 use anyhow::Context;
 use app::server::{
     api_status::server_fn_error_status,
+    audit_export::export_audit_csv,
     directory::TenantDirectory,
     handoff::accept_handoff,
     origin::reject_cross_origin,
@@ -283,6 +284,7 @@ pub fn router(state: AppState) -> Router {
 
     let site = Router::new()
         .route("/auth/handoff", get(accept_handoff))
+        .route("/audit.csv", get(export_audit_csv))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

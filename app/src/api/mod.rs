@@ -2,11 +2,13 @@
 //! one service and return a DTO. Their bodies run only on the server; the
 //! browser gets a generated client for each.
 
+pub mod audit;
 pub mod auth;
 pub mod signup;
 pub mod site;
 pub mod teams;
 
+pub use audit::GetAuditLog;
 pub use auth::{GetAccount, LogIn, LogOut, LogOutEverywhere, OpenOrganization};
 pub use signup::{CheckSubdomain, SignUp};
 pub use site::GetSite;

@@ -28,5 +28,5 @@ pub async fn add_team(name: String) -> Result<Team, AppError> {
     use crate::model::Permission;
     use crate::server::{context, services::teams};
     let access = context::require(Permission::ManageTeams).await?;
-    teams::add(&access.ctx.db, &name).await
+    teams::add(&access.ctx.db, &access.actor(), &name).await
 }

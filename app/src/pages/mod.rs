@@ -1,5 +1,6 @@
 //! Pages and the application shell.
 
+mod audit;
 mod login;
 mod organizations;
 mod signup;
@@ -13,6 +14,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
+pub use audit::AuditPage;
 pub use login::LoginPage;
 pub use organizations::OrganizationsPage;
 pub use signup::SignUpPage;
@@ -50,6 +52,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=Home ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/organizations") view=OrganizationsPage ssr=SsrMode::Async />
+                <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }
@@ -87,5 +90,43 @@ fn NotFound() -> impl IntoView {
             <h1>"Page not found"</h1>
             <p><a href="/">"Go to the home page"</a></p>
         </main>
+    }
+}
+
+/// `?key=value&…` from the pairs whose value is not empty, percent-encoded;
+/// empty when all are.
+pub(crate) fn query_string(pairs: &[(&str, &str)]) -> String {
+    let encoded: Vec<String> = pairs
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!("{key}={}", percent_encode(value)))
+        .collect();
+    if encoded.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", encoded.join("&"))
+    }
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_strings_skip_empty_values_and_encode_the_rest() {
+        assert_eq!(super::query_string(&[("q", ""), ("role", "")]), "");
+        assert_eq!(
+            super::query_string(&[("actor", "a@b c"), ("action", ""), ("from", "2026-01-02")]),
+            "?actor=a%40b%20c&from=2026-01-02"
+        );
     }
 }

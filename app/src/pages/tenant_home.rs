@@ -32,6 +32,7 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
                                 // Keep what was typed when the team was rejected.
                                 let typed = error.get_untracked().and_then(|e| e.field_value("name"));
                                 let may_manage_teams = home.role.grants(Permission::ManageTeams);
+                                let may_view_audit = home.role.grants(Permission::ViewAuditLog);
                                 view! {
                                     <Title text=home.org_name.clone() />
                                     <h1 data-testid="org-name">{home.org_name}</h1>
@@ -42,6 +43,11 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
                                         <span data-testid="role">{home.role.label()}</span>
                                     </p>
                                     <AccountMenu />
+                                    <nav class="org-nav">
+                                        {may_view_audit.then(|| view! {
+                                            <a href="/audit" data-testid="nav-audit">"Audit log"</a>
+                                        })}
+                                    </nav>
                                     <section>
                                         <h2>
                                             "Teams "

@@ -6,6 +6,7 @@ use super::{
     entities::control::{memberships, users},
     error::internal,
     host::{HostKind, ParsedHost},
+    services::audit::Actor,
     sign_in::{self, SignedIn},
     tenancy::TenantCtx,
     AppState,
@@ -59,12 +60,19 @@ pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(internal)
 }
 
-/// The address the request came from, for rate limits and the audit log:
-/// the TCP peer, or behind the operator's proxy the address that proxy
-/// appended to `X-Forwarded-For` (earlier entries are the client's to forge).
+/// The address the request came from, for rate limits and the audit log.
 pub fn client_ip() -> Result<IpAddr, AppError> {
-    let parts = request_parts()?;
-    if app_state()?.settings.behind_proxy {
+    Ok(client_ip_of(
+        &request_parts()?,
+        app_state()?.settings.behind_proxy,
+    ))
+}
+
+/// The address `parts` came from: the TCP peer, or behind the operator's
+/// proxy the address that proxy appended to `X-Forwarded-For` (earlier
+/// entries are the client's to forge).
+pub fn client_ip_of(parts: &http::request::Parts, behind_proxy: bool) -> IpAddr {
+    if behind_proxy {
         let forwarded = parts
             .headers
             .get_all("x-forwarded-for")
@@ -74,24 +82,30 @@ pub fn client_ip() -> Result<IpAddr, AppError> {
             .last()
             .and_then(|entry| entry.trim().parse::<IpAddr>().ok());
         if let Some(ip) = forwarded {
-            return Ok(ip);
+            return ip;
         }
     }
-    Ok(parts
+    parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip()))
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip())
 }
 
-/// Whoever is signed in on this host, or `Unauthorized`. A session counts
-/// only on the host it was opened on: a tenant's session on that tenant's
-/// host, an apex session on the apex.
+/// Whoever is signed in on this host, or `Unauthorized`.
 pub async fn signed_in() -> Result<SignedIn, AppError> {
-    let signed_in = sign_in::current(&session().await?)
+    let here = tenant_ctx().ok().map(|ctx| ctx.tenant.id);
+    signed_in_on(&session().await?, here).await
+}
+
+/// Whoever `session` signs in on the host of tenant `here` (`None`: the
+/// apex), or `Unauthorized`. A session counts only on the host it was
+/// opened on: a tenant's session on that tenant's host, an apex session on
+/// the apex.
+pub async fn signed_in_on(session: &Session, here: Option<i64>) -> Result<SignedIn, AppError> {
+    let signed_in = sign_in::current(session)
         .await
         .map_err(internal)?
         .ok_or(AppError::Unauthorized)?;
-    let here = tenant_ctx().ok().map(|ctx| ctx.tenant.id);
     if signed_in.tenant_id != here {
         return Err(AppError::Unauthorized);
     }
@@ -109,10 +123,16 @@ pub struct CurrentMember {
 /// Requiring it means: someone signed in on this tenant's host, who is a
 /// member of this tenant. Anything else is `Unauthorized`.
 pub async fn current_member(state: &AppState, ctx: &TenantCtx) -> Result<CurrentMember, AppError> {
-    let signed_in = signed_in().await?;
-    if signed_in.tenant_id != Some(ctx.tenant.id) {
-        return Err(AppError::Unauthorized);
-    }
+    member_of(state, ctx, &session().await?).await
+}
+
+/// The member of `ctx`'s tenant whom `session` signs in, or `Unauthorized`.
+async fn member_of(
+    state: &AppState,
+    ctx: &TenantCtx,
+    session: &Session,
+) -> Result<CurrentMember, AppError> {
+    let signed_in = signed_in_on(session, Some(ctx.tenant.id)).await?;
     // One query: the membership and its user.
     let (membership, user) = memberships::Entity::find()
         .filter(memberships::Column::UserId.eq(signed_in.user_id))
@@ -142,6 +162,19 @@ pub struct Access {
     pub state: AppState,
     pub ctx: TenantCtx,
     pub member: CurrentMember,
+    /// Where the request came from.
+    pub ip: IpAddr,
+}
+
+impl Access {
+    /// The member, as the audit log names them.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.member.user_id,
+            email: self.member.email.clone(),
+            ip: self.ip.to_string(),
+        }
+    }
 }
 
 /// The one permission check. Requiring it means: this server function only
@@ -151,9 +184,27 @@ pub struct Access {
 pub async fn require(permission: Permission) -> Result<Access, AppError> {
     let ctx = tenant_ctx()?;
     let state = app_state()?;
-    let member = current_member(&state, &ctx).await?;
+    let session = session().await?;
+    authorize(state, ctx, &session, client_ip()?, permission).await
+}
+
+/// [`require`] for plain axum handlers, which have no Leptos context: the
+/// same check on what the handler extracted.
+pub async fn authorize(
+    state: AppState,
+    ctx: TenantCtx,
+    session: &Session,
+    ip: IpAddr,
+    permission: Permission,
+) -> Result<Access, AppError> {
+    let member = member_of(&state, &ctx, session).await?;
     if !member.role.grants(permission) {
         return Err(AppError::Forbidden);
     }
-    Ok(Access { state, ctx, member })
+    Ok(Access {
+        state,
+        ctx,
+        member,
+        ip,
+    })
 }

@@ -2,6 +2,7 @@
 //! Compiled only with the `ssr` feature; nothing here reaches the browser.
 
 pub mod api_status;
+pub mod audit_export;
 pub mod context;
 pub mod directory;
 pub mod entities;

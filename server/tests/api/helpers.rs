@@ -449,6 +449,49 @@ impl TestApp {
             .expect("query tenants")
     }
 
+    /// The id of the account with `email`.
+    pub async fn user_id(&self, email: &str) -> i64 {
+        control::users::Entity::find()
+            .filter(control::users::Column::Email.eq(email))
+            .one(&self.state.control)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no account {email}"))
+            .id
+    }
+
+    /// `email`'s role in `slug`, read straight from the control database;
+    /// `None` when they are not a member.
+    pub async fn role_of(&self, slug: &str, email: &str) -> Option<Role> {
+        let tenant = self.tenant(slug).await.expect("tenant exists");
+        let user_id = self.user_id(email).await;
+        control::memberships::Entity::find()
+            .filter(control::memberships::Column::TenantId.eq(tenant.id))
+            .filter(control::memberships::Column::UserId.eq(user_id))
+            .one(&self.state.control)
+            .await
+            .unwrap()
+            .and_then(|m| Role::parse(&m.role))
+    }
+
+    /// `slug`'s audit log, read straight from its database, oldest first.
+    pub async fn audit_entries(
+        &self,
+        slug: &str,
+    ) -> Vec<app::server::entities::tenant::audit_log::Model> {
+        use app::server::entities::tenant::audit_log;
+        use sea_orm::QueryOrder;
+        let tenant = self.tenant(slug).await.expect("tenant exists");
+        let db = self.tenant_db(&tenant).await;
+        let entries = audit_log::Entity::find()
+            .order_by_asc(audit_log::Column::Id)
+            .all(&db)
+            .await
+            .unwrap();
+        db.close().await.ok();
+        entries
+    }
+
     pub async fn count_tenants(&self) -> u64 {
         control::tenants::Entity::find()
             .count(&self.state.control)

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, each test on its own server (port 0) with
 //! its own control database and tenant databases, on SQLite and PostgreSQL.
 
+mod audit;
 mod auth;
 mod failure_isolation;
 mod handoff;

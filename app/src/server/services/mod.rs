@@ -1,6 +1,7 @@
 //! Services: async functions that take a connection first and hold all the
 //! queries. Server functions and handlers stay thin adapters over them.
 
+pub mod audit;
 pub mod auth;
 pub mod moves;
 pub mod platform_audit;

@@ -4,10 +4,15 @@ use crate::model::{
     teams::{Team, MAX_TEAM_NAME_LEN},
     AppError, FieldErrors,
 };
-use crate::server::{entities::tenant::teams, error::tenant_db, time::now_unix};
+use crate::server::{
+    entities::tenant::teams,
+    error::tenant_db,
+    services::audit::{self, Actor, Change},
+    time::now_unix,
+};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, SqlErr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
 };
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Team>, DbErr> {
@@ -23,12 +28,13 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Team>, DbErr> {
         .collect())
 }
 
-/// Adds a team named `name` (trimmed).
+/// Adds a team named `name` (trimmed), and records it in the audit log in
+/// the same transaction.
 ///
 /// # Errors
 /// `Validation` on the `name` field when it is empty, too long or already
 /// used in this organization; `Internal` when the database fails.
-pub async fn add(db: &impl ConnectionTrait, name: &str) -> Result<Team, AppError> {
+pub async fn add(db: &DatabaseConnection, actor: &Actor, name: &str) -> Result<Team, AppError> {
     let name = name.trim();
     let mut errors = FieldErrors::default().echo("name", name);
     if name.is_empty() {
@@ -43,9 +49,10 @@ pub async fn add(db: &impl ConnectionTrait, name: &str) -> Result<Team, AppError
     }
     errors.clone().into_result()?;
 
+    let txn = db.begin().await.map_err(tenant_db)?;
     let taken = teams::Entity::find()
         .filter(teams::Column::Name.eq(name))
-        .count(db)
+        .count(&txn)
         .await
         .map_err(tenant_db)?
         > 0;
@@ -58,13 +65,25 @@ pub async fn add(db: &impl ConnectionTrait, name: &str) -> Result<Team, AppError
         created_at: Set(now_unix()),
         ..Default::default()
     })
-    .exec(db)
+    .exec(&txn)
     .await;
     match inserted {
-        Ok(result) => Ok(Team {
-            id: result.last_insert_id,
-            name: name.to_owned(),
-        }),
+        Ok(result) => {
+            let change = Change {
+                action: "team.add",
+                target: format!("team \"{name}\""),
+                before: None,
+                after: Some(name.to_owned()),
+            };
+            audit::record(&txn, actor, change)
+                .await
+                .map_err(tenant_db)?;
+            txn.commit().await.map_err(tenant_db)?;
+            Ok(Team {
+                id: result.last_insert_id,
+                name: name.to_owned(),
+            })
+        }
         // Two people adding the same name at once: the unique index decides.
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             errors.add("name", "A team with this name already exists.");
