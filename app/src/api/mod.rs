@@ -4,12 +4,14 @@
 
 pub mod audit;
 pub mod auth;
+pub mod members;
 pub mod signup;
 pub mod site;
 pub mod teams;
 
 pub use audit::GetAuditLog;
 pub use auth::{GetAccount, LogIn, LogOut, LogOutEverywhere, OpenOrganization};
+pub use members::{ChangeMemberRoles, GetMembers, LeaveOrganization, RemoveMembers};
 pub use signup::{CheckSubdomain, SignUp};
 pub use site::GetSite;
 pub use teams::{AddTeam, TenantHomeData};

@@ -2,6 +2,7 @@
 
 mod audit;
 mod login;
+mod members;
 mod organizations;
 mod signup;
 mod tenant_home;
@@ -16,6 +17,7 @@ use leptos_router::{
 
 pub use audit::AuditPage;
 pub use login::LoginPage;
+pub use members::MembersPage;
 pub use organizations::OrganizationsPage;
 pub use signup::SignUpPage;
 pub use tenant_home::TenantHomePage;
@@ -53,6 +55,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/organizations") view=OrganizationsPage ssr=SsrMode::Async />
                 <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
+                <Route path=path!("/members") view=MembersPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -44,6 +44,7 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
                                     </p>
                                     <AccountMenu />
                                     <nav class="org-nav">
+                                        <a href="/members" data-testid="nav-members">"Members"</a>
                                         {may_view_audit.then(|| view! {
                                             <a href="/audit" data-testid="nav-audit">"Audit log"</a>
                                         })}

@@ -324,4 +324,12 @@ impl ParsedHost {
         let host = format!("{slug}.{}", state.settings.base_domain);
         state.settings.url_for(&host, self.port, path)
     }
+
+    /// The apex (`BASE`) as a public URL with `path`, on the port this
+    /// request used.
+    pub fn apex_url(&self, state: &AppState, path: &str) -> String {
+        state
+            .settings
+            .url_for(&state.settings.base_domain, self.port, path)
+    }
 }

@@ -11,6 +11,7 @@ mod host_routing;
 mod http;
 mod isolation;
 mod lifecycle;
+mod members;
 mod migrate;
 mod moves;
 mod permissions;

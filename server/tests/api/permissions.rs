@@ -1,33 +1,45 @@
 //! Every mutating server function, called as every role: allowed exactly
 //! when the grant table says so, refused with 403 and no change otherwise.
 
-use crate::helpers::{app_error, spawn_app, team_count, Backend, TestApp};
-use crate::http::CookieJar;
+use crate::helpers::{app_error, spawn_app, Backend};
 use app::model::{AppError, Permission, Role};
 
 /// A mutating server function, the permission it needs, and its arguments
-/// for a call by a given role. Each one so far adds a team, so whether it
-/// took effect shows in the owner's team count.
+/// for a call by a given role. `target` is the user id of a fresh member
+/// (role Member) the call may change. Every mutation writes one audit entry,
+/// so whether it took effect shows in the organization's audit log.
 struct Mutation {
     endpoint: &'static str,
     needs: Permission,
-    fields: fn(Role) -> Vec<(&'static str, String)>,
+    fields: fn(Role, i64) -> Vec<(&'static str, String)>,
 }
 
-const MUTATIONS: &[Mutation] = &[Mutation {
-    endpoint: "add_team",
-    needs: Permission::ManageTeams,
-    fields: |role| vec![("name", format!("Team of the {}", role.as_str()))],
-}];
-
-async fn teams_seen_by_owner(app: &TestApp, owner: &mut CookieJar) -> u64 {
-    let page = app.get(&app.tenant_host("acme"), "/", Some(owner)).await;
-    team_count(&page.body).expect("the owner sees the team count")
-}
+const MUTATIONS: &[Mutation] = &[
+    Mutation {
+        endpoint: "add_team",
+        needs: Permission::ManageTeams,
+        fields: |role, _| vec![("name", format!("Team of the {}", role.as_str()))],
+    },
+    Mutation {
+        endpoint: "change_member_roles",
+        needs: Permission::ManageMembers,
+        fields: |_, target| {
+            vec![
+                ("user_ids", target.to_string()),
+                ("role", "viewer".to_owned()),
+            ]
+        },
+    },
+    Mutation {
+        endpoint: "remove_members",
+        needs: Permission::ManageMembers,
+        fields: |_, target| vec![("user_ids", target.to_string())],
+    },
+];
 
 async fn every_mutation_as_every_role(backend: Backend) {
     let app = spawn_app(backend).await;
-    let mut owner = app.signed_in_owner("acme").await;
+    let owner = app.signed_in_owner("acme").await;
     let host = app.tenant_host("acme");
     for role in Role::ALL {
         let mut jar = if role == Role::Owner {
@@ -36,13 +48,16 @@ async fn every_mutation_as_every_role(backend: Backend) {
             app.signed_in_as("acme", role).await
         };
         for mutation in MUTATIONS {
-            let before = teams_seen_by_owner(&app, &mut owner).await;
-            let fields = (mutation.fields)(role);
+            let email = format!("target-{}-{}@acme.test", role.as_str(), mutation.endpoint);
+            app.add_member("acme", &email, Role::Member).await;
+            let target = app.user_id(&email).await;
+            let before = app.audit_entries("acme").await.len();
+            let fields = (mutation.fields)(role, target);
             let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let response = app
                 .call(&host, mutation.endpoint, &fields, Some(&mut jar))
                 .await;
-            let after = teams_seen_by_owner(&app, &mut owner).await;
+            let after = app.audit_entries("acme").await.len();
             let label = format!("{} as {role:?}", mutation.endpoint);
             if role.grants(mutation.needs) {
                 assert_eq!(response.status, 200, "{label}: {}", response.body);
@@ -51,6 +66,11 @@ async fn every_mutation_as_every_role(backend: Backend) {
                 assert_eq!(response.status, 403, "{label}: {}", response.body);
                 assert_eq!(app_error(&response), AppError::Forbidden, "{label}");
                 assert_eq!(after, before, "{label} changed nothing");
+                assert_eq!(
+                    app.role_of("acme", &email).await,
+                    Some(Role::Member),
+                    "{label} left the target alone"
+                );
             }
         }
     }

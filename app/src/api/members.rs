@@ -1,0 +1,77 @@
+//! The organization's members: the list, role changes, removal, leaving.
+
+use crate::model::{members::MemberList, AppError};
+use leptos::prelude::*;
+
+/// The members whose email contains `search`, with role `role` (empty: any).
+#[server(endpoint = "members")]
+pub async fn get_members(search: String, role: String) -> Result<MemberList, AppError> {
+    use crate::model::{Permission, Role};
+    use crate::server::{context, error::internal, services::members};
+    let access = context::require(Permission::ViewOrganization).await?;
+    let control = &access.state.control;
+    let tenant_id = access.ctx.tenant.id;
+    let role = Role::parse(role.trim());
+    let list = members::list(control, tenant_id, access.member.user_id, &search, role)
+        .await
+        .map_err(internal)?;
+    Ok(MemberList {
+        members: list,
+        total: members::count(control, tenant_id).await.map_err(internal)?,
+        your_role: access.member.role,
+    })
+}
+
+/// Gives the members `user_ids` (comma-separated) the role `role`.
+#[server(endpoint = "change_member_roles")]
+pub async fn change_member_roles(user_ids: String, role: String) -> Result<usize, AppError> {
+    use crate::model::{members::parse_ids, Permission, Role};
+    use crate::server::{context, services::members};
+    let access = context::require(Permission::ManageMembers).await?;
+    let ids = parse_ids(&user_ids)
+        .ok_or_else(|| AppError::field("form", "Select members from the list."))?;
+    let role = Role::parse(role.trim()).ok_or_else(|| AppError::field("role", "Choose a role."))?;
+    let changed = members::change_roles(
+        &access.state.control,
+        &access.ctx,
+        &access.actor(),
+        &ids,
+        role,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/members?done=role&count={changed}"));
+    Ok(changed)
+}
+
+/// Removes the members `user_ids` (comma-separated) from the organization.
+#[server(endpoint = "remove_members")]
+pub async fn remove_members(user_ids: String) -> Result<usize, AppError> {
+    use crate::model::{members::parse_ids, Permission};
+    use crate::server::{context, services::members};
+    let access = context::require(Permission::ManageMembers).await?;
+    let ids = parse_ids(&user_ids)
+        .ok_or_else(|| AppError::field("form", "Select members from the list."))?;
+    let removed =
+        members::remove(&access.state.control, &access.ctx, &access.actor(), &ids).await?;
+    leptos_axum::redirect(&format!("/members?done=removed&count={removed}"));
+    Ok(removed)
+}
+
+/// The signed-in member leaves the organization (the last owner cannot),
+/// and lands on the apex.
+#[server(endpoint = "leave_organization")]
+pub async fn leave_organization() -> Result<(), AppError> {
+    use crate::model::Permission;
+    use crate::server::{context, error::internal, services::members, sign_in};
+    let access = context::require(Permission::ViewOrganization).await?;
+    // Leaving is removing oneself, whatever one's role: an owner may leave
+    // while another owner stays.
+    let actor = access.actor();
+    members::remove(&access.state.control, &access.ctx, &actor, &[actor.user_id]).await?;
+    sign_in::end(&context::session().await?)
+        .await
+        .map_err(internal)?;
+    let host = context::parsed_host()?;
+    leptos_axum::redirect(&host.apex_url(&access.state, "/login"));
+    Ok(())
+}

@@ -1,0 +1,296 @@
+use crate::{
+    api::members::{get_members, ChangeMemberRoles, LeaveOrganization, RemoveMembers},
+    components::ErrorBanner,
+    model::{
+        members::{Member, MemberList},
+        AppError, Permission, Role,
+    },
+    pages::query_string,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// What the address asks the page to confirm: `?confirm=role|remove|leave`
+/// with the `selected` user ids. Confirmation is a step of its own, in the
+/// address, so it works the same with and without JavaScript.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Confirm {
+    ChangeRole(Vec<i64>),
+    Remove(Vec<i64>),
+    Leave,
+}
+
+/// `/members` on an organization's host: everyone in it, searchable and
+/// filterable by role; owners and admins change roles and remove members,
+/// one at a time or in bulk, each after a confirmation step.
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |key: &'static str| query.with(|q| q.get(key).unwrap_or_default());
+    let change = ServerAction::<ChangeMemberRoles>::new();
+    let remove = ServerAction::<RemoveMembers>::new();
+    let leave = ServerAction::<LeaveOrganization>::new();
+    let list = Resource::new_blocking(
+        move || {
+            (
+                param("q"),
+                param("role"),
+                change.version().get(),
+                remove.version().get(),
+            )
+        },
+        |(search, role, _, _)| get_members(search, role),
+    );
+    let confirm = move || {
+        query.with(|q| {
+            let selected: Vec<i64> = q
+                .get_all("selected")
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|id| id.parse().ok())
+                .collect();
+            match q.get("confirm").as_deref() {
+                Some("role") => Some(Confirm::ChangeRole(selected)),
+                Some("remove") => Some(Confirm::Remove(selected)),
+                Some("leave") => Some(Confirm::Leave),
+                _ => None,
+            }
+        })
+    };
+    let done = move || {
+        let count = param("count");
+        match param("done").as_str() {
+            "role" => Some(format!("Changed the role of {count} member(s).")),
+            "removed" => Some(format!("Removed {count} member(s).")),
+            _ => None,
+        }
+    };
+
+    view! {
+        <Title text="Members" />
+        <main class="card wide">
+            <p><a href="/">"← Back"</a></p>
+            <h1>"Members"</h1>
+            {move || done().map(|message| view! { <p class="banner success" role="status" data-testid="done">{message}</p> })}
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let search = param("q");
+                    let role_filter = param("role");
+                    match list.await {
+                        Ok(page) => {
+                            let confirm = confirm();
+                            view! {
+                                <FilterForm search=search.clone() role=role_filter.clone() />
+                                {confirm.map(|c| view! {
+                                    <ConfirmPanel confirm=c page=page.clone() search=search.clone() role_filter=role_filter.clone() change remove leave />
+                                })}
+                                <MemberTable page search role_filter />
+                            }.into_any()
+                        }
+                        Err(AppError::Unauthorized) => view! {
+                            <p data-testid="sign-in-required"><a href="/login">"Log in"</a>" to continue."</p>
+                        }.into_any(),
+                        Err(e) => view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+/// Search by email and filter by role, as a plain GET form.
+#[component]
+fn FilterForm(search: String, role: String) -> impl IntoView {
+    view! {
+        <form method="get" action="/members" class="filters" data-testid="member-filter">
+            <div class="field">
+                <label for="members-q">"Search"</label>
+                <input id="members-q" name="q" type="search" value=search placeholder="email" />
+            </div>
+            <div class="field">
+                <label for="members-role">"Role"</label>
+                <select id="members-role" name="role">
+                    <option value="">"Any"</option>
+                    {Role::ALL.into_iter().map(|r| view! {
+                        <option value=r.as_str() selected=r.as_str() == role>{r.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button secondary">"Filter"</button>
+        </form>
+    }
+}
+
+/// The list, with a checkbox per member the viewer may change, and the
+/// bulk buttons that lead to the confirmation step.
+#[component]
+fn MemberTable(page: MemberList, search: String, role_filter: String) -> impl IntoView {
+    let manages = page.your_role.grants(Permission::ManageMembers);
+    let your_role = page.your_role;
+    let shown = page.members.len();
+    let total = page.total;
+    let row_link = move |action: &str, id: i64| format!("/members?confirm={action}&selected={id}");
+    view! {
+        <form method="get" action="/members" id="bulk">
+            <input type="hidden" name="q" value=search />
+            <input type="hidden" name="role" value=role_filter />
+            <p class="muted" data-testid="member-count">{format!("{shown} of {total} member(s)")}</p>
+            {if page.members.is_empty() {
+                view! { <p class="muted" data-testid="members-empty">"No members match this filter."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="list" data-testid="members">
+                        <thead>
+                            <tr>
+                                {manages.then(|| view! { <th><span class="visually-hidden">"Select"</span></th> })}
+                                <th>"Email"</th><th>"Role"</th><th>"Joined"</th>
+                                {manages.then(|| view! { <th>"Actions"</th> })}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {page.members.into_iter().map(|m: Member| {
+                                let may_change = manages && your_role.may_assign(m.role);
+                                let id = m.user_id;
+                                view! {
+                                    <tr data-testid=format!("member-{}", m.email)>
+                                        {manages.then(|| view! {
+                                            <td>
+                                                {may_change.then(|| view! {
+                                                    <input type="checkbox" name="selected" value=id.to_string() aria-label=format!("Select {}", m.email) />
+                                                })}
+                                            </td>
+                                        })}
+                                        <td>{m.email.clone()}{m.you.then_some(" (you)")}</td>
+                                        <td data-testid="member-role">{m.role.label()}</td>
+                                        <td>{m.joined.clone()}</td>
+                                        {manages.then(|| view! {
+                                            <td class="row-actions">
+                                                {may_change.then(|| view! {
+                                                    <a href=row_link("role", id) data-testid="change-role">"Change role"</a>
+                                                    " · "
+                                                    <a href=row_link("remove", id) data-testid="remove">"Remove"</a>
+                                                })}
+                                            </td>
+                                        })}
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            <div class="actions">
+                {manages.then(|| view! {
+                    <button type="submit" name="confirm" value="role" class="button secondary" data-testid="bulk-role">"Change role of selected…"</button>
+                    <button type="submit" name="confirm" value="remove" class="button secondary" data-testid="bulk-remove">"Remove selected…"</button>
+                })}
+                <a href="/members?confirm=leave" class="button secondary" data-testid="leave">"Leave organization…"</a>
+            </div>
+        </form>
+    }
+}
+
+/// The confirmation step: what will happen to whom, and the form that does
+/// it. An error comes back here, next to the choice that caused it.
+#[component]
+fn ConfirmPanel(
+    confirm: Confirm,
+    page: MemberList,
+    search: String,
+    role_filter: String,
+    change: ServerAction<ChangeMemberRoles>,
+    remove: ServerAction<RemoveMembers>,
+    leave: ServerAction<LeaveOrganization>,
+) -> impl IntoView {
+    let cancel = format!(
+        "/members{}",
+        query_string(&[("q", &search), ("role", &role_filter)])
+    );
+    let emails_of = |ids: &[i64]| -> Vec<String> {
+        ids.iter()
+            .map(|id| {
+                page.members
+                    .iter()
+                    .find(|m| m.user_id == *id)
+                    .map_or_else(|| format!("member #{id}"), |m| m.email.clone())
+            })
+            .collect()
+    };
+    let ids_text = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let body = match confirm {
+        Confirm::ChangeRole(ids) | Confirm::Remove(ids) if ids.is_empty() => view! {
+            <p class="banner error" role="alert">"Select at least one member first."</p>
+            <a href=cancel.clone() class="button secondary">"Back"</a>
+        }
+        .into_any(),
+        Confirm::ChangeRole(ids) => {
+            let error = Signal::derive(move || change.value().get().and_then(Result::err));
+            let role_error = move || error.get().and_then(|e| e.field_error("role"));
+            let assignable: Vec<Role> = Role::ALL
+                .into_iter()
+                .filter(|r| page.your_role.may_assign(*r))
+                .collect();
+            let emails = emails_of(&ids);
+            view! {
+                <h2>{format!("Change the role of {} member(s)", ids.len())}</h2>
+                <ul>{emails.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                <ActionForm action=change>
+                    <ErrorBanner error />
+                    <input type="hidden" name="user_ids" value=ids_text(&ids) />
+                    <div class="field" class:has-error=move || role_error().is_some()>
+                        <label for="new-role">"New role"</label>
+                        <select id="new-role" name="role" data-testid="new-role">
+                            {assignable.into_iter().map(|r| view! {
+                                <option value=r.as_str()>{r.label()}</option>
+                            }).collect_view()}
+                        </select>
+                        <p class="field-error" role="alert" data-field="role">{role_error}</p>
+                    </div>
+                    <button type="submit" class="button" data-testid="confirm-button" disabled=move || change.pending().get()>
+                        "Change role"
+                    </button>
+                    " "
+                    <a href=cancel.clone() class="button secondary">"Cancel"</a>
+                </ActionForm>
+            }
+            .into_any()
+        }
+        Confirm::Remove(ids) => {
+            let error = Signal::derive(move || remove.value().get().and_then(Result::err));
+            let emails = emails_of(&ids);
+            view! {
+                <h2>{format!("Remove {} member(s)?", ids.len())}</h2>
+                <p>"They lose access to this organization at once. Their accounts stay, with their other organizations."</p>
+                <ul>{emails.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                <ActionForm action=remove>
+                    <ErrorBanner error />
+                    <input type="hidden" name="user_ids" value=ids_text(&ids) />
+                    <button type="submit" class="button danger" data-testid="confirm-button" disabled=move || remove.pending().get()>
+                        "Remove"
+                    </button>
+                    " "
+                    <a href=cancel.clone() class="button secondary">"Cancel"</a>
+                </ActionForm>
+            }
+            .into_any()
+        }
+        Confirm::Leave => {
+            let error = Signal::derive(move || leave.value().get().and_then(Result::err));
+            view! {
+                <h2>"Leave this organization?"</h2>
+                <p>"You lose access at once; an admin can invite you again."</p>
+                <ActionForm action=leave>
+                    <ErrorBanner error />
+                    <button type="submit" class="button danger" data-testid="confirm-button" disabled=move || leave.pending().get()>
+                        "Leave"
+                    </button>
+                    " "
+                    <a href=cancel.clone() class="button secondary">"Cancel"</a>
+                </ActionForm>
+            }
+            .into_any()
+        }
+    };
+    view! { <section class="confirm" data-testid="confirm">{body}</section> }
+}
