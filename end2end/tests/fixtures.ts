@@ -1,4 +1,5 @@
-import { test as base } from '@playwright/test';
+import { test as base, expect } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 
 export type Tenantry = {
@@ -22,4 +23,18 @@ export const test = base.extend<{ tenantry: Tenantry }>({
   },
 });
 
-export { expect } from '@playwright/test';
+export { expect };
+
+export const PASSWORD = 'correct horse battery';
+
+/** Signs up `slug` through the sign-up page; the page ends on its home, signed in as `owner@SLUG.test`. */
+export async function signUp(page: Page, tenantry: Tenantry, slug: string, name: string) {
+  await page.goto(tenantry.apexUrl + '/');
+  await page.getByLabel('Organization name').fill(name);
+  await page.getByLabel('Subdomain').fill(slug);
+  await page.getByLabel('Email').fill(`owner@${slug}.test`);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await page.waitForURL(tenantry.tenantUrl(slug) + '/');
+  await expect(page.getByTestId('org-name')).toHaveText(name);
+}

@@ -1,18 +1,4 @@
-import { test, expect, Tenantry } from './fixtures';
-import type { Page } from '@playwright/test';
-
-const PASSWORD = 'correct horse battery';
-
-async function signUp(page: Page, tenantry: Tenantry, slug: string, name: string) {
-  await page.goto(tenantry.apexUrl + '/');
-  await page.getByLabel('Organization name').fill(name);
-  await page.getByLabel('Subdomain').fill(slug);
-  await page.getByLabel('Email').fill(`owner@${slug}.test`);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create organization' }).click();
-  await page.waitForURL(tenantry.tenantUrl(slug) + '/');
-  await expect(page.getByTestId('org-name')).toHaveText(name);
-}
+import { test, expect, signUp, PASSWORD } from './fixtures';
 
 test('a member logs out, is refused with a wrong password, and logs back in', async ({ page, tenantry }) => {
   const slug = tenantry.freshSlug();
