@@ -188,6 +188,16 @@ pub struct Config {
     #[arg(long, env = "TENANTRY_BEHIND_PROXY", default_value_t = false)]
     pub behind_proxy: bool,
 
+    /// Where email goes: `smtp://host:port` (plain), `smtp://host?tls=required`
+    /// (STARTTLS), `smtps://user:password@host` (TLS). Unset: mail is kept in
+    /// the control database's outbox, shown at `/dev/mailbox` in development.
+    #[arg(long, env = "TENANTRY_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of Tenantry's email; default `Tenantry <no-reply@BASE>`.
+    #[arg(long, env = "TENANTRY_MAIL_FROM")]
+    pub mail_from: Option<String>,
+
     /// Runtime site options (site root, pkg dir) for serving the compiled
     /// front end; LEPTOS_* variables override it, as cargo-leptos sets them.
     #[arg(long, env = "TENANTRY_LEPTOS_TOML", default_value = "Leptos.toml")]
@@ -211,6 +221,11 @@ impl Config {
                 name_prefix: self.name_prefix()?,
             },
             warm_pool: self.warm_pool,
+            smtp_url: self.smtp_url.clone().filter(|u| !u.trim().is_empty()),
+            mail_from: self
+                .mail_from
+                .clone()
+                .unwrap_or_else(|| format!("Tenantry <no-reply@{}>", self.base_domain)),
         })
     }
 

@@ -10,8 +10,11 @@ use anyhow::Context;
 use app::server::{
     api_status::server_fn_error_status,
     audit_export::export_audit_csv,
+    dev_mailbox::{self, dev_mailbox},
     directory::TenantDirectory,
+    email_links::verify_email,
     handoff::accept_handoff,
+    mailer::Mailer,
     origin::reject_cross_origin,
     provisioning,
     rate_limit::Limits,
@@ -135,6 +138,22 @@ impl Application {
             Err(e) => tracing::error!(error = %e, "could not look for crashed sign-ups"),
         }
 
+        let mailer = Mailer::new(
+            platform.settings.smtp_url.as_deref(),
+            &platform.settings.mail_from,
+            platform.control.clone(),
+        )
+        .map_err(anyhow::Error::msg)?;
+        if mailer.uses_outbox() {
+            tracing::warn!(
+                "TENANTRY_SMTP_URL is not set: email is kept in the outbox table{}",
+                if dev_mailbox::enabled(&leptos_options, &mailer) {
+                    ", shown at /dev/mailbox"
+                } else {
+                    ""
+                }
+            );
+        }
         let state = AppState {
             leptos_options,
             control: platform.control,
@@ -142,6 +161,7 @@ impl Application {
             directory: platform.directory,
             settings: platform.settings,
             limits: Arc::new(Limits::new()),
+            mailer: Arc::new(mailer),
         };
         let router = router(state.clone());
         let listener = tokio::net::TcpListener::bind(listen)
@@ -285,6 +305,8 @@ pub fn router(state: AppState) -> Router {
     let site = Router::new()
         .route("/auth/handoff", get(accept_handoff))
         .route("/audit.csv", get(export_audit_csv))
+        .route("/dev/mailbox", get(dev_mailbox))
+        .route("/verify-email", get(verify_email))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -103,3 +103,22 @@ pub async fn open_organization(slug: String) -> Result<(), AppError> {
     leptos_axum::redirect(&target);
     Ok(())
 }
+
+/// Sends the signed-in user a new link to confirm their email address.
+/// Returns `false` when it is confirmed already (nothing is sent).
+#[server(endpoint = "resend_verification")]
+pub async fn resend_verification() -> Result<bool, AppError> {
+    use crate::server::{context, services::auth, services::verification};
+    let signed_in = context::signed_in().await?;
+    let state = context::app_state()?;
+    let user = auth::user(&state.control, signed_in.user_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if user.email_verified_at.is_some() {
+        return Ok(false);
+    }
+    state.limits.take_mail(context::client_ip()?, &user.email)?;
+    let apex = context::parsed_host()?.apex_url(&state, "");
+    verification::send(&state.control, &state.mailer, &user, &apex).await?;
+    Ok(true)
+}

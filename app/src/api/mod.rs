@@ -10,7 +10,7 @@ pub mod site;
 pub mod teams;
 
 pub use audit::GetAuditLog;
-pub use auth::{GetAccount, LogIn, LogOut, LogOutEverywhere, OpenOrganization};
+pub use auth::{GetAccount, LogIn, LogOut, LogOutEverywhere, OpenOrganization, ResendVerification};
 pub use members::{ChangeMemberRoles, GetMembers, LeaveOrganization, RemoveMembers};
 pub use signup::{CheckSubdomain, SignUp};
 pub use site::GetSite;

@@ -35,7 +35,10 @@ pub async fn sign_up(
     email: String,
     password: String,
 ) -> Result<(), AppError> {
-    use crate::server::{context, services::signup};
+    use crate::server::{
+        context,
+        services::{auth, signup, verification},
+    };
     let host = context::require_apex()?;
     let state = context::app_state()?;
     let input = signup::SignUpInput {
@@ -53,6 +56,16 @@ pub async fn sign_up(
         input,
     )
     .await?;
+    // A new address gets its verification link now. The organization exists
+    // whatever the mail server says: the home page's banner can send it again.
+    if let Some(owner) = auth::user(&state.control, signed_up.owner_id).await? {
+        if owner.email_verified_at.is_none() {
+            let apex = host.apex_url(&state, "");
+            if let Err(e) = verification::send(&state.control, &state.mailer, &owner, &apex).await {
+                tracing::warn!(error = %e, "sign-up: the verification email was not sent");
+            }
+        }
+    }
     let target = host.tenant_url(
         &state,
         &signed_up.slug,

@@ -17,6 +17,7 @@ pub async fn tenant_home_data() -> Result<TenantHome, AppError> {
         slug: ctx.tenant.slug,
         email: member.email,
         role: member.role,
+        email_verified: member.email_verified,
         team_count: teams.len() as u64,
         teams,
     })

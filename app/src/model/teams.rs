@@ -16,6 +16,8 @@ pub struct TenantHome {
     pub slug: String,
     pub email: String,
     pub role: Role,
+    /// Whether the member has confirmed their email address.
+    pub email_verified: bool,
     pub team_count: u64,
     pub teams: Vec<Team>,
 }

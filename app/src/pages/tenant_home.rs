@@ -1,6 +1,6 @@
 use crate::{
     api::{
-        auth::{get_account, OpenOrganization},
+        auth::{get_account, OpenOrganization, ResendVerification},
         teams::{tenant_home_data, AddTeam},
     },
     components::{ErrorBanner, Field},
@@ -38,11 +38,12 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
                                     <h1 data-testid="org-name">{home.org_name}</h1>
                                     <p class="muted">
                                         "Signed in as "
-                                        <strong data-testid="signed-in-as">{home.email}</strong>
+                                        <strong data-testid="signed-in-as">{home.email.clone()}</strong>
                                         " · "
                                         <span data-testid="role">{home.role.label()}</span>
                                     </p>
                                     <AccountMenu />
+                                    {(!home.email_verified).then(|| view! { <VerifyBanner email=home.email.clone() /> })}
                                     <nav class="org-nav">
                                         <a href="/members" data-testid="nav-members">"Members"</a>
                                         {may_view_audit.then(|| view! {
@@ -139,5 +140,33 @@ fn AccountMenu() -> impl IntoView {
             </Transition>
             <LogOutButtons />
         </nav>
+    }
+}
+
+/// Until the address is confirmed: a reminder, and a way to get the link
+/// again.
+#[component]
+fn VerifyBanner(email: String) -> impl IntoView {
+    let resend = ServerAction::<ResendVerification>::new();
+    let outcome = move || {
+        resend.value().get().map(|result| match result {
+            Ok(_) => view! { <p class="muted" role="status" data-testid="resent">"Sent. Check your inbox."</p> }.into_any(),
+            Err(e) => view! { <p class="field-error" role="alert">{e.to_string()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <div class="banner warning" data-testid="verify-banner">
+            <p>
+                "Confirm your email address: we sent a link to "
+                <strong>{email}</strong>
+                ". Until then you cannot invite colleagues."
+            </p>
+            <ActionForm action=resend>
+                <button type="submit" class="button secondary" data-testid="resend-verification" disabled=move || resend.pending().get()>
+                    "Send the link again"
+                </button>
+            </ActionForm>
+            {outcome}
+        </div>
     }
 }

@@ -118,6 +118,8 @@ pub struct CurrentMember {
     pub user_id: i64,
     pub email: String,
     pub role: Role,
+    /// Whether they have confirmed their email address.
+    pub email_verified: bool,
 }
 
 /// Requiring it means: someone signed in on this tenant's host, who is a
@@ -151,6 +153,7 @@ async fn member_of(
     })?;
     Ok(CurrentMember {
         user_id: signed_in.user_id,
+        email_verified: user.email_verified_at.is_some(),
         email: user.email,
         role,
     })

@@ -4,11 +4,14 @@
 pub mod api_status;
 pub mod audit_export;
 pub mod context;
+pub mod dev_mailbox;
 pub mod directory;
+pub mod email_links;
 pub mod entities;
 pub mod error;
 pub mod handoff;
 pub mod host;
+pub mod mailer;
 pub mod migrations;
 pub mod origin;
 pub mod password;

@@ -6,6 +6,7 @@
 //! instances; that still turns a password guesser's millions of tries into
 //! tens.
 
+use crate::model::AppError;
 use std::{
     collections::{HashMap, VecDeque},
     sync::Mutex,
@@ -125,17 +126,48 @@ pub struct Limits {
     pub login_per_ip: RateLimiter,
     /// Failed log-ins per account (email), from anywhere.
     pub login_per_account: RateLimiter,
+    /// Emails anyone may ask for (verification again, password reset, "find
+    /// my organizations"), per client address.
+    pub mail_per_ip: RateLimiter,
+    /// The same, per recipient: nobody can flood one mailbox.
+    pub mail_per_account: RateLimiter,
 }
 
 impl Limits {
     pub const LOGIN_PER_IP: Limit = Limit::per_minutes(20, 15);
     pub const LOGIN_PER_ACCOUNT: Limit = Limit::per_minutes(5, 15);
+    pub const MAIL_PER_IP: Limit = Limit::per_minutes(10, 60);
+    pub const MAIL_PER_ACCOUNT: Limit = Limit::per_minutes(3, 60);
 
     pub fn new() -> Self {
         Limits {
             login_per_ip: RateLimiter::new(Self::LOGIN_PER_IP),
             login_per_account: RateLimiter::new(Self::LOGIN_PER_ACCOUNT),
+            mail_per_ip: RateLimiter::new(Self::MAIL_PER_IP),
+            mail_per_account: RateLimiter::new(Self::MAIL_PER_ACCOUNT),
         }
+    }
+
+    /// Counts one email requested from `ip` for `email`, or says how long
+    /// to wait when either allowance is used up (nothing is counted then).
+    pub fn take_mail(&self, ip: std::net::IpAddr, email: &str) -> Result<(), AppError> {
+        let ip = ip.to_string();
+        let account = email.trim().to_lowercase();
+        let wait = [
+            self.mail_per_ip.check(&ip),
+            self.mail_per_account.check(&account),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .max();
+        if let Some(wait) = wait {
+            return Err(AppError::RateLimited {
+                retry_after_secs: seconds_to_wait(wait),
+            });
+        }
+        self.mail_per_ip.hit(&ip);
+        self.mail_per_account.hit(&account);
+        Ok(())
     }
 }
 

@@ -23,6 +23,10 @@ pub struct Settings {
     pub registry: RegistrySettings,
     /// Ready-made tenant databases kept on each PostgreSQL server.
     pub warm_pool: u32,
+    /// The SMTP server mail goes to; `None`: the outbox.
+    pub smtp_url: Option<String>,
+    /// The `From` of Tenantry's mail.
+    pub mail_from: String,
 }
 
 impl Settings {

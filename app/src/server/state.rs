@@ -1,5 +1,6 @@
 use super::{
-    directory::TenantDirectory, rate_limit::Limits, registry::TenantRegistry, settings::Settings,
+    directory::TenantDirectory, mailer::Mailer, rate_limit::Limits, registry::TenantRegistry,
+    settings::Settings,
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -21,4 +22,6 @@ pub struct AppState {
     pub directory: Arc<TenantDirectory>,
     /// Rate limits on log-in and on emails anyone can request.
     pub limits: Arc<Limits>,
+    /// SMTP, or the outbox.
+    pub mailer: Arc<Mailer>,
 }

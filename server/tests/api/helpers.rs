@@ -1,6 +1,7 @@
 //! `spawn_app()` and the typed helpers every test uses.
 
 use crate::http::{self, form_encode, CookieJar, Request, Response};
+use crate::smtp_sink::SmtpSink;
 use app::model::{AppError, Role};
 use app::server::{entities::control, AppState};
 use clap::Parser;
@@ -10,6 +11,7 @@ use sea_orm::{
 };
 use server::{config::Cli, Application};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub const BASE: &str = "app.example";
 pub const PASSWORD: &str = "correct horse battery";
@@ -33,6 +35,8 @@ fn pg_url_for(database: &str) -> String {
 
 pub struct TestApp {
     pub port: u16,
+    /// Where the app's mail goes (over SMTP).
+    pub mail: Arc<SmtpSink>,
     pub state: AppState,
     pub backend: Backend,
     /// Unique per app: the SQLite directory name, or the PostgreSQL prefix.
@@ -59,6 +63,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[&str]) -> TestApp {
     let id = format!("tt{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     let dir = std::env::temp_dir().join("tenantry-tests").join(&id);
     std::fs::create_dir_all(&dir).expect("create test directory");
+    let mail = Arc::new(SmtpSink::start());
     let (control_url, tenants) = match backend {
         Backend::Sqlite => (
             format!("sqlite://{}/control.sqlite", dir.display()),
@@ -88,12 +93,14 @@ pub async fn spawn_app_with(backend: Backend, extra: &[&str]) -> TestApp {
         // Tests count databases: no warm pool unless a test asks for one.
         "--warm-pool",
         "0",
+        "--smtp-url",
+        &mail.url(),
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
     args.extend(extra.iter().map(|s| s.to_string()));
-    start(backend, id, dir, args, true).await
+    start(backend, id, dir, args, mail, true).await
 }
 
 async fn start(
@@ -101,6 +108,7 @@ async fn start(
     id: String,
     dir: PathBuf,
     args: Vec<String>,
+    mail: Arc<SmtpSink>,
     owns_databases: bool,
 ) -> TestApp {
     let mut argv = vec![
@@ -122,6 +130,7 @@ async fn start(
     tokio::spawn(app.run_until_stopped());
     TestApp {
         port,
+        mail,
         state,
         backend,
         id,
@@ -163,6 +172,7 @@ impl TestApp {
             self.id.clone(),
             self.dir.clone(),
             self.args.clone(),
+            self.mail.clone(),
             false,
         )
         .await
@@ -328,6 +338,8 @@ impl TestApp {
                     email: Set(email.to_owned()),
                     password_hash: Set(hash.0),
                     created_at: Set(0),
+                    // Members made here have confirmed their address.
+                    email_verified_at: Set(Some(0)),
                     ..Default::default()
                 })
                 .exec(control)

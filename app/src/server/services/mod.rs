@@ -10,3 +10,4 @@ pub mod servers;
 pub mod signup;
 pub mod teams;
 pub mod tenants;
+pub mod verification;

@@ -63,6 +63,7 @@ pub struct SignedUp {
     pub slug: String,
     /// Single-use token the tenant host exchanges for a session.
     pub handoff_token: String,
+    pub owner_id: i64,
 }
 
 /// Field-level checks that need no database.
@@ -213,6 +214,7 @@ pub async fn sign_up(
     Ok(SignedUp {
         slug,
         handoff_token: token,
+        owner_id: provisioned.owner_id,
     })
 }
 

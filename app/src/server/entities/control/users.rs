@@ -9,6 +9,8 @@ pub struct Model {
     pub email: String,
     pub password_hash: String,
     pub created_at: i64,
+    /// When the user proved they read this address (Unix seconds).
+    pub email_verified_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

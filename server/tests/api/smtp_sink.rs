@@ -1,0 +1,125 @@
+//! A real SMTP server for the tests (mailin-embedded on a port of its own
+//! per app): Tenantry sends to it over SMTP with lettre, and the tests read
+//! what arrived, MIME-decoded.
+
+use mailin_embedded::{response, Handler, Response, Server};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// One message as it arrived.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub body: String,
+}
+
+impl Received {
+    /// The first URL in the body whose path starts with `path`.
+    pub fn link(&self, path: &str) -> Option<String> {
+        self.body
+            .split_whitespace()
+            .find(|word| {
+                word.starts_with("http")
+                    && word
+                        .split_once("://")
+                        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+                        .is_some_and(|p| p.starts_with(path))
+            })
+            .map(str::to_owned)
+    }
+}
+
+#[derive(Clone)]
+struct Collector {
+    inbox: Arc<Mutex<Vec<Received>>>,
+    to: Vec<String>,
+    data: Vec<u8>,
+}
+
+impl Handler for Collector {
+    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
+        self.to = to.to_vec();
+        self.data.clear();
+        response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.data.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        let parsed = mail_parser::MessageParser::default().parse(&self.data);
+        let (subject, body) = parsed
+            .map(|m| {
+                (
+                    m.subject().unwrap_or_default().to_owned(),
+                    m.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
+                )
+            })
+            .unwrap_or_default();
+        self.inbox.lock().unwrap().push(Received {
+            to: std::mem::take(&mut self.to),
+            subject,
+            body,
+        });
+        response::OK
+    }
+}
+
+pub struct SmtpSink {
+    pub port: u16,
+    inbox: Arc<Mutex<Vec<Received>>>,
+}
+
+impl SmtpSink {
+    /// Starts a sink on a free port; it serves until the test process ends.
+    pub fn start() -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the SMTP sink");
+        let port = listener.local_addr().unwrap().port();
+        let inbox = Arc::new(Mutex::new(Vec::new()));
+        let mut server = Server::new(Collector {
+            inbox: inbox.clone(),
+            to: Vec::new(),
+            data: Vec::new(),
+        });
+        server
+            .with_name("sink.test")
+            .with_num_threads(2)
+            .with_tcp_listener(listener);
+        std::thread::spawn(move || {
+            if let Err(e) = server.serve() {
+                eprintln!("SMTP sink stopped: {e}");
+            }
+        });
+        SmtpSink { port, inbox }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Everything sent to `address` so far, oldest first.
+    pub fn sent_to(&self, address: &str) -> Vec<Received> {
+        self.inbox
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(address)))
+            .cloned()
+            .collect()
+    }
+
+    /// The newest message to `address`, waiting up to five seconds for one.
+    pub async fn last_to(&self, address: &str) -> Received {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some(last) = self.sent_to(address).pop() {
+                return last;
+            }
+            assert!(Instant::now() < deadline, "no mail to {address}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
