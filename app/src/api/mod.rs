@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod invitations;
 pub mod members;
 pub mod signup;
 pub mod site;
@@ -11,6 +12,10 @@ pub mod teams;
 
 pub use audit::GetAuditLog;
 pub use auth::{GetAccount, LogIn, LogOut, LogOutEverywhere, OpenOrganization, ResendVerification};
+pub use invitations::{
+    AcceptInvitation, GetInvitation, GetInvitations, InviteMember, ResendInvitation,
+    RevokeInvitation,
+};
 pub use members::{ChangeMemberRoles, GetMembers, LeaveOrganization, RemoveMembers};
 pub use signup::{CheckSubdomain, SignUp};
 pub use site::GetSite;

@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod invitations;
 pub mod members;
 pub mod site;
 pub mod slug;

@@ -1,6 +1,9 @@
 use crate::{
-    api::members::{get_members, ChangeMemberRoles, LeaveOrganization, RemoveMembers},
-    components::ErrorBanner,
+    api::{
+        invitations::{get_invitations, InviteMember, ResendInvitation, RevokeInvitation},
+        members::{get_members, ChangeMemberRoles, LeaveOrganization, RemoveMembers},
+    },
+    components::{ErrorBanner, Field},
     model::{
         members::{Member, MemberList},
         AppError, Permission, Role,
@@ -84,6 +87,9 @@ pub fn MembersPage() -> impl IntoView {
                                 <FilterForm search=search.clone() role=role_filter.clone() />
                                 {confirm.map(|c| view! {
                                     <ConfirmPanel confirm=c page=page.clone() search=search.clone() role_filter=role_filter.clone() change remove leave />
+                                })}
+                                {page.your_role.grants(Permission::ManageMembers).then(|| view! {
+                                    <Invitations your_role=page.your_role />
                                 })}
                                 <MemberTable page search role_filter />
                             }.into_any()
@@ -293,4 +299,100 @@ fn ConfirmPanel(
         }
     };
     view! { <section class="confirm" data-testid="confirm">{body}</section> }
+}
+
+/// Inviting by email with a role, and the invitations still pending, each
+/// with Resend and Revoke.
+#[component]
+fn Invitations(your_role: Role) -> impl IntoView {
+    let invite = ServerAction::<InviteMember>::new();
+    let resend = ServerAction::<ResendInvitation>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
+    let pending = Resource::new(
+        move || {
+            (
+                invite.version().get(),
+                resend.version().get(),
+                revoke.version().get(),
+            )
+        },
+        |_| get_invitations(),
+    );
+    let error = Signal::derive(move || invite.value().get().and_then(Result::err));
+    let field_error = move |field: &'static str| {
+        Signal::derive(move || error.get().and_then(|e| e.field_error(field)))
+    };
+    let typed = invite
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+        .and_then(|e| e.field_value("email"));
+    let invited = move || {
+        invite.value().get().and_then(Result::ok).map(|i| {
+            view! { <p class="banner success" role="status" data-testid="invited">{format!("Invited {}.", i.email)}</p> }
+        })
+    };
+    let list_error = Signal::derive(move || {
+        resend
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| revoke.value().get().and_then(Result::err))
+    });
+    let role_error = field_error("role");
+    view! {
+        <section class="invite" data-testid="invite">
+            <h2>"Invite someone"</h2>
+            <ActionForm action=invite>
+                <ErrorBanner error />
+                <Field label="Email" name="email" input_type="email" value=typed.unwrap_or_default() error=field_error("email") />
+                <div class="field" class:has-error=move || role_error.get().is_some()>
+                    <label for="invite-role">"Role"</label>
+                    <select id="invite-role" name="role" data-testid="invite-role">
+                        {Role::ALL.into_iter().rev().filter(|r| your_role.may_assign(*r)).map(|r| view! {
+                            <option value=r.as_str() selected=r == Role::Member>{r.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error" role="alert" data-field="role">{move || role_error.get()}</p>
+                </div>
+                <button type="submit" class="button" data-testid="invite-button" disabled=move || invite.pending().get()>
+                    {move || if invite.pending().get() { "Sending…" } else { "Send invitation" }}
+                </button>
+            </ActionForm>
+            {invited}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = pending.await.unwrap_or_default();
+                    (!list.is_empty()).then(|| view! {
+                        <h3>"Pending invitations"</h3>
+                        <ErrorBanner error=list_error />
+                        <table class="list" data-testid="pending-invitations">
+                            <thead><tr><th>"Email"</th><th>"Role"</th><th>"Sent"</th><th>"Link works until"</th><th></th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|i| view! {
+                                    <tr data-testid=format!("invitation-{}", i.email)>
+                                        <td>{i.email.clone()}</td>
+                                        <td>{i.role.label()}</td>
+                                        <td>{i.sent.clone()}</td>
+                                        <td>{if i.expired { format!("expired {}", i.expires) } else { i.expires.clone() }}</td>
+                                        <td class="row-actions">
+                                            <ActionForm action=resend attr:class="inline">
+                                                <input type="hidden" name="id" value=i.id.to_string() />
+                                                <button type="submit" class="link" data-testid="resend">"Resend"</button>
+                                            </ActionForm>
+                                            " · "
+                                            <ActionForm action=revoke attr:class="inline">
+                                                <input type="hidden" name="id" value=i.id.to_string() />
+                                                <button type="submit" class="link" data-testid="revoke">"Revoke"</button>
+                                            </ActionForm>
+                                        </td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })
+                })}
+            </Transition>
+        </section>
+    }
 }

@@ -1,6 +1,7 @@
 //! Pages and the application shell.
 
 mod audit;
+mod invitation;
 mod login;
 mod members;
 mod organizations;
@@ -16,6 +17,7 @@ use leptos_router::{
 };
 
 pub use audit::AuditPage;
+pub use invitation::InvitationPage;
 pub use login::LoginPage;
 pub use members::MembersPage;
 pub use organizations::OrganizationsPage;
@@ -56,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/organizations") view=OrganizationsPage ssr=SsrMode::Async />
                 <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                 <Route path=path!("/members") view=MembersPage ssr=SsrMode::Async />
+                <Route path=path!("/invitation") view=InvitationPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

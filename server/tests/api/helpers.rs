@@ -472,6 +472,41 @@ impl TestApp {
             .id
     }
 
+    /// Marks `email`'s address confirmed, straight in the control database
+    /// (tests of the link itself are in `mail.rs`).
+    pub async fn mark_verified(&self, email: &str) {
+        control::users::Entity::update_many()
+            .col_expr(
+                control::users::Column::EmailVerifiedAt,
+                sea_orm::sea_query::Expr::value(0),
+            )
+            .filter(control::users::Column::Email.eq(email))
+            .exec(&self.state.control)
+            .await
+            .unwrap();
+    }
+
+    /// An invitation to `slug` for `email` with `role`, straight in the
+    /// control database, with a link nobody knows; returns its id.
+    pub async fn add_invitation(&self, slug: &str, email: &str, role: Role) -> i64 {
+        let tenant = self.tenant(slug).await.expect("tenant exists");
+        control::invitations::Entity::insert(control::invitations::ActiveModel {
+            tenant_id: Set(tenant.id),
+            email: Set(email.to_owned()),
+            role: Set(role.as_str().to_owned()),
+            token_hash: Set(uuid::Uuid::new_v4().simple().to_string()),
+            invited_by: Set(0),
+            created_at: Set(0),
+            sent_at: Set(0),
+            expires_at: Set(app::server::time::now_unix() + 3600),
+            ..Default::default()
+        })
+        .exec(&self.state.control)
+        .await
+        .unwrap()
+        .last_insert_id
+    }
+
     /// `email`'s role in `slug`, read straight from the control database;
     /// `None` when they are not a member.
     pub async fn role_of(&self, slug: &str, email: &str) -> Option<Role> {

@@ -9,6 +9,7 @@ mod health;
 mod helpers;
 mod host_routing;
 mod http;
+mod invitations;
 mod isolation;
 mod lifecycle;
 mod mail;

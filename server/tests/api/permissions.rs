@@ -4,14 +4,20 @@
 use crate::helpers::{app_error, spawn_app, Backend};
 use app::model::{AppError, Permission, Role};
 
+/// What a call may act on: a fresh member (role Member) and a fresh
+/// pending invitation (role Member).
+struct Target {
+    user_id: i64,
+    invitation_id: i64,
+}
+
 /// A mutating server function, the permission it needs, and its arguments
-/// for a call by a given role. `target` is the user id of a fresh member
-/// (role Member) the call may change. Every mutation writes one audit entry,
-/// so whether it took effect shows in the organization's audit log.
+/// for a call by a given role. Every mutation writes one audit entry, so
+/// whether it took effect shows in the organization's audit log.
 struct Mutation {
     endpoint: &'static str,
     needs: Permission,
-    fields: fn(Role, i64) -> Vec<(&'static str, String)>,
+    fields: fn(Role, &Target) -> Vec<(&'static str, String)>,
 }
 
 const MUTATIONS: &[Mutation] = &[
@@ -25,7 +31,7 @@ const MUTATIONS: &[Mutation] = &[
         needs: Permission::ManageMembers,
         fields: |_, target| {
             vec![
-                ("user_ids", target.to_string()),
+                ("user_ids", target.user_id.to_string()),
                 ("role", "viewer".to_owned()),
             ]
         },
@@ -33,13 +39,38 @@ const MUTATIONS: &[Mutation] = &[
     Mutation {
         endpoint: "remove_members",
         needs: Permission::ManageMembers,
-        fields: |_, target| vec![("user_ids", target.to_string())],
+        fields: |_, target| vec![("user_ids", target.user_id.to_string())],
+    },
+    Mutation {
+        endpoint: "invite_member",
+        needs: Permission::ManageMembers,
+        fields: |role, _| {
+            vec![
+                (
+                    "email",
+                    format!("invited-by-{}@example.test", role.as_str()),
+                ),
+                ("role", "member".to_owned()),
+            ]
+        },
+    },
+    Mutation {
+        endpoint: "resend_invitation",
+        needs: Permission::ManageMembers,
+        fields: |_, target| vec![("id", target.invitation_id.to_string())],
+    },
+    Mutation {
+        endpoint: "revoke_invitation",
+        needs: Permission::ManageMembers,
+        fields: |_, target| vec![("id", target.invitation_id.to_string())],
     },
 ];
 
 async fn every_mutation_as_every_role(backend: Backend) {
     let app = spawn_app(backend).await;
     let owner = app.signed_in_owner("acme").await;
+    // Inviting takes a confirmed address.
+    app.mark_verified("owner@acme.test").await;
     let host = app.tenant_host("acme");
     for role in Role::ALL {
         let mut jar = if role == Role::Owner {
@@ -50,9 +81,14 @@ async fn every_mutation_as_every_role(backend: Backend) {
         for mutation in MUTATIONS {
             let email = format!("target-{}-{}@acme.test", role.as_str(), mutation.endpoint);
             app.add_member("acme", &email, Role::Member).await;
-            let target = app.user_id(&email).await;
+            let target = Target {
+                user_id: app.user_id(&email).await,
+                invitation_id: app
+                    .add_invitation("acme", &format!("invitee-{email}"), Role::Member)
+                    .await,
+            };
             let before = app.audit_entries("acme").await.len();
-            let fields = (mutation.fields)(role, target);
+            let fields = (mutation.fields)(role, &target);
             let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let response = app
                 .call(&host, mutation.endpoint, &fields, Some(&mut jar))

@@ -92,26 +92,30 @@ pub fn validate(input: &SignUpInput) -> FieldErrors {
     if let Err(message) = check_email(&email) {
         errors.add("email", message);
     }
-    let password_len = input.password.chars().count();
-    if password_len < MIN_PASSWORD_LEN {
-        errors.add(
-            "password",
-            format!("Use at least {MIN_PASSWORD_LEN} characters."),
-        );
-    } else if password_len > MAX_PASSWORD_LEN {
-        errors.add(
-            "password",
-            format!("Use at most {MAX_PASSWORD_LEN} characters."),
-        );
+    if let Err(message) = check_password(&input.password) {
+        errors.add("password", message);
     }
     errors
+}
+
+/// The rule every new password follows.
+pub fn check_password(password: &str) -> Result<(), String> {
+    let len = password.chars().count();
+    if len < MIN_PASSWORD_LEN {
+        Err(format!("Use at least {MIN_PASSWORD_LEN} characters."))
+    } else if len > MAX_PASSWORD_LEN {
+        Err(format!("Use at most {MAX_PASSWORD_LEN} characters."))
+    } else {
+        Ok(())
+    }
 }
 
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-fn check_email(email: &str) -> Result<(), &'static str> {
+/// Whether `email` (normalized) looks deliverable.
+pub fn check_email(email: &str) -> Result<(), &'static str> {
     if email.is_empty() {
         return Err("Enter your email address.");
     }

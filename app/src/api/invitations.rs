@@ -1,0 +1,108 @@
+//! Inviting people: the pending list, inviting, revoking, resending, and the
+//! invited person's side: seeing the offer and accepting it.
+
+use crate::model::{
+    invitations::{Invitation, InvitationOffer},
+    AppError,
+};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn tenant_url(access: &crate::server::context::Access) -> Result<String, AppError> {
+    let host = crate::server::context::parsed_host()?;
+    Ok(host.tenant_url(&access.state, &access.ctx.tenant.slug, ""))
+}
+
+/// Invitations nobody has accepted or revoked yet, newest first.
+#[server(endpoint = "invitations")]
+pub async fn get_invitations() -> Result<Vec<Invitation>, AppError> {
+    use crate::model::Permission;
+    use crate::server::{context, services::invitations};
+    let access = context::require(Permission::ManageMembers).await?;
+    invitations::pending(&access.state.control, access.ctx.tenant.id).await
+}
+
+/// Invites `email` with `role` and emails them the link.
+#[server(endpoint = "invite_member")]
+pub async fn invite_member(email: String, role: String) -> Result<Invitation, AppError> {
+    use crate::model::{Permission, Role};
+    use crate::server::{context, services::invitations};
+    let access = context::require(Permission::ManageMembers).await?;
+    let role = Role::parse(role.trim()).ok_or_else(|| AppError::field("role", "Choose a role."))?;
+    let actor = access.actor();
+    let url = tenant_url(&access)?;
+    let inviter = invitations::Inviter {
+        actor: &actor,
+        role: access.member.role,
+        email_verified: access.member.email_verified,
+        tenant_url: &url,
+    };
+    invitations::invite(
+        &access.state.control,
+        &access.state.mailer,
+        &access.ctx,
+        &inviter,
+        &email,
+        role,
+    )
+    .await
+}
+
+/// Withdraws invitation `id`.
+#[server(endpoint = "revoke_invitation")]
+pub async fn revoke_invitation(id: i64) -> Result<(), AppError> {
+    use crate::model::Permission;
+    use crate::server::{context, services::invitations};
+    let access = context::require(Permission::ManageMembers).await?;
+    invitations::revoke(&access.state.control, &access.ctx, &access.actor(), id).await
+}
+
+/// Sends invitation `id` again, with a new link and seven more days.
+#[server(endpoint = "resend_invitation")]
+pub async fn resend_invitation(id: i64) -> Result<(), AppError> {
+    use crate::model::Permission;
+    use crate::server::{context, services::invitations};
+    let access = context::require(Permission::ManageMembers).await?;
+    let actor = access.actor();
+    let url = tenant_url(&access)?;
+    let inviter = invitations::Inviter {
+        actor: &actor,
+        role: access.member.role,
+        email_verified: access.member.email_verified,
+        tenant_url: &url,
+    };
+    invitations::resend(
+        &access.state.control,
+        &access.state.mailer,
+        &access.ctx,
+        &inviter,
+        id,
+    )
+    .await
+}
+
+/// What invitation `token` offers, on the organization's host.
+#[server(endpoint = "invitation")]
+pub async fn get_invitation(token: String) -> Result<InvitationOffer, AppError> {
+    use crate::server::{context, services::invitations};
+    let ctx = context::tenant_ctx()?;
+    let state = context::app_state()?;
+    invitations::offer(&state.control, &ctx, &token).await
+}
+
+/// Accepts invitation `token` (creating the account with `password`, or
+/// checking the existing account's), signs the person in on this host and
+/// takes them to the organization's home.
+#[server(endpoint = "accept_invitation")]
+pub async fn accept_invitation(token: String, password: String) -> Result<(), AppError> {
+    use crate::server::{context, error::internal, services::invitations, sign_in};
+    let ctx = context::tenant_ctx()?;
+    let state = context::app_state()?;
+    let client = (state.limits.as_ref(), context::client_ip()?);
+    let user = invitations::accept(&state.control, &ctx, client, &token, &password).await?;
+    sign_in::start(&context::session().await?, user.id, Some(ctx.tenant.id))
+        .await
+        .map_err(internal)?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
