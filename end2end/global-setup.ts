@@ -1,12 +1,16 @@
 // Starts a real Tenantry server on PostgreSQL with databases of its own, on
-// a free port, and tears both down afterwards. The server binary and the
+// a free port, with a real SMTP server (npm smtp-server) receiving its mail
+// into a directory the tests read, and tears all of it down afterwards. The server binary and the
 // front end come from `cargo leptos build` (target/debug, target/site).
 import { spawn, ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { Client } from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
 
 const repo = path.resolve(__dirname, '..');
 const pgUrl = process.env.TENANTRY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -53,6 +57,33 @@ async function dropDatabases(prefix: string): Promise<void> {
   await admin.end();
 }
 
+/** An SMTP server that writes each message it gets to `dir` as JSON
+ * (`{ to, subject, text }`), one file per message, in arrival order. */
+async function startSmtpSink(dir: string): Promise<{ port: number; close: () => Promise<void> }> {
+  let count = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+          const name = `${Date.now()}-${String(++count).padStart(5, '0')}.json`;
+          // Written whole, then renamed: readers never see half a message.
+          const file = path.join(dir, name);
+          fs.writeFileSync(`${file}.tmp`, JSON.stringify({ to, subject: mail.subject ?? '', text: mail.text ?? '' }));
+          fs.renameSync(`${file}.tmp`, file);
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const binary = path.join(repo, 'target', 'debug', 'tenantry');
   if (!fs.existsSync(binary)) throw new Error(`${binary} is missing: run cargo leptos build first`);
@@ -64,6 +95,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   await admin.query(`CREATE DATABASE ${id}_control`);
   await admin.end();
 
+  const maildir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenantry-e2e-mail-'));
+  const smtp = await startSmtpSink(maildir);
+  process.env.TENANTRY_E2E_MAILDIR = maildir;
+
   const server = spawn(binary, [], {
     cwd: repo,
     env: {
@@ -73,6 +108,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       TENANTRY_DATABASE_URL: databaseUrl(`${id}_control`),
       TENANTRY_TENANT_DATABASES: pgUrl,
       TENANTRY_TENANT_DB_PREFIX: `${id}_`,
+      TENANTRY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
       TENANTRY_LEPTOS_TOML: path.join(repo, 'Leptos.toml'),
       LEPTOS_SITE_ROOT: path.join(repo, 'target', 'site'),
       RUST_LOG: process.env.RUST_LOG ?? 'info',
@@ -86,5 +122,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     await dropDatabases(`${id}_`);
+    await smtp.close();
+    fs.rmSync(maildir, { recursive: true, force: true });
   };
 }

@@ -115,7 +115,9 @@ if [ $WANT_TEST -eq 1 ]; then
   fi
   # --- Chromium and Playwright -------------------------------------------
   have chromium || apt_install chromium
-  if [ ! -d end2end/node_modules/@playwright/test ]; then
+  # Again whenever package-lock.json changed since the last install.
+  if [ ! -d end2end/node_modules/@playwright/test ] \
+    || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     step "npm ci in end2end/ (Playwright; browsers come from Debian)"
     (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
   fi

@@ -1,6 +1,8 @@
 import { test as base, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export type Tenantry = {
   /** `http://app.example:PORT` */
@@ -9,7 +11,40 @@ export type Tenantry = {
   tenantUrl: (slug: string) => string;
   /** A subdomain no other test uses. */
   freshSlug: () => string;
+  /** The newest email to `address` received by the SMTP sink (waits up to 15 s). */
+  lastMailTo: (address: string) => Promise<Mail>;
 };
+
+export type Mail = { to: string[]; subject: string; text: string };
+
+/** The first URL in `mail` whose path starts with `path`. */
+export function linkIn(mail: Mail, pathPrefix: string): string {
+  const link = mail.text.split(/\s+/).find((word) => {
+    try {
+      return new URL(word).pathname.startsWith(pathPrefix);
+    } catch {
+      return false;
+    }
+  });
+  if (!link) throw new Error(`no ${pathPrefix} link in: ${mail.text}`);
+  return link;
+}
+
+async function lastMailTo(address: string): Promise<Mail> {
+  const dir = process.env.TENANTRY_E2E_MAILDIR;
+  if (!dir) throw new Error('TENANTRY_E2E_MAILDIR is not set: global setup did not run');
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const found = readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as Mail)
+      .filter((mail) => mail.to.includes(address.toLowerCase()));
+    if (found.length > 0) return found[found.length - 1];
+    if (Date.now() > deadline) throw new Error(`no mail to ${address}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 export const test = base.extend<{ tenantry: Tenantry }>({
   tenantry: async ({}, use) => {
@@ -19,6 +54,7 @@ export const test = base.extend<{ tenantry: Tenantry }>({
       apexUrl: `http://app.example:${port}`,
       tenantUrl: (slug) => `http://${slug}.app.example:${port}`,
       freshSlug: () => `e2e-${randomBytes(4).toString('hex')}`,
+      lastMailTo,
     });
   },
 });

@@ -62,7 +62,7 @@ test('the members page confirms each change and explains a refusal next to it', 
 
   // Search and role filter narrow the list.
   await page.goto(tenantry.tenantUrl(slug) + '/members');
-  await page.getByLabel('Role').selectOption('viewer');
+  await page.getByTestId('role-filter').selectOption('viewer');
   await page.getByRole('button', { name: 'Filter' }).click();
   await page.waitForURL(/role=viewer/);
   await expect(page.getByTestId('members-empty')).toBeVisible();

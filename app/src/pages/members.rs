@@ -116,7 +116,7 @@ fn FilterForm(search: String, role: String) -> impl IntoView {
             </div>
             <div class="field">
                 <label for="members-role">"Role"</label>
-                <select id="members-role" name="role">
+                <select id="members-role" name="role" data-testid="role-filter">
                     <option value="">"Any"</option>
                     {Role::ALL.into_iter().map(|r| view! {
                         <option value=r.as_str() selected=r.as_str() == role>{r.label()}</option>
