@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod invitations;
 pub mod members;
+pub mod recovery;
 pub mod signup;
 pub mod site;
 pub mod teams;
@@ -17,6 +18,7 @@ pub use invitations::{
     RevokeInvitation,
 };
 pub use members::{ChangeMemberRoles, GetMembers, LeaveOrganization, RemoveMembers};
+pub use recovery::{FindOrganizations, RequestPasswordReset, ResetPassword};
 pub use signup::{CheckSubdomain, SignUp};
 pub use site::GetSite;
 pub use teams::{AddTeam, TenantHomeData};

@@ -5,6 +5,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 /// `/login`, on the apex and on every organization's host. Works without
 /// JavaScript: a rejected post comes back with the message and the email
@@ -23,6 +24,8 @@ pub fn LoginPage() -> impl IntoView {
         .and_then(|e| e.field_value("email"));
     let site = Resource::new_blocking(|| (), |_| get_site());
     let pending = action.pending();
+    let query = use_query_map();
+    let was_reset = move || query.with(|q| q.get("reset").as_deref() == Some("done"));
 
     view! {
         <Title text="Log in · Tenantry" />
@@ -37,6 +40,11 @@ pub fn LoginPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            {move || was_reset().then(|| view! {
+                <p class="banner success" role="status" data-testid="password-reset">
+                    "Your password is changed. Log in with the new one."
+                </p>
+            })}
             <ActionForm action>
                 <ErrorBanner error />
                 <Field
@@ -58,6 +66,17 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if pending.get() { "Logging in…" } else { "Log in" }}
                 </button>
             </ActionForm>
+            <p class="muted">
+                <a href="/forgot-password" data-testid="forgot-password">"Forgot your password?"</a>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        matches!(site.await, Ok(Site::Apex)).then(|| view! {
+                            " · "
+                            <a href="/find-organizations" data-testid="find-organizations">"Find my organizations"</a>
+                        })
+                    })}
+                </Suspense>
+            </p>
         </main>
     }
 }

@@ -5,6 +5,7 @@ mod invitation;
 mod login;
 mod members;
 mod organizations;
+mod recovery;
 mod signup;
 mod tenant_home;
 
@@ -21,6 +22,7 @@ pub use invitation::InvitationPage;
 pub use login::LoginPage;
 pub use members::MembersPage;
 pub use organizations::OrganizationsPage;
+pub use recovery::{FindOrganizationsPage, ForgotPasswordPage, ResetPasswordPage};
 pub use signup::SignUpPage;
 pub use tenant_home::TenantHomePage;
 
@@ -59,6 +61,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                 <Route path=path!("/members") view=MembersPage ssr=SsrMode::Async />
                 <Route path=path!("/invitation") view=InvitationPage ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/find-organizations") view=FindOrganizationsPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -20,6 +20,7 @@ mod permissions;
 #[path = "../support/pg_cluster.rs"]
 mod pg_cluster;
 mod provisioning;
+mod recovery;
 mod registry;
 mod signup;
 mod smtp_sink;

@@ -113,12 +113,22 @@ impl SmtpSink {
 
     /// The newest message to `address`, waiting up to five seconds for one.
     pub async fn last_to(&self, address: &str) -> Received {
+        self.wait_for(address, |_| true).await
+    }
+
+    /// The newest message to `address` with `subject`, waiting up to five
+    /// seconds for one (some mail is sent in the background).
+    pub async fn last_about(&self, address: &str, subject: &str) -> Received {
+        self.wait_for(address, |m| m.subject == subject).await
+    }
+
+    async fn wait_for(&self, address: &str, wanted: impl Fn(&Received) -> bool) -> Received {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
-            if let Some(last) = self.sent_to(address).pop() {
+            if let Some(last) = self.sent_to(address).into_iter().rev().find(|m| wanted(m)) {
                 return last;
             }
-            assert!(Instant::now() < deadline, "no mail to {address}");
+            assert!(Instant::now() < deadline, "no such mail to {address}");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }

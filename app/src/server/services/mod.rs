@@ -7,6 +7,7 @@ pub mod invitations;
 pub mod members;
 pub mod moves;
 pub mod platform_audit;
+pub mod recovery;
 pub mod servers;
 pub mod signup;
 pub mod teams;

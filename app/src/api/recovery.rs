@@ -1,0 +1,45 @@
+//! Password reset and "find my organizations": the answers say the same
+//! whether or not the email has an account.
+
+use crate::model::AppError;
+use leptos::prelude::*;
+
+/// Emails a password reset link to `email`, if it has an account.
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::server::{context, services::recovery};
+    let state = context::app_state()?;
+    let email = recovery::email_field(&email)?;
+    state.limits.take_mail(context::client_ip()?, &email)?;
+    let apex = context::parsed_host()?.apex_url(&state, "");
+    recovery::request_reset(&state.control, state.mailer.clone(), &email, &apex).await?;
+    leptos_axum::redirect("/forgot-password?sent=1");
+    Ok(())
+}
+
+/// Sets a new password with a reset link's `token`, ends every session of
+/// the account, and sends the browser to log in.
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    use crate::server::{context, services::recovery};
+    let state = context::app_state()?;
+    let email = recovery::reset(&state.control, &token, &password).await?;
+    // The owner of the address is back: earlier failed log-ins no longer count.
+    state.limits.login_per_account.clear(&email);
+    leptos_axum::redirect("/login?reset=done");
+    Ok(())
+}
+
+/// Emails `email` the list of its organizations, if it has an account.
+#[server(endpoint = "find_organizations")]
+pub async fn find_organizations(email: String) -> Result<(), AppError> {
+    use crate::server::{context, services::recovery};
+    let host = context::require_apex()?;
+    let state = context::app_state()?;
+    let email = recovery::email_field(&email)?;
+    state.limits.take_mail(context::client_ip()?, &email)?;
+    let login_url = |slug: &str| host.tenant_url(&state, slug, "/login");
+    recovery::send_organizations(&state.control, state.mailer.clone(), &email, login_url).await?;
+    leptos_axum::redirect("/find-organizations?sent=1");
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! Pages for people who lost their password or their organizations'
+//! addresses. Each works before and after hydration.
+
+use crate::{
+    api::recovery::{FindOrganizations, RequestPasswordReset, ResetPassword},
+    components::{ErrorBanner, Field},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The answer after an email was asked for: the same whether or not the
+/// address has an account.
+#[component]
+fn Sent(what: &'static str) -> impl IntoView {
+    view! {
+        <p class="banner success" role="status" data-testid="sent">
+            {format!("If an account exists for that address, we have sent it {what}. Check your inbox (and the spam folder).")}
+        </p>
+    }
+}
+
+/// `/forgot-password`: asks for a reset link by email.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let query = use_query_map();
+    let sent = move || query.with(|q| q.get("sent").is_some());
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let echoed = action
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+        .and_then(|e| e.field_value("email"));
+    view! {
+        <Title text="Reset your password · Tenantry" />
+        <main class="card">
+            <h1>"Reset your password"</h1>
+            {move || sent().then(|| view! { <Sent what="a link to choose a new password (it works for one hour)" /> })}
+            <p class="muted">"Enter the email you log in with, and we will send you a link to choose a new password."</p>
+            <ActionForm action>
+                <ErrorBanner error />
+                <Field label="Email" name="email" input_type="email" autocomplete="username" value=echoed.unwrap_or_default()
+                    error=Signal::derive(move || error.get().and_then(|e| e.field_error("email"))) />
+                <button type="submit" class="button" data-testid="send-link" disabled=move || action.pending().get()>
+                    "Send the link"
+                </button>
+            </ActionForm>
+            <p><a href="/login">"Back to log in"</a></p>
+        </main>
+    }
+}
+
+/// `/reset-password?token=…`: chooses the new password.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let action = ServerAction::<ResetPassword>::new();
+    let query = use_query_map();
+    let token = move || query.with(|q| q.get("token").unwrap_or_default());
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <Title text="Choose a new password · Tenantry" />
+        <main class="card">
+            <h1>"Choose a new password"</h1>
+            <p class="muted">"Every session of your account ends: log in again afterwards, on each device."</p>
+            <ActionForm action>
+                <ErrorBanner error />
+                <input type="hidden" name="token" value=token />
+                <Field label="New password" name="password" input_type="password" autocomplete="new-password"
+                    hint="At least 8 characters."
+                    error=Signal::derive(move || error.get().and_then(|e| e.field_error("password"))) />
+                <button type="submit" class="button" data-testid="set-password" disabled=move || action.pending().get()>
+                    "Set the new password"
+                </button>
+            </ActionForm>
+            <p><a href="/forgot-password">"Ask for a new link"</a></p>
+        </main>
+    }
+}
+
+/// `/find-organizations` on the apex: emails the list of one's
+/// organizations.
+#[component]
+pub fn FindOrganizationsPage() -> impl IntoView {
+    let action = ServerAction::<FindOrganizations>::new();
+    let query = use_query_map();
+    let sent = move || query.with(|q| q.get("sent").is_some());
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let echoed = action
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+        .and_then(|e| e.field_value("email"));
+    view! {
+        <Title text="Find your organizations · Tenantry" />
+        <main class="card">
+            <h1>"Find your organizations"</h1>
+            {move || sent().then(|| view! { <Sent what="the list of its organizations" /> })}
+            <p class="muted">"Enter your email, and we will send you the addresses of the organizations you belong to."</p>
+            <ActionForm action>
+                <ErrorBanner error />
+                <Field label="Email" name="email" input_type="email" autocomplete="username" value=echoed.unwrap_or_default()
+                    error=Signal::derive(move || error.get().and_then(|e| e.field_error("email"))) />
+                <button type="submit" class="button" data-testid="send-list" disabled=move || action.pending().get()>
+                    "Email me the list"
+                </button>
+            </ActionForm>
+            <p><a href="/login">"Log in"</a></p>
+        </main>
+    }
+}
