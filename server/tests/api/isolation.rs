@@ -163,7 +163,11 @@ async fn member_and_audit_functions_stay_inside_their_tenant(backend: Backend) {
     let b_host = app.tenant_host("bravo");
     let mut replayed = b_jar.clone();
     replayed.replay(&b_host, &a_host);
-    let calls: [(&str, Vec<(&str, &str)>); 5] = [
+    let a_invitation = app
+        .add_invitation("alpha", "invitee@example.test", Role::Member)
+        .await
+        .to_string();
+    let calls: [(&str, Vec<(&str, &str)>); 9] = [
         ("members", vec![("search", ""), ("role", "")]),
         (
             "audit_log",
@@ -175,6 +179,13 @@ async fn member_and_audit_functions_stay_inside_their_tenant(backend: Backend) {
         ),
         ("remove_members", vec![("user_ids", &a_owner)]),
         ("leave_organization", vec![]),
+        ("invitations", vec![]),
+        (
+            "invite_member",
+            vec![("email", "planted@example.test"), ("role", "owner")],
+        ),
+        ("resend_invitation", vec![("id", &a_invitation)]),
+        ("revoke_invitation", vec![("id", &a_invitation)]),
     ];
     for (endpoint, fields) in &calls {
         let response = app
@@ -182,7 +193,10 @@ async fn member_and_audit_functions_stay_inside_their_tenant(backend: Backend) {
             .await;
         assert_eq!(response.status, 401, "{endpoint}: {}", response.body);
         assert!(!response.body.contains("alpha.test"), "{endpoint}");
+        assert!(!response.body.contains("invitee@"), "{endpoint}");
     }
+    assert!(app.mail.sent_to("planted@example.test").is_empty());
+    assert!(app.mail.sent_to("invitee@example.test").is_empty());
     for path in ["/members", "/audit", "/audit.csv"] {
         let page = app.get(&a_host, path, Some(&mut replayed)).await;
         assert!(!page.body.contains("alpha.test"), "{path}: {}", page.body);
