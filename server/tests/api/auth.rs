@@ -37,6 +37,8 @@ async fn a_member_logs_in_on_their_host_and_out_again(backend: Backend) {
     }
     // Host-only: no Domain attribute, so no other subdomain receives it.
     assert!(!cookie.to_ascii_lowercase().contains("domain="), "{cookie}");
+    // Plain http here: a Secure cookie would never come back.
+    assert!(!cookie.contains("Secure"), "{cookie}");
     let page = app.get(&host, "/", Some(&mut jar)).await;
     assert!(page.body.contains("owner@acme.test"), "{}", page.body);
 
@@ -515,4 +517,25 @@ async fn the_sign_up_form_is_no_way_around_the_log_in_limit() {
         )
         .await;
     assert_eq!(login.status, 429, "{}", login.body);
+}
+
+#[tokio::test]
+async fn served_over_https_the_session_cookie_is_secure() {
+    let app = crate::helpers::spawn_app_with(Backend::Sqlite, &["--https"]).await;
+    app.sign_up("acme").await;
+    let response = app
+        .log_in(
+            &app.tenant_host("acme"),
+            "owner@acme.test",
+            PASSWORD,
+            &mut CookieJar::default(),
+        )
+        .await;
+    assert_eq!(response.status, 200, "{}", response.body);
+    let cookie = response
+        .headers_named("set-cookie")
+        .find(|c| c.starts_with(COOKIE))
+        .expect("a session cookie");
+    assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
 }

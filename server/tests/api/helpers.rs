@@ -178,6 +178,11 @@ impl TestApp {
         .await
     }
 
+    /// The configuration flags the app was started with.
+    pub fn args(&self) -> &[String] {
+        &self.args
+    }
+
     /// Drops this app's databases on `url` too when the app is dropped.
     pub fn clean_up_on(&self, url: &str) {
         self.other_servers.lock().unwrap().push(url.to_owned());

@@ -22,6 +22,7 @@ mod pg_cluster;
 mod provisioning;
 mod recovery;
 mod registry;
+mod secrets;
 mod signup;
 mod smtp_sink;
 mod teams;
