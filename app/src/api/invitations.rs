@@ -7,10 +7,18 @@ use crate::model::{
 };
 use leptos::prelude::*;
 
+/// The member who invites, as the invitation service needs them.
 #[cfg(feature = "ssr")]
-fn tenant_url(access: &crate::server::context::Access) -> Result<String, AppError> {
+fn inviter(
+    access: &crate::server::context::Access,
+) -> Result<crate::server::services::invitations::Inviter, AppError> {
     let host = crate::server::context::parsed_host()?;
-    Ok(host.tenant_url(&access.state, &access.ctx.tenant.slug, ""))
+    Ok(crate::server::services::invitations::Inviter {
+        actor: access.actor(),
+        role: access.member.role,
+        email_verified: access.member.email_verified,
+        tenant_url: host.tenant_url(&access.state, &access.ctx.tenant.slug, ""),
+    })
 }
 
 /// Invitations nobody has accepted or revoked yet, newest first.
@@ -29,14 +37,7 @@ pub async fn invite_member(email: String, role: String) -> Result<Invitation, Ap
     use crate::server::{context, services::invitations};
     let access = context::require(Permission::ManageMembers).await?;
     let role = Role::parse(role.trim()).ok_or_else(|| AppError::field("role", "Choose a role."))?;
-    let actor = access.actor();
-    let url = tenant_url(&access)?;
-    let inviter = invitations::Inviter {
-        actor: &actor,
-        role: access.member.role,
-        email_verified: access.member.email_verified,
-        tenant_url: &url,
-    };
+    let inviter = inviter(&access)?;
     invitations::invite(
         &access.state.control,
         &access.state.mailer,
@@ -63,14 +64,7 @@ pub async fn resend_invitation(id: i64) -> Result<(), AppError> {
     use crate::model::Permission;
     use crate::server::{context, services::invitations};
     let access = context::require(Permission::ManageMembers).await?;
-    let actor = access.actor();
-    let url = tenant_url(&access)?;
-    let inviter = invitations::Inviter {
-        actor: &actor,
-        role: access.member.role,
-        email_verified: access.member.email_verified,
-        tenant_url: &url,
-    };
+    let inviter = inviter(&access)?;
     invitations::resend(
         &access.state.control,
         &access.state.mailer,

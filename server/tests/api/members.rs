@@ -3,10 +3,10 @@
 //! that the last owner stays, leaving, and the audit entries they write.
 
 use crate::helpers::{app_error, spawn_app, Backend, TestApp, PASSWORD};
-use crate::http::CookieJar;
+use crate::http::{CookieJar, Response};
 use app::model::{members::MemberList, Role};
 
-fn members_of(response: &crate::http::Response) -> MemberList {
+fn members_of(response: &Response) -> MemberList {
     assert_eq!(response.status, 200, "{}", response.body);
     serde_json::from_str(&response.body).expect("a member list")
 }
@@ -23,8 +23,30 @@ async fn list(app: &TestApp, jar: &mut CookieJar, search: &str, role: &str) -> M
     members_of(&response)
 }
 
+async fn change_roles(app: &TestApp, jar: &mut CookieJar, user_ids: &str, role: &str) -> Response {
+    let fields = [("user_ids", user_ids), ("role", role)];
+    app.call(
+        &app.tenant_host("acme"),
+        "change_member_roles",
+        &fields,
+        Some(jar),
+    )
+    .await
+}
+
+async fn remove(app: &TestApp, jar: &mut CookieJar, user_ids: &str) -> Response {
+    let fields = [("user_ids", user_ids)];
+    app.call(
+        &app.tenant_host("acme"),
+        "remove_members",
+        &fields,
+        Some(jar),
+    )
+    .await
+}
+
 /// The form error of a refused change.
-fn form_error(response: &crate::http::Response) -> String {
+fn form_error(response: &Response) -> String {
     assert_eq!(response.status, 422, "{}", response.body);
     app_error(response)
         .field_error("form")
@@ -162,46 +184,24 @@ async fn role_changes_and_removals_take_effect_at_once_on_postgres() {
 async fn only_owners_make_owners_or_change_and_remove_them() {
     let app = spawn_app(Backend::Sqlite).await;
     let mut owner = app.signed_in_owner("acme").await;
-    let host = app.tenant_host("acme");
     let mut admin = app.signed_in_as("acme", Role::Admin).await;
     app.add_member("acme", "bob@acme.test", Role::Member).await;
     let bob = app.user_id("bob@acme.test").await.to_string();
     let owner_id = app.user_id("owner@acme.test").await.to_string();
 
-    let promote = app
-        .call(
-            &host,
-            "change_member_roles",
-            &[("user_ids", &bob), ("role", "owner")],
-            Some(&mut admin),
-        )
-        .await;
+    let promote = change_roles(&app, &mut admin, &bob, "owner").await;
     assert_eq!(
         form_error(&promote),
         "Only owners can make someone an owner."
     );
-    let demote = app
-        .call(
-            &host,
-            "change_member_roles",
-            &[("user_ids", &owner_id), ("role", "viewer")],
-            Some(&mut admin),
-        )
-        .await;
+    let demote = change_roles(&app, &mut admin, &owner_id, "viewer").await;
     assert!(
         form_error(&demote).starts_with("Only owners can change or remove an owner"),
         "{}",
         demote.body
     );
-    let remove = app
-        .call(
-            &host,
-            "remove_members",
-            &[("user_ids", &owner_id)],
-            Some(&mut admin),
-        )
-        .await;
-    assert!(form_error(&remove).starts_with("Only owners can change or remove an owner"));
+    let removal = remove(&app, &mut admin, &owner_id).await;
+    assert!(form_error(&removal).starts_with("Only owners can change or remove an owner"));
     assert_eq!(
         app.role_of("acme", "bob@acme.test").await,
         Some(Role::Member)
@@ -212,14 +212,7 @@ async fn only_owners_make_owners_or_change_and_remove_them() {
     );
     assert!(app.audit_entries("acme").await.is_empty());
 
-    let promoted = app
-        .call(
-            &host,
-            "change_member_roles",
-            &[("user_ids", &bob), ("role", "owner")],
-            Some(&mut owner),
-        )
-        .await;
+    let promoted = change_roles(&app, &mut owner, &bob, "owner").await;
     assert_eq!(promoted.status, 200, "{}", promoted.body);
     assert_eq!(
         app.role_of("acme", "bob@acme.test").await,
@@ -234,27 +227,13 @@ async fn the_last_owner_cannot_be_demoted_removed_or_leave() {
     let host = app.tenant_host("acme");
     let me = app.user_id("owner@acme.test").await.to_string();
 
-    let demote = app
-        .call(
-            &host,
-            "change_member_roles",
-            &[("user_ids", &me), ("role", "admin")],
-            Some(&mut owner),
-        )
-        .await;
+    let demote = change_roles(&app, &mut owner, &me, "admin").await;
     assert_eq!(
         form_error(&demote),
         "You are the last owner. Make someone else an owner first."
     );
-    let remove = app
-        .call(
-            &host,
-            "remove_members",
-            &[("user_ids", &me)],
-            Some(&mut owner),
-        )
-        .await;
-    assert!(form_error(&remove).contains("last owner"));
+    let removal = remove(&app, &mut owner, &me).await;
+    assert!(form_error(&removal).contains("last owner"));
     let leave = app
         .call(&host, "leave_organization", &[], Some(&mut owner))
         .await;
@@ -271,14 +250,7 @@ async fn the_last_owner_cannot_be_demoted_removed_or_leave() {
     // With a second owner, the first may step down.
     app.add_member("acme", "second@acme.test", Role::Owner)
         .await;
-    let demote = app
-        .call(
-            &host,
-            "change_member_roles",
-            &[("user_ids", &me), ("role", "admin")],
-            Some(&mut owner),
-        )
-        .await;
+    let demote = change_roles(&app, &mut owner, &me, "admin").await;
     assert_eq!(demote.status, 200, "{}", demote.body);
     assert_eq!(
         app.role_of("acme", "owner@acme.test").await,
@@ -329,7 +301,6 @@ async fn every_role_may_leave_and_loses_access_at_once() {
 async fn bulk_changes_are_all_or_nothing() {
     let app = spawn_app(Backend::Sqlite).await;
     let mut owner = app.signed_in_owner("acme").await;
-    let host = app.tenant_host("acme");
     let mut admin = app.signed_in_as("acme", Role::Admin).await;
     let mut ids = Vec::new();
     for name in ["ann", "ben", "cat"] {
@@ -339,14 +310,7 @@ async fn bulk_changes_are_all_or_nothing() {
     }
     let three = ids.join(",");
 
-    let changed = app
-        .call(
-            &host,
-            "change_member_roles",
-            &[("user_ids", &three), ("role", "viewer")],
-            Some(&mut admin),
-        )
-        .await;
+    let changed = change_roles(&app, &mut admin, &three, "viewer").await;
     assert_eq!(changed.status, 200, "{}", changed.body);
     assert_eq!(changed.body, "3");
     for name in ["ann", "ben", "cat"] {
@@ -359,39 +323,18 @@ async fn bulk_changes_are_all_or_nothing() {
     // One member the admin may not touch (the owner) refuses the whole batch.
     let owner_id = app.user_id("owner@acme.test").await;
     let with_owner = format!("{three},{owner_id}");
-    let removed = app
-        .call(
-            &host,
-            "remove_members",
-            &[("user_ids", &with_owner)],
-            Some(&mut admin),
-        )
-        .await;
+    let removed = remove(&app, &mut admin, &with_owner).await;
     assert!(form_error(&removed).contains("owner@acme.test"));
     let still = list(&app, &mut owner, "", "").await;
     assert_eq!(still.total, 5, "nobody was removed");
     assert_eq!(app.audit_entries("acme").await.len(), 3);
 
-    let removed = app
-        .call(
-            &host,
-            "remove_members",
-            &[("user_ids", &three)],
-            Some(&mut admin),
-        )
-        .await;
+    let removed = remove(&app, &mut admin, &three).await;
     assert_eq!(removed.body, "3", "{}", removed.body);
     assert_eq!(list(&app, &mut owner, "", "").await.total, 2);
 
     for bad in ["", "1,x", "-"] {
-        let response = app
-            .call(
-                &host,
-                "remove_members",
-                &[("user_ids", bad)],
-                Some(&mut admin),
-            )
-            .await;
+        let response = remove(&app, &mut admin, bad).await;
         assert_eq!(response.status, 422, "{bad:?}: {}", response.body);
     }
 }
@@ -450,14 +393,7 @@ async fn two_owners_demoting_each_other_at_once_leave_an_owner() {
         } else {
             (&mut second, &first_id)
         };
-        let restored = app
-            .call(
-                &host,
-                "change_member_roles",
-                &[("user_ids", loser), ("role", "owner")],
-                Some(winner),
-            )
-            .await;
+        let restored = change_roles(&app, winner, loser, "owner").await;
         assert_eq!(restored.status, 200, "{}", restored.body);
     }
 }

@@ -45,11 +45,7 @@ pub async fn check_credentials(
     }
     errors.clone().into_result()?;
 
-    let user = users::Entity::find()
-        .filter(users::Column::Email.eq(email.clone()))
-        .one(control)
-        .await
-        .map_err(internal)?;
+    let user = user_by_email(control, &email).await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     // Always checked, an unknown email included: the same work, the same
     // count against the limits.
@@ -110,6 +106,18 @@ pub async fn user(
     user_id: i64,
 ) -> Result<Option<users::Model>, AppError> {
     users::Entity::find_by_id(user_id)
+        .one(control)
+        .await
+        .map_err(internal)
+}
+
+/// The account with `email` (normalized), if it exists.
+pub async fn user_by_email(
+    control: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<users::Model>, AppError> {
+    users::Entity::find()
+        .filter(users::Column::Email.eq(email))
         .one(control)
         .await
         .map_err(internal)

@@ -18,7 +18,7 @@ use crate::server::{
     rate_limit::Limits,
     services::{
         audit::{self, Actor, Change},
-        auth::verify_limited,
+        auth::{user_by_email, verify_limited},
         signup::{check_email, check_password, normalize_email},
     },
     tenancy::TenantCtx,
@@ -76,14 +76,14 @@ pub async fn pending(
 }
 
 /// Who invites, and where the link points (`http://SLUG.BASE:PORT`).
-pub struct Inviter<'a> {
-    pub actor: &'a Actor,
+pub struct Inviter {
+    pub actor: Actor,
     pub role: Role,
     pub email_verified: bool,
-    pub tenant_url: &'a str,
+    pub tenant_url: String,
 }
 
-fn mail(org_name: &str, inviter: &Inviter<'_>, to: &str, role: Role, token: &str) -> Email {
+fn mail(org_name: &str, inviter: &Inviter, to: &str, role: Role, token: &str) -> Email {
     let link = format!("{}/invitation?token={token}", inviter.tenant_url);
     Email {
         to: to.to_owned(),
@@ -109,7 +109,7 @@ pub async fn invite(
     control: &DatabaseConnection,
     mailer: &Mailer,
     ctx: &TenantCtx,
-    inviter: &Inviter<'_>,
+    inviter: &Inviter,
     email: &str,
     role: Role,
 ) -> Result<Invitation, AppError> {
@@ -164,7 +164,7 @@ pub async fn invite(
     let log = ctx.db.begin().await.map_err(tenant_db)?;
     audit::record(
         &log,
-        inviter.actor,
+        &inviter.actor,
         Change {
             action: "invitation.create",
             target: format!("invitation {email}"),
@@ -255,7 +255,7 @@ pub async fn resend(
     control: &DatabaseConnection,
     mailer: &Mailer,
     ctx: &TenantCtx,
-    inviter: &Inviter<'_>,
+    inviter: &Inviter,
     id: i64,
 ) -> Result<(), AppError> {
     let row = pending_one(control, ctx.tenant.id, id).await?;
@@ -269,7 +269,7 @@ pub async fn resend(
     let log = ctx.db.begin().await.map_err(tenant_db)?;
     audit::record(
         &log,
-        inviter.actor,
+        &inviter.actor,
         Change {
             action: "invitation.resend",
             target: format!("invitation {}", row.email),
@@ -314,17 +314,6 @@ async fn usable(
         .map_err(internal)
 }
 
-async fn account(
-    control: &impl sea_orm::ConnectionTrait,
-    email: &str,
-) -> Result<Option<users::Model>, AppError> {
-    users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(control)
-        .await
-        .map_err(internal)
-}
-
 /// What the invitation page shows for `token`.
 pub async fn offer(
     control: &DatabaseConnection,
@@ -338,7 +327,7 @@ pub async fn offer(
         org_name: ctx.tenant.name.clone(),
         role: Role::parse(&row.role)
             .ok_or_else(|| internal("an invitation with an unknown role"))?,
-        account_exists: account(control, &row.email).await?.is_some(),
+        account_exists: user_by_email(control, &row.email).await?.is_some(),
         email: row.email,
     })
 }
@@ -358,7 +347,7 @@ pub async fn accept(
         .ok_or_else(|| AppError::field("form", EXPIRED))?;
     let role =
         Role::parse(&row.role).ok_or_else(|| internal("an invitation with an unknown role"))?;
-    let existing = account(control, &row.email).await?;
+    let existing = user_by_email(control, &row.email).await?;
     let new_hash = match &existing {
         Some(user) => {
             let hash = Some(user.password_hash.clone());

@@ -10,7 +10,7 @@ use crate::server::{
     mailer::{Email, Mailer},
     password::hash_password,
     services::{
-        auth::organizations_of,
+        auth::{organizations_of, user_by_email},
         signup::{check_email, check_password, normalize_email},
     },
     session_store::DbSessionStore,
@@ -37,17 +37,6 @@ pub fn email_field(email: &str) -> Result<String, AppError> {
     Ok(email)
 }
 
-async fn account(
-    control: &DatabaseConnection,
-    email: &str,
-) -> Result<Option<users::Model>, AppError> {
-    users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(control)
-        .await
-        .map_err(internal)
-}
-
 fn send_later(mailer: Arc<Mailer>, email: Email) {
     tokio::spawn(async move {
         if let Err(e) = mailer.send(email).await {
@@ -64,7 +53,7 @@ pub async fn request_reset(
     email: &str,
     apex: &str,
 ) -> Result<(), AppError> {
-    let Some(user) = account(control, email).await? else {
+    let Some(user) = user_by_email(control, email).await? else {
         return Ok(());
     };
     let token = tokens::issue(control, RESET, user.id, None, RESET_TTL_SECS)
@@ -145,7 +134,7 @@ pub async fn send_organizations(
     email: &str,
     login_url: impl Fn(&str) -> String,
 ) -> Result<(), AppError> {
-    let Some(user) = account(control, email).await? else {
+    let Some(user) = user_by_email(control, email).await? else {
         return Ok(());
     };
     let organizations = organizations_of(control, user.id).await?;

@@ -167,11 +167,7 @@ pub async fn sign_up(
     // An existing account may add an organization, with its own password,
     // checked under the log-in rate limits (this form must not become a way
     // around them).
-    let existing = users::Entity::find()
-        .filter(users::Column::Email.eq(email.clone()))
-        .one(control)
-        .await
-        .map_err(internal)?;
+    let existing = super::auth::user_by_email(control, &email).await?;
     let owner = match existing {
         Some(user) => {
             let hash = Some(user.password_hash.clone());
