@@ -4,7 +4,7 @@
 use anyhow::{bail, Context};
 use app::server::{
     registry::RegistrySettings,
-    settings::{Settings, TenantDatabases},
+    settings::{Settings, SmtpUrl, TenantDatabases},
 };
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
@@ -221,7 +221,11 @@ impl Config {
                 name_prefix: self.name_prefix()?,
             },
             warm_pool: self.warm_pool,
-            smtp_url: self.smtp_url.clone().filter(|u| !u.trim().is_empty()),
+            smtp_url: self
+                .smtp_url
+                .clone()
+                .filter(|u| !u.trim().is_empty())
+                .map(SmtpUrl),
             mail_from: self
                 .mail_from
                 .clone()

@@ -139,7 +139,7 @@ impl Application {
         }
 
         let mailer = Mailer::new(
-            platform.settings.smtp_url.as_deref(),
+            platform.settings.smtp_url.as_ref().map(|u| u.0.as_str()),
             &platform.settings.mail_from,
             platform.control.clone(),
         )

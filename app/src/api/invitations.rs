@@ -40,7 +40,7 @@ pub async fn invite_member(email: String, role: String) -> Result<Invitation, Ap
     let inviter = inviter(&access)?;
     invitations::invite(
         &access.state.control,
-        &access.state.mailer,
+        (&access.state.mailer, &access.state.limits),
         &access.ctx,
         &inviter,
         &email,
@@ -55,7 +55,7 @@ pub async fn revoke_invitation(id: i64) -> Result<(), AppError> {
     use crate::model::Permission;
     use crate::server::{context, services::invitations};
     let access = context::require(Permission::ManageMembers).await?;
-    invitations::revoke(&access.state.control, &access.ctx, &access.actor(), id).await
+    invitations::revoke(&access.state.control, &access.ctx, &inviter(&access)?, id).await
 }
 
 /// Sends invitation `id` again, with a new link and seven more days.
@@ -67,7 +67,7 @@ pub async fn resend_invitation(id: i64) -> Result<(), AppError> {
     let inviter = inviter(&access)?;
     invitations::resend(
         &access.state.control,
-        &access.state.mailer,
+        (&access.state.mailer, &access.state.limits),
         &access.ctx,
         &inviter,
         id,

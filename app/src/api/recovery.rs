@@ -12,7 +12,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let email = recovery::email_field(&email)?;
     state.limits.take_mail(context::client_ip()?, &email)?;
     let apex = context::parsed_host()?.apex_url(&state, "");
-    recovery::request_reset(&state.control, state.mailer.clone(), &email, &apex).await?;
+    recovery::request_reset(state.control.clone(), state.mailer.clone(), email, apex);
     leptos_axum::redirect("/forgot-password?sent=1");
     Ok(())
 }
@@ -38,8 +38,9 @@ pub async fn find_organizations(email: String) -> Result<(), AppError> {
     let state = context::app_state()?;
     let email = recovery::email_field(&email)?;
     state.limits.take_mail(context::client_ip()?, &email)?;
-    let login_url = |slug: &str| host.tenant_url(&state, slug, "/login");
-    recovery::send_organizations(&state.control, state.mailer.clone(), &email, login_url).await?;
+    let (control, mailer) = (state.control.clone(), state.mailer.clone());
+    let login_url = move |slug: &str| host.tenant_url(&state, slug, "/login");
+    recovery::send_organizations(control, mailer, email, login_url);
     leptos_axum::redirect("/find-organizations?sent=1");
     Ok(())
 }

@@ -1,6 +1,10 @@
 //! `GET /dev/mailbox` on the apex, in development without SMTP: the mail
 //! Tenantry would have sent, newest first, links clickable. Anywhere else,
 //! and in production, it does not exist (404).
+//!
+//! Development means a debug build (what `make run` serves) whose Leptos
+//! environment is `DEV`: a release build never shows it, whatever its
+//! configuration says, because the page hands out every one-time link.
 
 use super::{
     host::{HostKind, ParsedHost},
@@ -18,10 +22,10 @@ use leptos::config::{Env, LeptosOptions};
 /// Mail shown at once.
 const SHOWN: u64 = 50;
 
-/// Whether `/dev/mailbox` exists: development mode, and mail goes to the
-/// outbox.
+/// Whether `/dev/mailbox` exists: a debug build in development mode, with
+/// mail going to the outbox.
 pub fn enabled(options: &LeptosOptions, mailer: &mailer::Mailer) -> bool {
-    options.env == Env::DEV && mailer.uses_outbox()
+    cfg!(debug_assertions) && options.env == Env::DEV && mailer.uses_outbox()
 }
 
 pub async fn dev_mailbox(State(state): State<AppState>, req: Request) -> Response {

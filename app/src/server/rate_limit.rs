@@ -129,8 +129,11 @@ pub struct Limits {
     /// Emails anyone may ask for (verification again, password reset, "find
     /// my organizations"), per client address.
     pub mail_per_ip: RateLimiter,
-    /// The same, per recipient: nobody can flood one mailbox.
+    /// The same, per recipient: nobody can flood one mailbox. Invitations
+    /// count here too.
     pub mail_per_account: RateLimiter,
+    /// Invitations sent (or sent again) per organization.
+    pub invites_per_tenant: RateLimiter,
 }
 
 impl Limits {
@@ -138,6 +141,7 @@ impl Limits {
     pub const LOGIN_PER_ACCOUNT: Limit = Limit::per_minutes(5, 15);
     pub const MAIL_PER_IP: Limit = Limit::per_minutes(10, 60);
     pub const MAIL_PER_ACCOUNT: Limit = Limit::per_minutes(3, 60);
+    pub const INVITES_PER_TENANT: Limit = Limit::per_minutes(50, 60);
 
     pub fn new() -> Self {
         Limits {
@@ -145,30 +149,45 @@ impl Limits {
             login_per_account: RateLimiter::new(Self::LOGIN_PER_ACCOUNT),
             mail_per_ip: RateLimiter::new(Self::MAIL_PER_IP),
             mail_per_account: RateLimiter::new(Self::MAIL_PER_ACCOUNT),
+            invites_per_tenant: RateLimiter::new(Self::INVITES_PER_TENANT),
         }
     }
 
     /// Counts one email requested from `ip` for `email`, or says how long
     /// to wait when either allowance is used up (nothing is counted then).
     pub fn take_mail(&self, ip: std::net::IpAddr, email: &str) -> Result<(), AppError> {
-        let ip = ip.to_string();
-        let account = email.trim().to_lowercase();
-        let wait = [
-            self.mail_per_ip.check(&ip),
-            self.mail_per_account.check(&account),
-        ]
-        .into_iter()
-        .filter_map(Result::err)
-        .max();
-        if let Some(wait) = wait {
-            return Err(AppError::RateLimited {
-                retry_after_secs: seconds_to_wait(wait),
-            });
-        }
-        self.mail_per_ip.hit(&ip);
-        self.mail_per_account.hit(&account);
-        Ok(())
+        take_all(&[
+            (&self.mail_per_ip, &ip.to_string()),
+            (&self.mail_per_account, &email.trim().to_lowercase()),
+        ])
     }
+
+    /// Counts one invitation from organization `tenant_id` to `email`, or
+    /// says how long to wait (nothing is counted then).
+    pub fn take_invite(&self, tenant_id: i64, email: &str) -> Result<(), AppError> {
+        take_all(&[
+            (&self.invites_per_tenant, &tenant_id.to_string()),
+            (&self.mail_per_account, &email.trim().to_lowercase()),
+        ])
+    }
+}
+
+/// One event on every `(limiter, key)`, or the longest wait when any is
+/// used up (and then none is counted).
+fn take_all(limits: &[(&RateLimiter, &str)]) -> Result<(), AppError> {
+    let wait = limits
+        .iter()
+        .filter_map(|(limiter, key)| limiter.check(key).err())
+        .max();
+    if let Some(wait) = wait {
+        return Err(AppError::RateLimited {
+            retry_after_secs: seconds_to_wait(wait),
+        });
+    }
+    for (limiter, key) in limits {
+        limiter.hit(key);
+    }
+    Ok(())
 }
 
 impl Default for Limits {

@@ -23,8 +23,9 @@ pub struct Settings {
     pub registry: RegistrySettings,
     /// Ready-made tenant databases kept on each PostgreSQL server.
     pub warm_pool: u32,
-    /// The SMTP server mail goes to; `None`: the outbox.
-    pub smtp_url: Option<String>,
+    /// The SMTP server mail goes to; `None`: the outbox. It may carry a
+    /// password: its `Debug` never prints it.
+    pub smtp_url: Option<SmtpUrl>,
     /// The `From` of Tenantry's mail.
     pub mail_from: String,
 }
@@ -82,5 +83,15 @@ impl std::fmt::Debug for TenantDatabases {
                 .field("admin_url", &"[redacted]")
                 .finish(),
         }
+    }
+}
+
+/// An SMTP URL, which may carry a password.
+#[derive(Clone)]
+pub struct SmtpUrl(pub String);
+
+impl std::fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SmtpUrl([redacted])")
     }
 }

@@ -44,19 +44,25 @@ impl MigrationTrait for Migration {
                     .col(big_integer(Invitations::ExpiresAt))
                     .col(big_integer_null(Invitations::AcceptedAt))
                     .col(big_integer_null(Invitations::RevokedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(Invitations::Table, Invitations::TenantId)
+                            .to(Tenants::Table, Tenants::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
                     .to_owned(),
             )
             .await?;
+        // One pending invitation per address and organization. A partial
+        // index, in the same words for SQLite and PostgreSQL.
         manager
-            .create_index(
-                Index::create()
-                    .name("invitations_tenant_email_idx")
-                    .table(Invitations::Table)
-                    .col(Invitations::TenantId)
-                    .col(Invitations::Email)
-                    .to_owned(),
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX invitations_pending_key ON invitations (tenant_id, email) \
+                 WHERE accepted_at IS NULL AND revoked_at IS NULL",
             )
-            .await
+            .await?;
+        Ok(())
     }
 }
 
@@ -64,6 +70,12 @@ impl MigrationTrait for Migration {
 enum Users {
     Table,
     EmailVerifiedAt,
+}
+
+#[derive(DeriveIden)]
+enum Tenants {
+    Table,
+    Id,
 }
 
 #[derive(DeriveIden)]

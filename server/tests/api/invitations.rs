@@ -310,6 +310,8 @@ async fn revoking_resending_and_expiry_each_end_a_link() {
     )
     .unwrap();
     assert!(pending[0].expired);
+    // An hour later, as far as the per-recipient mail limit is concerned.
+    app.state.limits.mail_per_account.clear("r@example.test");
     app.call(
         &host,
         "resend_invitation",
@@ -383,4 +385,130 @@ async fn invitations_stay_inside_their_organization() {
         Some(Role::Admin)
     );
     assert_eq!(app.role_of("beta", "x@example.test").await, None);
+}
+
+#[tokio::test]
+async fn only_owners_withdraw_an_owners_invitation() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    app.mark_verified("owner@acme.test").await;
+    let mut admin = app.signed_in_as("acme", Role::Admin).await;
+    let invited: Invitation = serde_json::from_str(
+        &invite(&app, &mut owner, "boss@example.test", "owner")
+            .await
+            .body,
+    )
+    .unwrap();
+    let id = invited.id.to_string();
+    let host = app.tenant_host("acme");
+    for endpoint in ["revoke_invitation", "resend_invitation"] {
+        let refused = app
+            .call(&host, endpoint, &[("id", &id)], Some(&mut admin))
+            .await;
+        assert!(
+            form_error(&refused).starts_with("Only owners"),
+            "{endpoint}"
+        );
+    }
+    let pending: Vec<Invitation> = serde_json::from_str(
+        &app.call(&host, "invitations", &[], Some(&mut owner))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(pending.len(), 1, "still pending");
+    let revoked = app
+        .call(&host, "revoke_invitation", &[("id", &id)], Some(&mut owner))
+        .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+}
+
+#[tokio::test]
+async fn invitations_are_rate_limited_per_recipient() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    app.mark_verified("owner@acme.test").await;
+    let host = app.tenant_host("acme");
+    let invited: Invitation = serde_json::from_str(
+        &invite(&app, &mut owner, "r@example.test", "member")
+            .await
+            .body,
+    )
+    .unwrap();
+    let id = invited.id.to_string();
+    for _ in 0..2 {
+        let resent = app
+            .call(&host, "resend_invitation", &[("id", &id)], Some(&mut owner))
+            .await;
+        assert_eq!(resent.status, 200, "{}", resent.body);
+    }
+    let limited = app
+        .call(&host, "resend_invitation", &[("id", &id)], Some(&mut owner))
+        .await;
+    assert_eq!(limited.status, 429, "{}", limited.body);
+    assert_eq!(app.mail.sent_to("r@example.test").len(), 3);
+}
+
+#[tokio::test]
+async fn when_the_mail_cannot_go_out_nothing_changes() {
+    // An SMTP server that is not there.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("smtp://127.0.0.1:{}", dead.local_addr().unwrap().port());
+    drop(dead);
+    let app = crate::helpers::spawn_app_with(Backend::Sqlite, &["--smtp-url", &url]).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    app.mark_verified("owner@acme.test").await;
+    let refused = invite(&app, &mut owner, "x@example.test", "member").await;
+    assert!(
+        form_error(&refused).starts_with("We could not send the email just now"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        app_error(&refused).field_value("email").as_deref(),
+        Some("x@example.test"),
+        "what was typed comes back"
+    );
+    let pending = app
+        .call(
+            &app.tenant_host("acme"),
+            "invitations",
+            &[],
+            Some(&mut owner),
+        )
+        .await;
+    assert_eq!(pending.body, "[]");
+    assert!(app.audit_entries("acme").await.is_empty());
+}
+
+#[tokio::test]
+async fn two_invitations_of_one_address_at_once_make_one() {
+    let app = spawn_app(Backend::Postgres).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    app.mark_verified("owner@acme.test").await;
+    let mut admin = app.signed_in_as("acme", Role::Admin).await;
+    let (a, b) = tokio::join!(
+        invite(&app, &mut owner, "same@example.test", "member"),
+        invite(&app, &mut admin, "same@example.test", "viewer"),
+    );
+    let statuses = [a.status, b.status];
+    assert!(statuses.contains(&200), "{} / {}", a.body, b.body);
+    let pending: Vec<Invitation> = serde_json::from_str(
+        &app.call(
+            &app.tenant_host("acme"),
+            "invitations",
+            &[],
+            Some(&mut owner),
+        )
+        .await
+        .body,
+    )
+    .unwrap();
+    assert_eq!(pending.len(), 1, "{} / {}", a.body, b.body);
+    assert!(
+        statuses.contains(&422),
+        "one is refused: {} / {}",
+        a.body,
+        b.body
+    );
 }

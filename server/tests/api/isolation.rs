@@ -197,8 +197,16 @@ async fn member_and_audit_functions_stay_inside_their_tenant(backend: Backend) {
     }
     assert!(app.mail.sent_to("planted@example.test").is_empty());
     assert!(app.mail.sent_to("invitee@example.test").is_empty());
-    for path in ["/members", "/audit", "/audit.csv"] {
+    let csv = app.get(&a_host, "/audit.csv", Some(&mut replayed)).await;
+    assert_eq!(csv.status, 401, "{}", csv.body);
+    for path in ["/members", "/audit"] {
         let page = app.get(&a_host, path, Some(&mut replayed)).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(
+            page.body.contains("sign-in-required"),
+            "{path}: {}",
+            page.body
+        );
         assert!(!page.body.contains("alpha.test"), "{path}: {}", page.body);
         assert!(!page.body.contains("Alpha team"), "{path}");
     }

@@ -28,12 +28,14 @@ use crate::server::{
 use rand::RngCore;
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
 };
 use std::net::IpAddr;
 
 /// An invitation link works for seven days.
 pub const TTL_SECS: i64 = 7 * 24 * 60 * 60;
+
+const UNCONFIRMED: &str = "Confirm your email address first: use the link we sent you, or send it again from the home page.";
 
 const EXPIRED: &str =
     "This invitation has expired or was withdrawn. Ask the person who invited you for a new one.";
@@ -107,7 +109,7 @@ fn mail(org_name: &str, inviter: &Inviter, to: &str, role: Role, token: &str) ->
 /// Invites `email` to the organization with `role`, and sends the link.
 pub async fn invite(
     control: &DatabaseConnection,
-    mailer: &Mailer,
+    (mailer, limits): (&Mailer, &Limits),
     ctx: &TenantCtx,
     inviter: &Inviter,
     email: &str,
@@ -116,10 +118,7 @@ pub async fn invite(
     let email = normalize_email(email);
     let mut errors = FieldErrors::default().echo("email", &email);
     if !inviter.email_verified {
-        errors.add(
-            "form",
-            "Confirm your email address first: use the link we sent you, or send it again from the home page.",
-        );
+        errors.add("form", UNCONFIRMED);
         return Err(AppError::Validation(errors));
     }
     if let Err(message) = check_email(&email) {
@@ -153,14 +152,24 @@ pub async fn invite(
         .map_err(internal)?
         > 0;
     if invited {
-        errors.add(
-            "email",
-            format!("{email} is invited already: send the invitation again from the list below."),
-        );
+        errors.add("email", already_invited(&email));
         return Err(AppError::Validation(errors));
     }
 
+    limits.take_invite(ctx.tenant.id, &email)?;
+
+    // (Should anything below fail, the mailed link leads to "expired or
+    // withdrawn".)
     let token = new_token();
+    // Mail first, outside any transaction: no database waits on the SMTP
+    // server, and a failed send changes nothing.
+    if let Err(cause) = mailer
+        .send(mail(&ctx.tenant.name, inviter, &email, role, &token))
+        .await
+    {
+        errors.add("form", mail_failed(cause));
+        return Err(AppError::Validation(errors));
+    }
     let log = ctx.db.begin().await.map_err(tenant_db)?;
     audit::record(
         &log,
@@ -174,8 +183,8 @@ pub async fn invite(
     )
     .await
     .map_err(tenant_db)?;
-    log.commit().await.map_err(tenant_db)?;
-    let row = invitations::Entity::insert(invitations::ActiveModel {
+    let txn = control.begin().await.map_err(internal)?;
+    let inserted = invitations::Entity::insert(invitations::ActiveModel {
         tenant_id: Set(ctx.tenant.id),
         email: Set(email.clone()),
         role: Set(role.as_str().to_owned()),
@@ -186,14 +195,31 @@ pub async fn invite(
         expires_at: Set(now + TTL_SECS),
         ..Default::default()
     })
-    .exec_with_returning(control)
-    .await
-    .map_err(internal)?;
-    mailer
-        .send(mail(&ctx.tenant.name, inviter, &email, role, &token))
-        .await
-        .map_err(internal)?;
+    .exec_with_returning(&txn)
+    .await;
+    let row = match inserted {
+        Ok(row) => row,
+        // Invited by someone else a moment ago: one pending invitation per
+        // address (a unique index).
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            errors.add("email", already_invited(&email));
+            return Err(AppError::Validation(errors));
+        }
+        Err(e) => return Err(internal(e)),
+    };
+    log.commit().await.map_err(tenant_db)?;
+    txn.commit().await.map_err(internal)?;
     view(row, now).ok_or_else(|| internal("an invitation with an unknown role"))
+}
+
+fn already_invited(email: &str) -> String {
+    format!("{email} is invited already: send the invitation again from the list below.")
+}
+
+/// Logs why an invitation could not be mailed; returns what the user sees.
+fn mail_failed(cause: crate::server::mailer::MailError) -> &'static str {
+    tracing::error!(error = %cause, "invitation email not sent");
+    "We could not send the email just now, so nothing was changed. Please try again in a minute."
 }
 
 /// A pending invitation of this organization, or `NotFound` (an id of
@@ -218,22 +244,31 @@ async fn pending_one(
         })
 }
 
-/// Withdraws invitation `id`: its link stops working.
+/// Withdraws invitation `id`: its link stops working. Only owners withdraw
+/// an owner's invitation.
 pub async fn revoke(
     control: &DatabaseConnection,
     ctx: &TenantCtx,
-    actor: &Actor,
+    inviter: &Inviter,
     id: i64,
 ) -> Result<(), AppError> {
     let row = pending_one(control, ctx.tenant.id, id).await?;
+    let role =
+        Role::parse(&row.role).ok_or_else(|| internal("an invitation with an unknown role"))?;
+    if !inviter.role.may_assign(role) {
+        return Err(AppError::field(
+            "form",
+            "Only owners can withdraw an owner's invitation.",
+        ));
+    }
     let log = ctx.db.begin().await.map_err(tenant_db)?;
     audit::record(
         &log,
-        actor,
+        &inviter.actor,
         Change {
             action: "invitation.revoke",
             target: format!("invitation {}", row.email),
-            before: Some(row.role.clone()),
+            before: Some(role.label().to_owned()),
             after: None,
         },
     )
@@ -250,22 +285,32 @@ pub async fn revoke(
 }
 
 /// Sends invitation `id` again with a new link (the old one stops working)
-/// and seven more days.
+/// and seven more days. If the mail cannot be sent, the old link stays.
 pub async fn resend(
     control: &DatabaseConnection,
-    mailer: &Mailer,
+    (mailer, limits): (&Mailer, &Limits),
     ctx: &TenantCtx,
     inviter: &Inviter,
     id: i64,
 ) -> Result<(), AppError> {
+    if !inviter.email_verified {
+        return Err(AppError::field("form", UNCONFIRMED));
+    }
     let row = pending_one(control, ctx.tenant.id, id).await?;
     let role =
         Role::parse(&row.role).ok_or_else(|| internal("an invitation with an unknown role"))?;
     if !inviter.role.may_assign(role) {
         return Err(AppError::field("form", "Only owners can invite owners."));
     }
+    limits.take_invite(ctx.tenant.id, &row.email)?;
     let token = new_token();
     let now = now_unix();
+    // Mail first, outside any transaction: no database waits on the SMTP
+    // server, and a failed send changes nothing.
+    mailer
+        .send(mail(&ctx.tenant.name, inviter, &row.email, role, &token))
+        .await
+        .map_err(|cause| AppError::field("form", mail_failed(cause)))?;
     let log = ctx.db.begin().await.map_err(tenant_db)?;
     audit::record(
         &log,
@@ -279,7 +324,7 @@ pub async fn resend(
     )
     .await
     .map_err(tenant_db)?;
-    log.commit().await.map_err(tenant_db)?;
+    let txn = control.begin().await.map_err(internal)?;
     invitations::Entity::update_many()
         .col_expr(
             invitations::Column::TokenHash,
@@ -288,13 +333,11 @@ pub async fn resend(
         .col_expr(invitations::Column::SentAt, Expr::value(now))
         .col_expr(invitations::Column::ExpiresAt, Expr::value(now + TTL_SECS))
         .filter(invitations::Column::Id.eq(row.id))
-        .exec(control)
+        .exec(&txn)
         .await
         .map_err(internal)?;
-    mailer
-        .send(mail(&ctx.tenant.name, inviter, &row.email, role, &token))
-        .await
-        .map_err(internal)
+    log.commit().await.map_err(tenant_db)?;
+    txn.commit().await.map_err(internal)
 }
 
 /// The invitation `token` opens in this organization, if it still works.

@@ -1,11 +1,12 @@
 //! For people who lost something: their password (a reset link, one hour,
 //! single-use) or the addresses of their organizations (an email listing
 //! them). Both answer the same whether or not the email has an account,
-//! and send in the background so that the answer takes as long either way.
+//! and do all their work (the lookup included) in the background, so that
+//! the answer takes as long either way.
 
 use crate::model::AppError;
 use crate::server::{
-    entities::control::users,
+    entities::control::{one_time_tokens, sessions, users},
     error::internal,
     mailer::{Email, Mailer},
     password::hash_password,
@@ -13,7 +14,6 @@ use crate::server::{
         auth::{organizations_of, user_by_email},
         signup::{check_email, check_password, normalize_email},
     },
-    session_store::DbSessionStore,
     time::now_unix,
     tokens,
 };
@@ -37,31 +37,42 @@ pub fn email_field(email: &str) -> Result<String, AppError> {
     Ok(email)
 }
 
-fn send_later(mailer: Arc<Mailer>, email: Email) {
+/// Runs `compose` (which finds the account and writes the message, if
+/// any) and sends its mail in the background: the request's answer does not
+/// wait for, nor depend on, whether the email has an account.
+fn in_background<F>(mailer: Arc<Mailer>, compose: F)
+where
+    F: std::future::Future<Output = Result<Option<Email>, AppError>> + Send + 'static,
+{
     tokio::spawn(async move {
-        if let Err(e) = mailer.send(email).await {
-            tracing::error!(error = %e, "could not send an account email");
+        match compose.await {
+            Ok(Some(email)) => {
+                if let Err(e) = mailer.send(email).await {
+                    tracing::error!(error = %e, "could not send an account email");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "could not prepare an account email"),
         }
     });
 }
 
 /// Sends `email`'s account a link to `{apex}/reset-password`, if there is
 /// such an account.
-pub async fn request_reset(
-    control: &DatabaseConnection,
+pub fn request_reset(
+    control: DatabaseConnection,
     mailer: Arc<Mailer>,
-    email: &str,
-    apex: &str,
-) -> Result<(), AppError> {
-    let Some(user) = user_by_email(control, email).await? else {
-        return Ok(());
-    };
-    let token = tokens::issue(control, RESET, user.id, None, RESET_TTL_SECS)
-        .await
-        .map_err(internal)?;
-    send_later(
-        mailer,
-        Email {
+    email: String,
+    apex: String,
+) {
+    in_background(mailer, async move {
+        let Some(user) = user_by_email(&control, &email).await? else {
+            return Ok(None);
+        };
+        let token = tokens::issue(&control, RESET, user.id, None, RESET_TTL_SECS)
+            .await
+            .map_err(internal)?;
+        Ok(Some(Email {
             to: user.email.clone(),
             subject: "Reset your Tenantry password".to_owned(),
             body: format!(
@@ -73,9 +84,8 @@ pub async fn request_reset(
                  message: your password stays as it is.\n",
                 email = user.email,
             ),
-        },
-    );
-    Ok(())
+        }))
+    });
 }
 
 /// Sets a new password with reset link `token`: every session of the user
@@ -113,11 +123,22 @@ pub async fn reset(
         .exec(&txn)
         .await
         .map_err(internal)?;
-    txn.commit().await.map_err(internal)?;
-    DbSessionStore::new(control.clone())
-        .delete_user_sessions(user_id)
+    // The account's other reset links stop working, and every session ends,
+    // in the same transaction as the new password.
+    one_time_tokens::Entity::update_many()
+        .col_expr(one_time_tokens::Column::UsedAt, Expr::value(now))
+        .filter(one_time_tokens::Column::UserId.eq(user_id))
+        .filter(one_time_tokens::Column::Purpose.eq(RESET))
+        .filter(one_time_tokens::Column::UsedAt.is_null())
+        .exec(&txn)
         .await
         .map_err(internal)?;
+    sessions::Entity::delete_many()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
     let user = users::Entity::find_by_id(user_id)
         .one(control)
         .await
@@ -128,34 +149,33 @@ pub async fn reset(
 
 /// Emails `email`'s account the list of its organizations, each with its
 /// log-in address (`login_url(slug)`), if there is such an account.
-pub async fn send_organizations(
-    control: &DatabaseConnection,
+pub fn send_organizations(
+    control: DatabaseConnection,
     mailer: Arc<Mailer>,
-    email: &str,
-    login_url: impl Fn(&str) -> String,
-) -> Result<(), AppError> {
-    let Some(user) = user_by_email(control, email).await? else {
-        return Ok(());
-    };
-    let organizations = organizations_of(control, user.id).await?;
-    let list = if organizations.is_empty() {
-        "You do not belong to any organization at the moment.\n".to_owned()
-    } else {
-        organizations
-            .iter()
-            .map(|org| {
-                format!(
-                    "- {} ({}): {}\n",
-                    org.name,
-                    org.role.label(),
-                    login_url(&org.slug)
-                )
-            })
-            .collect()
-    };
-    send_later(
-        mailer,
-        Email {
+    email: String,
+    login_url: impl Fn(&str) -> String + Send + 'static,
+) {
+    in_background(mailer, async move {
+        let Some(user) = user_by_email(&control, &email).await? else {
+            return Ok(None);
+        };
+        let organizations = organizations_of(&control, user.id).await?;
+        let list = if organizations.is_empty() {
+            "You do not belong to any organization at the moment.\n".to_owned()
+        } else {
+            organizations
+                .iter()
+                .map(|org| {
+                    format!(
+                        "- {} ({}): {}\n",
+                        org.name,
+                        org.role.label(),
+                        login_url(&org.slug)
+                    )
+                })
+                .collect()
+        };
+        Ok(Some(Email {
             to: user.email.clone(),
             subject: "Your Tenantry organizations".to_owned(),
             body: format!(
@@ -163,7 +183,6 @@ pub async fn send_organizations(
                  If you did not ask for this list, you can ignore this message.\n",
                 email = user.email,
             ),
-        },
-    );
-    Ok(())
+        }))
+    });
 }

@@ -11,7 +11,7 @@ use crate::server::{
     tokens,
 };
 use sea_orm::{
-    sea_query::Expr, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
 };
 
 pub const PURPOSE: &str = "verify_email";
@@ -50,17 +50,20 @@ pub async fn send(
 /// Uses a verification link: marks its user's address verified. `None`
 /// when the link is unknown, used or expired.
 pub async fn verify(
-    control: &impl ConnectionTrait,
+    control: &DatabaseConnection,
     token: &str,
 ) -> Result<Option<i64>, sea_orm::DbErr> {
-    let Some(user_id) = tokens::consume(control, token, PURPOSE, None).await? else {
+    // One transaction: a link is never used up without confirming.
+    let txn = control.begin().await?;
+    let Some(user_id) = tokens::consume(&txn, token, PURPOSE, None).await? else {
         return Ok(None);
     };
     users::Entity::update_many()
         .col_expr(users::Column::EmailVerifiedAt, Expr::value(now_unix()))
         .filter(users::Column::Id.eq(user_id))
         .filter(users::Column::EmailVerifiedAt.is_null())
-        .exec(control)
+        .exec(&txn)
         .await?;
+    txn.commit().await?;
     Ok(Some(user_id))
 }
