@@ -14,7 +14,7 @@ use app::server::{
     directory::TenantDirectory,
     email_links::verify_email,
     handoff::accept_handoff,
-    mailer::Mailer,
+    mailer::{self, Mailer},
     origin::reject_cross_origin,
     provisioning,
     rate_limit::Limits,
@@ -207,7 +207,8 @@ impl Application {
     }
 }
 
-/// Every minute: sign-ups that crashed; every hour: expired sessions.
+/// Every minute: sign-ups that crashed; every hour: expired sessions and
+/// week-old outbox mail.
 async fn keep_house(state: AppState) {
     let sessions = DbSessionStore::new(state.control.clone());
     // Start-up has just cleaned up sign-ups; sessions go a minute later.
@@ -221,6 +222,9 @@ async fn keep_house(state: AppState) {
         if minute % 60 == 1 {
             if let Err(e) = sessions.delete_expired().await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+            if let Err(e) = mailer::purge_outbox(&state.control).await {
+                tracing::warn!(error = %e, "could not purge the outbox");
             }
         }
     }

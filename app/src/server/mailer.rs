@@ -9,7 +9,10 @@ use lettre::{
     message::{header::ContentType, Mailbox},
     AsyncSmtpTransport, AsyncTransport, Tokio1Executor,
 };
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use std::time::Duration;
 
 /// How long one SMTP delivery may take before the request gives up.
@@ -116,4 +119,16 @@ pub async fn outbox(
         .limit(limit)
         .all(control)
         .await
+}
+
+/// How long the outbox keeps mail: the links in it are expired by then.
+pub const OUTBOX_KEEP_SECS: i64 = 7 * 24 * 60 * 60;
+
+/// Deletes outbox mail older than [`OUTBOX_KEEP_SECS`]; returns how much.
+pub async fn purge_outbox(control: &DatabaseConnection) -> Result<u64, sea_orm::DbErr> {
+    let result = outbox::Entity::delete_many()
+        .filter(outbox::Column::CreatedAt.lt(now_unix() - OUTBOX_KEEP_SECS))
+        .exec(control)
+        .await?;
+    Ok(result.rows_affected)
 }

@@ -177,6 +177,25 @@ async fn without_smtp_mail_goes_to_the_outbox_shown_only_on_the_apex_in_developm
         .await;
     assert_eq!(on_tenant.status, 404);
 
+    // Mail older than a week leaves the outbox (its links expired long ago).
+    use app::server::entities::control::outbox;
+    outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::CreatedAt,
+            sea_orm::sea_query::Expr::value(
+                app::server::time::now_unix() - app::server::mailer::OUTBOX_KEEP_SECS - 1,
+            ),
+        )
+        .exec(&app.state.control)
+        .await
+        .unwrap();
+    let purged = app::server::mailer::purge_outbox(&app.state.control)
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+    let mailbox = app.get(&app.apex(), "/dev/mailbox", None).await;
+    assert!(mailbox.body.contains(r#"data-testid="mailbox-empty""#));
+
     // With SMTP configured there is no outbox page.
     let with_smtp = spawn_app(Backend::Sqlite).await;
     let page = with_smtp.get(&with_smtp.apex(), "/dev/mailbox", None).await;
