@@ -6,6 +6,7 @@ pub mod auth;
 pub mod error;
 pub mod invitations;
 pub mod members;
+pub mod repositories;
 pub mod site;
 pub mod slug;
 pub mod teams;
