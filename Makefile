@@ -1,5 +1,5 @@
 # The two commands a newcomer needs. Each installs what is missing first.
-.PHONY: run test bench
+.PHONY: run test bench bench-mapping
 
 ## Build and serve Tenantry on SQLite at http://localhost:3000
 run:
@@ -12,3 +12,7 @@ test:
 ## Measure the tenancy engine (figures in BENCHMARKS.md); ARGS="--tenants 1000"
 bench:
 	@scripts/bench.sh $(ARGS)
+
+## Mapping engine figures: 10,000 repositories x 200 rules (release build)
+bench-mapping:
+	@scripts/bench-mapping.sh $(ARGS)

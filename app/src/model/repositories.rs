@@ -123,7 +123,10 @@ pub fn parse_line(text: &str) -> Result<(String, Option<String>), String> {
         (path_on(&host, path), Some(url))
     } else if let Some((user_host, path)) = scp_like(text) {
         let host = user_host.rsplit('@').next().unwrap_or(user_host);
-        (path_on(&host.to_ascii_lowercase(), path), Some(text.to_owned()))
+        (
+            path_on(&host.to_ascii_lowercase(), path),
+            Some(text.to_owned()),
+        )
     } else {
         (text.to_owned(), None)
     };
@@ -149,9 +152,12 @@ fn path_on(host: &str, path: &str) -> String {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match host {
         // owner/name, then pages of the repository (`/tree/main`, `/src/…`).
-        "github.com" | "www.github.com" | "bitbucket.org" | "www.bitbucket.org" => {
-            segments.iter().take(2).copied().collect::<Vec<_>>().join("/")
-        }
+        "github.com" | "www.github.com" | "bitbucket.org" | "www.bitbucket.org" => segments
+            .iter()
+            .take(2)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("/"),
         // Groups nest; repository pages come after `/-/`.
         _ => segments
             .iter()
@@ -169,9 +175,7 @@ pub fn check_name(name: &str) -> Result<(), String> {
         return Err("Enter a repository name, like acme/payments, or its URL.".to_owned());
     }
     if name.chars().count() > MAX_REPOSITORY_NAME_LEN {
-        return Err(format!(
-            "Use at most {MAX_REPOSITORY_NAME_LEN} characters."
-        ));
+        return Err(format!("Use at most {MAX_REPOSITORY_NAME_LEN} characters."));
     }
     for segment in name.split('/') {
         if segment.is_empty() || segment == "." || segment == ".." {
@@ -181,7 +185,9 @@ pub fn check_name(name: &str) -> Result<(), String> {
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
         {
-            return Err(format!("{name} holds {bad:?}, which repository names cannot."));
+            return Err(format!(
+                "{name} holds {bad:?}, which repository names cannot."
+            ));
         }
     }
     Ok(())
@@ -202,33 +208,54 @@ mod tests {
             ("payments", "payments"),
             ("https://github.com/acme/payments", "acme/payments"),
             ("https://github.com/acme/payments.git", "acme/payments"),
-            ("https://github.com/acme/payments/tree/main/src", "acme/payments"),
+            (
+                "https://github.com/acme/payments/tree/main/src",
+                "acme/payments",
+            ),
             ("http://www.github.com/acme/payments/", "acme/payments"),
             ("git@github.com:acme/payments.git", "acme/payments"),
             ("ssh://git@github.com/acme/payments.git", "acme/payments"),
             ("https://gitlab.com/acme/platform/api", "acme/platform/api"),
-            ("https://gitlab.com/acme/platform/api/-/tree/main", "acme/platform/api"),
+            (
+                "https://gitlab.com/acme/platform/api/-/tree/main",
+                "acme/platform/api",
+            ),
             ("git@gitlab.com:acme/platform/api.git", "acme/platform/api"),
             ("https://bitbucket.org/acme/web/src/master/", "acme/web"),
             ("git@bitbucket.org:acme/web.git", "acme/web"),
             ("https://git.example.com/team/tools.git", "team/tools"),
-            ("ssh://git@git.example.com:2222/team/tools.git", "team/tools"),
-            ("https://user:secret@git.example.com/team/tools?x=1#readme", "team/tools"),
+            (
+                "ssh://git@git.example.com:2222/team/tools.git",
+                "team/tools",
+            ),
+            (
+                "https://user:secret@git.example.com/team/tools?x=1#readme",
+                "team/tools",
+            ),
         ] {
             assert_eq!(name(line), expected, "{line}");
         }
         assert_eq!(
-            parse_line("https://github.com/acme/payments").unwrap().1.as_deref(),
+            parse_line("https://github.com/acme/payments")
+                .unwrap()
+                .1
+                .as_deref(),
             Some("https://github.com/acme/payments")
         );
         assert_eq!(parse_line("acme/payments").unwrap().1, None);
         assert_eq!(
-            parse_line("https://user:secret@git.example.com/team/tools").unwrap().1.as_deref(),
+            parse_line("https://user:secret@git.example.com/team/tools")
+                .unwrap()
+                .1
+                .as_deref(),
             Some("https://git.example.com/team/tools"),
             "a password in the address is not kept"
         );
         assert_eq!(
-            parse_line("ssh://git@git.example.com/team/tools.git").unwrap().1.as_deref(),
+            parse_line("ssh://git@git.example.com/team/tools.git")
+                .unwrap()
+                .1
+                .as_deref(),
             Some("ssh://git@git.example.com/team/tools.git")
         );
     }
@@ -269,7 +296,11 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            [(2, "acme/payments"), (4, "acme/web"), (7, "acme/platform/api")]
+            [
+                (2, "acme/payments"),
+                (4, "acme/web"),
+                (7, "acme/platform/api")
+            ]
         );
         let errors: Vec<(usize, &str)> = list
             .errors

@@ -12,6 +12,7 @@ pub mod error;
 pub mod handoff;
 pub mod host;
 pub mod mailer;
+pub mod mapping;
 pub mod migrations;
 pub mod origin;
 pub mod password;
