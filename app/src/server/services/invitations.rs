@@ -158,11 +158,10 @@ pub async fn invite(
 
     limits.take_invite(ctx.tenant.id, &email)?;
 
-    // (Should anything below fail, the mailed link leads to "expired or
-    // withdrawn".)
     let token = new_token();
     // Mail first, outside any transaction: no database waits on the SMTP
-    // server, and a failed send changes nothing.
+    // server, and a failed send changes nothing. (Should anything below
+    // fail, the mailed link leads to "expired or withdrawn".)
     if let Err(cause) = mailer
         .send(mail(&ctx.tenant.name, inviter, &email, role, &token))
         .await
