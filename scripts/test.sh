@@ -18,7 +18,14 @@ cargo leptos build ${TENANTRY_LEPTOS_ARGS:-}
 trap 'scripts/stop-pg-cluster.sh "${TENANTRY_TEST_PG2_PORT:-5499}"' EXIT
 
 echo "==> cargo test (unit and integration; SQLite and PostgreSQL)"
-cargo test --workspace --exclude frontend
+# The suite takes about a minute once compiled (8 minutes cold): a test that
+# hangs fails the run after 40 minutes instead of holding CI to its limit.
+status=0
+timeout --foreground 40m cargo test --workspace --exclude frontend || status=$?
+if [ "$status" -ne 0 ]; then
+  [ "$status" -eq 124 ] && echo "cargo test: stopped after 40 minutes (a test hangs)" >&2
+  exit "$status"
+fi
 
 echo "==> fuzz smoke run (Host parser, slug validation)"
 scripts/fuzz.sh
