@@ -4,6 +4,7 @@
 use crate::{
     api::recovery::{FindOrganizations, RequestPasswordReset, ResetPassword},
     components::{ErrorBanner, Field},
+    model::AppError,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,12 +21,54 @@ fn Sent(what: &'static str) -> impl IntoView {
     }
 }
 
+/// A page that asks for an email and mails something to it: the answer,
+/// the explanation, the form (its `ActionForm` as children) and a way back.
+#[component]
+fn EmailRequestPage(
+    title: &'static str,
+    intro: &'static str,
+    sent_what: &'static str,
+    back: (&'static str, &'static str),
+    children: Children,
+) -> impl IntoView {
+    let query = use_query_map();
+    let sent = move || query.with(|q| q.get("sent").is_some());
+    view! {
+        <Title text=format!("{title} · Tenantry") />
+        <main class="card">
+            <h1>{title}</h1>
+            {move || sent().then(|| view! { <Sent what=sent_what /> })}
+            <p class="muted">{intro}</p>
+            {children()}
+            <p><a href=back.0>{back.1}</a></p>
+        </main>
+    }
+}
+
+/// The form's inside: the email (what was typed comes back after a refusal
+/// without JavaScript) and the button.
+#[component]
+fn EmailField(
+    error: Signal<Option<AppError>>,
+    echoed: Option<String>,
+    button: &'static str,
+    testid: &'static str,
+    pending: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <ErrorBanner error />
+        <Field label="Email" name="email" input_type="email" autocomplete="username" value=echoed.unwrap_or_default()
+            error=Signal::derive(move || error.get().and_then(|e| e.field_error("email"))) />
+        <button type="submit" class="button" data-testid=testid disabled=move || pending.get()>
+            {button}
+        </button>
+    }
+}
+
 /// `/forgot-password`: asks for a reset link by email.
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
-    let query = use_query_map();
-    let sent = move || query.with(|q| q.get("sent").is_some());
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let echoed = action
         .value()
@@ -33,21 +76,16 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         .and_then(Result::err)
         .and_then(|e| e.field_value("email"));
     view! {
-        <Title text="Reset your password · Tenantry" />
-        <main class="card">
-            <h1>"Reset your password"</h1>
-            {move || sent().then(|| view! { <Sent what="a link to choose a new password (it works for one hour)" /> })}
-            <p class="muted">"Enter the email you log in with, and we will send you a link to choose a new password."</p>
+        <EmailRequestPage
+            title="Reset your password"
+            intro="Enter the email you log in with, and we will send you a link to choose a new password."
+            sent_what="a link to choose a new password (it works for one hour)"
+            back=("/login", "Back to log in")
+        >
             <ActionForm action>
-                <ErrorBanner error />
-                <Field label="Email" name="email" input_type="email" autocomplete="username" value=echoed.unwrap_or_default()
-                    error=Signal::derive(move || error.get().and_then(|e| e.field_error("email"))) />
-                <button type="submit" class="button" data-testid="send-link" disabled=move || action.pending().get()>
-                    "Send the link"
-                </button>
+                <EmailField error echoed button="Send the link" testid="send-link" pending=action.pending().into() />
             </ActionForm>
-            <p><a href="/login">"Back to log in"</a></p>
-        </main>
+        </EmailRequestPage>
     }
 }
 
@@ -83,8 +121,6 @@ pub fn ResetPasswordPage() -> impl IntoView {
 #[component]
 pub fn FindOrganizationsPage() -> impl IntoView {
     let action = ServerAction::<FindOrganizations>::new();
-    let query = use_query_map();
-    let sent = move || query.with(|q| q.get("sent").is_some());
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let echoed = action
         .value()
@@ -92,20 +128,15 @@ pub fn FindOrganizationsPage() -> impl IntoView {
         .and_then(Result::err)
         .and_then(|e| e.field_value("email"));
     view! {
-        <Title text="Find your organizations · Tenantry" />
-        <main class="card">
-            <h1>"Find your organizations"</h1>
-            {move || sent().then(|| view! { <Sent what="the list of its organizations" /> })}
-            <p class="muted">"Enter your email, and we will send you the addresses of the organizations you belong to."</p>
+        <EmailRequestPage
+            title="Find your organizations"
+            intro="Enter your email, and we will send you the addresses of the organizations you belong to."
+            sent_what="the list of its organizations"
+            back=("/login", "Log in")
+        >
             <ActionForm action>
-                <ErrorBanner error />
-                <Field label="Email" name="email" input_type="email" autocomplete="username" value=echoed.unwrap_or_default()
-                    error=Signal::derive(move || error.get().and_then(|e| e.field_error("email"))) />
-                <button type="submit" class="button" data-testid="send-list" disabled=move || action.pending().get()>
-                    "Email me the list"
-                </button>
+                <EmailField error echoed button="Email me the list" testid="send-list" pending=action.pending().into() />
             </ActionForm>
-            <p><a href="/login">"Log in"</a></p>
-        </main>
+        </EmailRequestPage>
     }
 }

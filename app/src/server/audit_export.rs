@@ -5,7 +5,7 @@
 use super::{
     api_status::status_of,
     context::{authorize, client_ip_of},
-    error::REQUEST_ID_HEADER,
+    error::request_id_of,
     services::audit,
     tenancy::{escape_html, plain_page, TenantCtx},
     AppState,
@@ -24,12 +24,7 @@ pub async fn export_audit_csv(
     parts: Parts,
     Query(filter): Query<AuditFilter>,
 ) -> Response {
-    let request_id = parts
-        .headers
-        .get(REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("unknown")
-        .to_owned();
+    let request_id = request_id_of(&parts.headers);
     let exported = async {
         let ctx = parts
             .extensions

@@ -2,9 +2,9 @@
 //! `GET /verify-email?token=…` marks the address verified.
 
 use super::{
-    error::REQUEST_ID_HEADER,
+    error::request_id_of,
     services::verification,
-    tenancy::{escape_html, plain_page},
+    tenancy::{failure_page, plain_page},
     AppState,
 };
 use axum::{
@@ -42,21 +42,9 @@ pub async fn verify_email(
              and use “Send the link again” on your organization's page to get a new one.</p>",
         ),
         Err(e) => {
-            let request_id = req
-                .headers()
-                .get(REQUEST_ID_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("unknown");
+            let request_id = request_id_of(req.headers());
             tracing::error!(%request_id, error = %e, "email verification failed");
-            plain_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                &format!(
-                    "<p>We could not confirm your address. Please try again.</p>\
-                     <p class=\"muted\">Request id: {}</p>",
-                    escape_html(request_id)
-                ),
-            )
+            failure_page(&request_id, "We could not confirm your address.")
         }
     }
 }

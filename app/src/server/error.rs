@@ -13,15 +13,19 @@ pub fn internal(cause: impl std::fmt::Display) -> AppError {
 }
 
 fn current_request_id() -> String {
-    leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get(REQUEST_ID_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "unknown".to_owned())
+    leptos::prelude::use_context::<http::request::Parts>().map_or_else(
+        || "unknown".to_owned(),
+        |parts| request_id_of(&parts.headers),
+    )
+}
+
+/// The request id the request-id layer put in `headers`, or `unknown`.
+pub fn request_id_of(headers: &http::HeaderMap) -> String {
+    headers
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unknown")
+        .to_owned()
 }
 
 /// The error for a failed query on the tenant's own database: when the

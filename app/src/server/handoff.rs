@@ -4,9 +4,9 @@
 //! the address bar with a redirect.
 
 use super::{
-    error::REQUEST_ID_HEADER,
+    error::request_id_of,
     sign_in,
-    tenancy::{plain_page, TenantCtx},
+    tenancy::{failure_page, plain_page, TenantCtx},
     tokens, AppState,
 };
 use axum::{
@@ -31,12 +31,7 @@ pub async fn accept_handoff(
     let Some(ctx) = req.extensions().get::<TenantCtx>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let request_id = req
-        .headers()
-        .get(REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("unknown")
-        .to_owned();
+    let request_id = request_id_of(req.headers());
     let Some(token) = query.token.filter(|t| !t.is_empty() && t.len() <= 128) else {
         return link_expired();
     };
@@ -62,12 +57,5 @@ fn link_expired() -> Response {
 
 fn failed(cause: impl std::fmt::Display, request_id: &str) -> Response {
     tracing::error!(%request_id, error = %cause, "handoff failed");
-    plain_page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong",
-        &format!(
-            "<p>We could not sign you in. Please try again.</p><p class=\"muted\">Request id: {}</p>",
-            super::tenancy::escape_html(request_id)
-        ),
-    )
+    failure_page(request_id, "We could not sign you in.")
 }

@@ -17,7 +17,7 @@
 
 use super::{
     directory::TenantRecord,
-    error::REQUEST_ID_HEADER,
+    error::request_id_of,
     host::{parse_host, HostKind, ParsedHost},
     registry::{Lease, RegistryError},
     services::tenants::TenantStatus,
@@ -63,14 +63,6 @@ fn request_host(req: &Request) -> String {
         .unwrap_or_default()
 }
 
-fn request_id(req: &Request) -> String {
-    req.headers()
-        .get(REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("unknown")
-        .to_owned()
-}
-
 /// Axum middleware: host → site → (on a tenant host) tenant → database.
 pub async fn route_by_host(
     State(state): State<AppState>,
@@ -97,7 +89,7 @@ pub async fn route_by_host(
         HostKind::Tenant(slug) => {
             tracing::Span::current().record("tenant", slug.as_str());
             let request = RequestFacts {
-                id: request_id(&req),
+                id: request_id_of(req.headers()),
                 api: req.uri().path().starts_with("/api/"),
             };
             match tenant_context(&state, slug, &request, &apex_url).await {
@@ -287,6 +279,20 @@ pub fn plain_page(status: StatusCode, title: &str, body_html: &str) -> Response 
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// The 500 page of a plain handler: what failed, in one sentence, and the
+/// request id to quote (the cause is logged with it).
+pub fn failure_page(request_id: &str, what_failed: &str) -> Response {
+    plain_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        &format!(
+            "<p>{} Please try again.</p><p class=\"muted\">Request id: {}</p>",
+            escape_html(what_failed),
+            escape_html(request_id)
+        ),
+    )
 }
 
 fn no_such_organization(apex_url: &str) -> Response {

@@ -21,6 +21,25 @@ async fn invite(app: &TestApp, jar: &mut CookieJar, email: &str, role: &str) -> 
     .await
 }
 
+/// Invites `email` with `role`, which must succeed.
+async fn invited(app: &TestApp, jar: &mut CookieJar, email: &str, role: &str) -> Invitation {
+    let response = invite(app, jar, email, role).await;
+    assert_eq!(response.status, 200, "{}", response.body);
+    serde_json::from_str(&response.body).unwrap()
+}
+
+/// Revokes or resends invitation `id` on acme's host.
+async fn on_invitation(app: &TestApp, endpoint: &str, id: i64, jar: &mut CookieJar) -> Response {
+    let id = id.to_string();
+    app.call(
+        &app.tenant_host("acme"),
+        endpoint,
+        &[("id", &id)],
+        Some(jar),
+    )
+    .await
+}
+
 /// The token of the newest invitation mailed to `email`.
 async fn mailed_token(app: &TestApp, email: &str) -> String {
     let mail = app.mail.last_to(email).await;
@@ -246,21 +265,9 @@ async fn revoking_resending_and_expiry_each_end_a_link() {
     let host = app.tenant_host("acme");
 
     // Revoked: the link stops working.
-    let invited: Invitation = serde_json::from_str(
-        &invite(&app, &mut owner, "r@example.test", "member")
-            .await
-            .body,
-    )
-    .unwrap();
+    let invitation = invited(&app, &mut owner, "r@example.test", "member").await;
     let token = mailed_token(&app, "r@example.test").await;
-    let revoked = app
-        .call(
-            &host,
-            "revoke_invitation",
-            &[("id", &invited.id.to_string())],
-            Some(&mut owner),
-        )
-        .await;
+    let revoked = on_invitation(&app, "revoke_invitation", invitation.id, &mut owner).await;
     assert_eq!(revoked.status, 200, "{}", revoked.body);
     let refused = accept(&app, &token, PASSWORD, &mut CookieJar::default()).await;
     assert!(form_error(&refused).contains("expired or was withdrawn"));
@@ -270,21 +277,9 @@ async fn revoking_resending_and_expiry_each_end_a_link() {
     assert!(page.body.contains(r#"data-testid="invitation-expired""#));
 
     // Resent: a new link replaces the old one.
-    let invited: Invitation = serde_json::from_str(
-        &invite(&app, &mut owner, "r@example.test", "member")
-            .await
-            .body,
-    )
-    .unwrap();
+    let invitation = invited(&app, &mut owner, "r@example.test", "member").await;
     let first = mailed_token(&app, "r@example.test").await;
-    let resent = app
-        .call(
-            &host,
-            "resend_invitation",
-            &[("id", &invited.id.to_string())],
-            Some(&mut owner),
-        )
-        .await;
+    let resent = on_invitation(&app, "resend_invitation", invitation.id, &mut owner).await;
     assert_eq!(resent.status, 200, "{}", resent.body);
     let second = mailed_token(&app, "r@example.test").await;
     assert_ne!(first, second);
@@ -297,7 +292,7 @@ async fn revoking_resending_and_expiry_each_end_a_link() {
             invitations::Column::ExpiresAt,
             sea_orm::sea_query::Expr::value(app::server::time::now_unix() - 1),
         )
-        .filter(invitations::Column::Id.eq(invited.id))
+        .filter(invitations::Column::Id.eq(invitation.id))
         .exec(&app.state.control)
         .await
         .unwrap();
@@ -312,13 +307,7 @@ async fn revoking_resending_and_expiry_each_end_a_link() {
     assert!(pending[0].expired);
     // An hour later, as far as the per-recipient mail limit is concerned.
     app.state.limits.mail_per_account.clear("r@example.test");
-    app.call(
-        &host,
-        "resend_invitation",
-        &[("id", &invited.id.to_string())],
-        Some(&mut owner),
-    )
-    .await;
+    on_invitation(&app, "resend_invitation", invitation.id, &mut owner).await;
     let third = mailed_token(&app, "r@example.test").await;
     let joined = accept(&app, &third, PASSWORD, &mut CookieJar::default()).await;
     assert_eq!(joined.status, 200, "{}", joined.body);
@@ -336,12 +325,7 @@ async fn invitations_stay_inside_their_organization() {
     let mut beta = app.signed_in_owner("beta").await;
     app.mark_verified("owner@beta.test").await;
 
-    let invited: Invitation = serde_json::from_str(
-        &invite(&app, &mut acme, "x@example.test", "admin")
-            .await
-            .body,
-    )
-    .unwrap();
+    let invitation = invited(&app, &mut acme, "x@example.test", "admin").await;
     let token = mailed_token(&app, "x@example.test").await;
 
     // Beta's owner cannot see, resend or revoke acme's invitation by id.
@@ -351,7 +335,7 @@ async fn invitations_stay_inside_their_organization() {
             .call(
                 &beta_host,
                 endpoint,
-                &[("id", &invited.id.to_string())],
+                &[("id", &invitation.id.to_string())],
                 Some(&mut beta),
             )
             .await;
@@ -393,13 +377,8 @@ async fn only_owners_withdraw_an_owners_invitation() {
     let mut owner = app.signed_in_owner("acme").await;
     app.mark_verified("owner@acme.test").await;
     let mut admin = app.signed_in_as("acme", Role::Admin).await;
-    let invited: Invitation = serde_json::from_str(
-        &invite(&app, &mut owner, "boss@example.test", "owner")
-            .await
-            .body,
-    )
-    .unwrap();
-    let id = invited.id.to_string();
+    let invitation = invited(&app, &mut owner, "boss@example.test", "owner").await;
+    let id = invitation.id.to_string();
     let host = app.tenant_host("acme");
     for endpoint in ["revoke_invitation", "resend_invitation"] {
         let refused = app
@@ -429,13 +408,8 @@ async fn invitations_are_rate_limited_per_recipient() {
     let mut owner = app.signed_in_owner("acme").await;
     app.mark_verified("owner@acme.test").await;
     let host = app.tenant_host("acme");
-    let invited: Invitation = serde_json::from_str(
-        &invite(&app, &mut owner, "r@example.test", "member")
-            .await
-            .body,
-    )
-    .unwrap();
-    let id = invited.id.to_string();
+    let invitation = invited(&app, &mut owner, "r@example.test", "member").await;
+    let id = invitation.id.to_string();
     for _ in 0..2 {
         let resent = app
             .call(&host, "resend_invitation", &[("id", &id)], Some(&mut owner))

@@ -40,6 +40,16 @@ const UNCONFIRMED: &str = "Confirm your email address first: use the link we sen
 const EXPIRED: &str =
     "This invitation has expired or was withdrawn. Ask the person who invited you for a new one.";
 
+/// The role an invitation gives.
+fn role_of(row: &invitations::Model) -> Result<Role, AppError> {
+    Role::parse(&row.role).ok_or_else(|| {
+        internal(format!(
+            "invitation {} has an unknown role {:?}",
+            row.id, row.role
+        ))
+    })
+}
+
 fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
@@ -208,7 +218,7 @@ pub async fn invite(
     };
     log.commit().await.map_err(tenant_db)?;
     txn.commit().await.map_err(internal)?;
-    view(row, now).ok_or_else(|| internal("an invitation with an unknown role"))
+    view(row, now).ok_or_else(|| internal("a new invitation with an unknown role"))
 }
 
 fn already_invited(email: &str) -> String {
@@ -252,8 +262,7 @@ pub async fn revoke(
     id: i64,
 ) -> Result<(), AppError> {
     let row = pending_one(control, ctx.tenant.id, id).await?;
-    let role =
-        Role::parse(&row.role).ok_or_else(|| internal("an invitation with an unknown role"))?;
+    let role = role_of(&row)?;
     if !inviter.role.may_assign(role) {
         return Err(AppError::field(
             "form",
@@ -296,8 +305,7 @@ pub async fn resend(
         return Err(AppError::field("form", UNCONFIRMED));
     }
     let row = pending_one(control, ctx.tenant.id, id).await?;
-    let role =
-        Role::parse(&row.role).ok_or_else(|| internal("an invitation with an unknown role"))?;
+    let role = role_of(&row)?;
     if !inviter.role.may_assign(role) {
         return Err(AppError::field("form", "Only owners can invite owners."));
     }
@@ -367,8 +375,7 @@ pub async fn offer(
         .ok_or_else(|| AppError::field("form", EXPIRED))?;
     Ok(InvitationOffer {
         org_name: ctx.tenant.name.clone(),
-        role: Role::parse(&row.role)
-            .ok_or_else(|| internal("an invitation with an unknown role"))?,
+        role: role_of(&row)?,
         account_exists: user_by_email(control, &row.email).await?.is_some(),
         email: row.email,
     })
@@ -387,8 +394,7 @@ pub async fn accept(
     let row = usable(control, ctx.tenant.id, token)
         .await?
         .ok_or_else(|| AppError::field("form", EXPIRED))?;
-    let role =
-        Role::parse(&row.role).ok_or_else(|| internal("an invitation with an unknown role"))?;
+    let role = role_of(&row)?;
     let existing = user_by_email(control, &row.email).await?;
     let new_hash = match &existing {
         Some(user) => {
