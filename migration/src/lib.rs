@@ -41,6 +41,8 @@ impl MigratorTrait for TenantMigrator {
             Box::new(tenant::m20261122_000001_teams::Migration),
             Box::new(tenant::m20261122_000002_settings::Migration),
             Box::new(tenant::m20261123_000003_audit_log::Migration),
+            Box::new(tenant::m20261125_000004_repositories::Migration),
+            Box::new(tenant::m20261126_000005_api_tokens::Migration),
         ]
     }
 

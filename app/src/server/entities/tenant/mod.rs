@@ -1,5 +1,12 @@
 //! Tables of a tenant database (one per organization).
 
+pub mod api_tokens;
+pub mod assignments;
 pub mod audit_log;
+pub mod labels;
+pub mod manual_decisions;
+pub mod mapping_rules;
+pub mod repositories;
+pub mod repository_labels;
 pub mod settings;
 pub mod teams;
