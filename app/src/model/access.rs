@@ -53,6 +53,16 @@ impl Role {
         }
     }
 
+    /// The less powerful of the two.
+    pub fn lower(self, other: Role) -> Role {
+        let rank = |role: Role| Role::ALL.iter().position(|r| *r == role).unwrap_or(0);
+        if rank(self) >= rank(other) {
+            self
+        } else {
+            other
+        }
+    }
+
     /// Whether someone with this role may give `target` to a member, or
     /// change a member who has `target` now. Only owners touch owners.
     pub const fn may_assign(self, target: Role) -> bool {

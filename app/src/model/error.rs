@@ -92,6 +92,18 @@ impl AppError {
         }
     }
 
+    /// Adds `value` to what a validation error echoes back, so that a page
+    /// with several forms of one kind (a row each) shows the error at the
+    /// row that sent it.
+    pub fn echoing(self, field: &str, value: impl ToString) -> Self {
+        match self {
+            AppError::Validation(errors) => {
+                AppError::Validation(errors.echo(field, &value.to_string()))
+            }
+            other => other,
+        }
+    }
+
     /// What the user typed in `field`, echoed back by a validation error.
     pub fn field_value(&self, field: &str) -> Option<String> {
         match self {

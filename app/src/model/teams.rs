@@ -20,4 +20,21 @@ pub struct TenantHome {
     pub email_verified: bool,
     pub team_count: u64,
     pub teams: Vec<Team>,
+    /// The wizard's step to resume at, for those who run it, until it is
+    /// finished or skipped.
+    pub onboarding: Option<super::onboarding::Step>,
+}
+
+/// A team on the teams page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamRow {
+    pub id: i64,
+    pub name: String,
+    /// How many repositories it has now.
+    pub repository_count: u64,
+}
+
+/// An id typed in a form: `None` when it is empty or not a number.
+pub fn parse_id(text: &str) -> Option<i64> {
+    text.trim().parse().ok().filter(|id| *id > 0)
 }

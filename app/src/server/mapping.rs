@@ -86,8 +86,8 @@ pub enum Override {
     Exclude { repository_id: i64, team_id: i64 },
 }
 
-/// Why a repository belongs to a team.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// Why a repository belongs to a team. Stored as JSON with the assignment.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Reason {
     Manual,
     Pattern { rule_id: i64 },

@@ -66,6 +66,19 @@ pub struct SignedUp {
     pub owner_id: i64,
 }
 
+/// Why `name` (trimmed) cannot name an organization, if it cannot.
+pub fn check_org_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        Err("Enter your organization's name.".to_owned())
+    } else if name.chars().count() > MAX_ORG_NAME_LEN {
+        Err(format!("Use at most {MAX_ORG_NAME_LEN} characters."))
+    } else if name.chars().any(char::is_control) {
+        Err("Remove control characters from the name.".to_owned())
+    } else {
+        Ok(())
+    }
+}
+
 /// Field-level checks that need no database.
 pub fn validate(input: &SignUpInput) -> FieldErrors {
     let org_name = input.org_name.trim();
@@ -76,15 +89,8 @@ pub fn validate(input: &SignUpInput) -> FieldErrors {
         .echo("subdomain", slug)
         .echo("email", &email);
 
-    if org_name.is_empty() {
-        errors.add("org_name", "Enter your organization's name.");
-    } else if org_name.chars().count() > MAX_ORG_NAME_LEN {
-        errors.add(
-            "org_name",
-            format!("Use at most {MAX_ORG_NAME_LEN} characters."),
-        );
-    } else if org_name.chars().any(char::is_control) {
-        errors.add("org_name", "Remove control characters from the name.");
+    if let Err(message) = check_org_name(org_name) {
+        errors.add("org_name", message);
     }
     if let Err(e) = validate_slug(slug) {
         errors.add("subdomain", e.to_string());
