@@ -5,11 +5,15 @@
 pub mod audit;
 pub mod auth;
 pub mod invitations;
+pub mod mapping;
 pub mod members;
+pub mod onboarding;
 pub mod recovery;
+pub mod repositories;
 pub mod signup;
 pub mod site;
 pub mod teams;
+pub mod tokens;
 
 pub use audit::GetAuditLog;
 pub use auth::{GetAccount, LogIn, LogOut, LogOutEverywhere, OpenOrganization, ResendVerification};
@@ -17,8 +21,18 @@ pub use invitations::{
     AcceptInvitation, GetInvitation, GetInvitations, InviteMember, ResendInvitation,
     RevokeInvitation,
 };
+pub use mapping::{
+    AddLabel, AddLabelRule, AddPatternRule, GetLabels, GetRules, PreviewPattern, RemoveLabel,
+    RemoveRule, RenameLabel, UpdateRule,
+};
 pub use members::{ChangeMemberRoles, GetMembers, LeaveOrganization, RemoveMembers};
+pub use onboarding::{EndOnboarding, GetOnboarding, GoToStep};
 pub use recovery::{FindOrganizations, RequestPasswordReset, ResetPassword};
+pub use repositories::{
+    AddRepository, DecideRepository, GetRepositories, GetRepository, PasteRepositories,
+    RemoveRepository, RenameRepository, SetRepositoryLabels,
+};
 pub use signup::{CheckSubdomain, SignUp};
 pub use site::GetSite;
-pub use teams::{AddTeam, TenantHomeData};
+pub use teams::{AddTeam, GetTeams, MyRole, RemoveTeam, RenameTeam, TenantHomeData};
+pub use tokens::{CreateApiToken, GetApiTokens, RevokeApiToken};

@@ -1,5 +1,5 @@
 use crate::model::{
-    teams::{Team, TenantHome},
+    teams::{Team, TeamRow, TenantHome},
     AppError,
 };
 use leptos::prelude::*;
@@ -7,11 +7,19 @@ use leptos::prelude::*;
 /// The organization's home page data for the signed-in member.
 #[server(endpoint = "tenant_home")]
 pub async fn tenant_home_data() -> Result<TenantHome, AppError> {
-    use crate::model::Permission;
-    use crate::server::{context, error::tenant_db, services::teams};
+    use crate::model::{onboarding::Progress, Permission};
+    use crate::server::{
+        context,
+        error::tenant_db,
+        services::{onboarding, teams},
+    };
     let context::Access { ctx, member, .. } =
         context::require(Permission::ViewOrganization).await?;
     let teams = teams::list(&ctx.db).await.map_err(tenant_db)?;
+    let onboarding = match onboarding::progress(&ctx.db).await.map_err(tenant_db)? {
+        Progress::At(step) if member.role.grants(Permission::ManageSettings) => Some(step),
+        _ => None,
+    };
     Ok(TenantHome {
         org_name: ctx.tenant.name,
         slug: ctx.tenant.slug,
@@ -20,6 +28,7 @@ pub async fn tenant_home_data() -> Result<TenantHome, AppError> {
         email_verified: member.email_verified,
         team_count: teams.len() as u64,
         teams,
+        onboarding,
     })
 }
 
@@ -30,4 +39,45 @@ pub async fn add_team(name: String) -> Result<Team, AppError> {
     use crate::server::{context, services::teams};
     let access = context::require(Permission::ManageTeams).await?;
     teams::add(&access.ctx.db, &access.actor(), &name).await
+}
+
+/// Every team with how many repositories it has.
+#[server(endpoint = "teams")]
+pub async fn get_teams() -> Result<Vec<TeamRow>, AppError> {
+    use crate::model::Permission;
+    use crate::server::{context, error::tenant_db, services::teams};
+    let access = context::require(Permission::ViewOrganization).await?;
+    teams::rows(&access.ctx.db).await.map_err(tenant_db)
+}
+
+/// Renames the team `id`.
+#[server(endpoint = "rename_team")]
+pub async fn rename_team(id: i64, name: String) -> Result<Team, AppError> {
+    use crate::model::Permission;
+    use crate::server::{context, services::teams};
+    let access = context::require(Permission::ManageTeams).await?;
+    teams::rename(&access.ctx.db, &access.actor(), id, &name)
+        .await
+        .map_err(|e| e.echoing("id", id))
+}
+
+/// Removes the team `id`; its repositories stay.
+#[server(endpoint = "remove_team")]
+pub async fn remove_team(id: i64) -> Result<(), AppError> {
+    use crate::model::Permission;
+    use crate::server::{context, services::teams};
+    let access = context::require(Permission::ManageTeams).await?;
+    teams::remove(&access.ctx.db, &access.actor(), id).await
+}
+
+/// The signed-in member's role here: pages show only the forms it grants
+/// (the server checks every change again).
+#[server(endpoint = "my_role")]
+pub async fn my_role() -> Result<crate::model::Role, AppError> {
+    use crate::model::Permission;
+    use crate::server::context;
+    Ok(context::require(Permission::ViewOrganization)
+        .await?
+        .member
+        .role)
 }

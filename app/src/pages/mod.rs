@@ -1,12 +1,17 @@
 //! Pages and the application shell.
 
+mod api_tokens;
 mod audit;
 mod invitation;
 mod login;
+mod mapping;
 mod members;
+mod onboarding;
 mod organizations;
 mod recovery;
+mod repositories;
 mod signup;
+mod teams;
 mod tenant_home;
 
 use crate::{api::site::get_site, model::site::Site};
@@ -17,13 +22,18 @@ use leptos_router::{
     path, SsrMode,
 };
 
+pub use api_tokens::ApiTokensPage;
 pub use audit::AuditPage;
 pub use invitation::InvitationPage;
 pub use login::LoginPage;
+pub use mapping::{LabelsPage, RulesPage};
 pub use members::MembersPage;
+pub use onboarding::OnboardingPage;
 pub use organizations::OrganizationsPage;
 pub use recovery::{FindOrganizationsPage, ForgotPasswordPage, ResetPasswordPage};
+pub use repositories::{RepositoriesPage, RepositoryPage};
 pub use signup::SignUpPage;
+pub use teams::TeamsPage;
 pub use tenant_home::TenantHomePage;
 
 /// The HTML document rendered on the server around the app.
@@ -60,6 +70,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/organizations") view=OrganizationsPage ssr=SsrMode::Async />
                 <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                 <Route path=path!("/members") view=MembersPage ssr=SsrMode::Async />
+                <Route path=path!("/api-tokens") view=ApiTokensPage ssr=SsrMode::Async />
+                <Route path=path!("/onboarding") view=OnboardingPage ssr=SsrMode::Async />
+                <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
+                <Route path=path!("/repositories") view=RepositoriesPage ssr=SsrMode::Async />
+                <Route path=path!("/repositories/:id") view=RepositoryPage ssr=SsrMode::Async />
+                <Route path=path!("/labels") view=LabelsPage ssr=SsrMode::Async />
+                <Route path=path!("/rules") view=RulesPage ssr=SsrMode::Async />
                 <Route path=path!("/invitation") view=InvitationPage ssr=SsrMode::Async />
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />

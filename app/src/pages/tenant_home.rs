@@ -4,7 +4,7 @@ use crate::{
         teams::{tenant_home_data, AddTeam},
     },
     components::{ErrorBanner, Field},
-    model::{AppError, Permission},
+    model::{onboarding::Step, AppError, Permission},
     pages::organizations::{LogOutButtons, OpenButton},
 };
 use leptos::prelude::*;
@@ -35,7 +35,7 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
                                 let may_view_audit = home.role.grants(Permission::ViewAuditLog);
                                 view! {
                                     <Title text=home.org_name.clone() />
-                                    <h1 data-testid="org-name">{home.org_name}</h1>
+                                    <h1 data-testid="org-name">{home.org_name.clone()}</h1>
                                     <p class="muted">
                                         "Signed in as "
                                         <strong data-testid="signed-in-as">{home.email.clone()}</strong>
@@ -44,10 +44,26 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
                                     </p>
                                     <AccountMenu />
                                     {(!home.email_verified).then(|| view! { <VerifyBanner email=home.email.clone() /> })}
+                                    {home.onboarding.map(|step| view! {
+                                        <div class="banner info" data-testid="onboarding-banner">
+                                            <p>
+                                                <strong>"Finish setting up " {home.org_name.clone()}</strong>
+                                                {format!(": step {} of 4, {}.", step.number(), step.title().to_lowercase())}
+                                            </p>
+                                            <a class="button" href="/onboarding" data-testid="resume-onboarding">
+                                                {if step == Step::Teams { "Start" } else { "Continue" }}
+                                            </a>
+                                        </div>
+                                    })}
                                     <nav class="org-nav">
+                                        <a href="/repositories" data-testid="nav-repositories">"Repositories"</a>
+                                        <a href="/teams" data-testid="nav-teams">"Teams"</a>
+                                        <a href="/rules" data-testid="nav-rules">"Mapping rules"</a>
+                                        <a href="/labels" data-testid="nav-labels">"Labels"</a>
                                         <a href="/members" data-testid="nav-members">"Members"</a>
                                         {may_view_audit.then(|| view! {
                                             <a href="/audit" data-testid="nav-audit">"Audit log"</a>
+                                            <a href="/api-tokens" data-testid="nav-api-tokens">"API tokens"</a>
                                         })}
                                     </nav>
                                     <section>
