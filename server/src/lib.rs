@@ -19,6 +19,7 @@ use app::server::{
     provisioning,
     rate_limit::Limits,
     registry::{self, TenantRegistry},
+    rest,
     services::{servers, signup},
     session_store::DbSessionStore,
     settings::{Settings, TenantDatabases},
@@ -311,6 +312,7 @@ pub fn router(state: AppState) -> Router {
         .route("/audit.csv", get(export_audit_csv))
         .route("/dev/mailbox", get(dev_mailbox))
         .route("/verify-email", get(verify_email))
+        .nest("/api/v1", rest::routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -19,6 +19,8 @@ pub mod password;
 pub mod provisioning;
 pub mod rate_limit;
 pub mod registry;
+pub mod rest;
+pub mod rest_openapi;
 pub mod services;
 pub mod session_store;
 pub mod settings;
