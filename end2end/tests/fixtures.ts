@@ -74,3 +74,19 @@ export async function signUp(page: Page, tenantry: Tenantry, slug: string, name:
   await page.waitForURL(tenantry.tenantUrl(slug) + '/');
   await expect(page.getByTestId('org-name')).toHaveText(name);
 }
+
+/**
+ * Opens the account menu's organization switcher and picks `slug`. A click
+ * on the switcher's summary before hydration can be undone when hydration
+ * renders the menu again, so the click is repeated until the choice shows.
+ */
+export async function switchTo(page: Page, slug: string) {
+  const choice = page.getByTestId(`open-${slug}`);
+  await expect(async () => {
+    if (!(await choice.isVisible())) {
+      await page.getByTestId('switcher').locator('summary').click();
+    }
+    await expect(choice).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  await choice.click();
+}

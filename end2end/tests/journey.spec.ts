@@ -1,4 +1,4 @@
-import { test, expect, signUp, linkIn, PASSWORD } from './fixtures';
+import { test, expect, signUp, linkIn, switchTo, PASSWORD } from './fixtures';
 
 // The issue's whole journey, in Chromium against a server on PostgreSQL with
 // a real SMTP server: sign up → confirm the address from the mail → invite a
@@ -70,13 +70,11 @@ test('sign-up, verification, invitation, role change and switching', async ({ pa
   await them.waitForURL(tenantry.tenantUrl(second) + '/');
   await expect(them.getByTestId('role')).toHaveText('Owner');
 
-  await them.getByTestId('switcher').locator('summary').click();
-  await them.getByTestId(`open-${first}`).click();
+  await switchTo(them, first);
   await them.waitForURL(tenantry.tenantUrl(first) + '/');
   await expect(them.getByTestId('org-name')).toHaveText('Journey Co');
   await expect(them.getByTestId('role')).toHaveText('Viewer');
-  await them.getByTestId('switcher').locator('summary').click();
-  await them.getByTestId(`open-${second}`).click();
+  await switchTo(them, second);
   await them.waitForURL(tenantry.tenantUrl(second) + '/');
   await expect(them.getByTestId('org-name')).toHaveText('Second Co');
   await theirs.close();

@@ -1,4 +1,4 @@
-import { test, expect, signUp, PASSWORD } from './fixtures';
+import { test, expect, signUp, switchTo, PASSWORD } from './fixtures';
 
 test('a member logs out, is refused with a wrong password, and logs back in', async ({ page, tenantry }) => {
   const slug = tenantry.freshSlug();
@@ -38,12 +38,10 @@ test('a user with two organizations logs in on the apex and switches between the
   await page.waitForURL(tenantry.tenantUrl(second) + '/');
 
   // Switch to the first organization and back, through the menu.
-  await page.getByTestId('switcher').locator('summary').click();
-  await page.getByTestId(`open-${first}`).click();
+  await switchTo(page, first);
   await page.waitForURL(tenantry.tenantUrl(first) + '/');
   await expect(page.getByTestId('org-name')).toHaveText('First Org');
-  await page.getByTestId('switcher').locator('summary').click();
-  await page.getByTestId(`open-${second}`).click();
+  await switchTo(page, second);
   await page.waitForURL(tenantry.tenantUrl(second) + '/');
   await expect(page.getByTestId('org-name')).toHaveText('Second Org');
 

@@ -275,7 +275,8 @@ impl TestApp {
             .await
     }
 
-    /// Posts a form the way a browser without JavaScript does.
+    /// Posts a form the way a browser without JavaScript does, from the
+    /// home page.
     pub async fn post_form(
         &self,
         host: &str,
@@ -283,9 +284,22 @@ impl TestApp {
         fields: &[(&str, &str)],
         jar: Option<&mut CookieJar>,
     ) -> Response {
+        self.post_form_from(host, "/", endpoint, fields, jar).await
+    }
+
+    /// Posts a form the way a browser without JavaScript does, from the
+    /// page at `path`, where the server sends it back.
+    pub async fn post_form_from(
+        &self,
+        host: &str,
+        path: &str,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        jar: Option<&mut CookieJar>,
+    ) -> Response {
         let headers = vec![
             ("Accept", "text/html,application/xhtml+xml".to_owned()),
-            ("Referer", format!("http://{host}/")),
+            ("Referer", format!("http://{host}{path}")),
         ];
         self.post_server_fn(host, endpoint, fields, headers, jar)
             .await

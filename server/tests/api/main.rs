@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod catalog;
 mod failure_isolation;
 mod handoff;
 mod health;
@@ -22,6 +23,7 @@ mod pg_cluster;
 mod provisioning;
 mod recovery;
 mod registry;
+mod rest;
 mod secrets;
 mod signup;
 mod smtp_sink;

@@ -4,11 +4,22 @@
 use crate::helpers::{app_error, spawn_app, Backend};
 use app::model::{AppError, Permission, Role};
 
-/// What a call may act on: a fresh member (role Member) and a fresh
-/// pending invitation (role Member).
+/// What a call may act on, made fresh for each call: a member (role
+/// Member), a pending invitation (role Member), a team, a repository, a
+/// label and a pattern rule.
 struct Target {
     user_id: i64,
     invitation_id: i64,
+    team_id: i64,
+    repository_id: i64,
+    label_id: i64,
+    label: String,
+    rule_id: i64,
+}
+
+/// `role` and `endpoint` as a name no other call uses.
+fn tag(role: Role, endpoint: &str) -> String {
+    format!("{}-{endpoint}", role.as_str())
 }
 
 /// A mutating server function, the permission it needs, and its arguments
@@ -64,7 +75,154 @@ const MUTATIONS: &[Mutation] = &[
         needs: Permission::ManageMembers,
         fields: |_, target| vec![("id", target.invitation_id.to_string())],
     },
+    Mutation {
+        endpoint: "rename_team",
+        needs: Permission::ManageTeams,
+        fields: |role, target| {
+            vec![
+                ("id", target.team_id.to_string()),
+                ("name", format!("Renamed by {}", role.as_str())),
+            ]
+        },
+    },
+    Mutation {
+        endpoint: "remove_team",
+        needs: Permission::ManageTeams,
+        fields: |_, target| vec![("id", target.team_id.to_string())],
+    },
+    Mutation {
+        endpoint: "add_repository",
+        needs: Permission::ManageRepositories,
+        fields: |role, _| vec![("name", format!("acme/added-by-{}", role.as_str()))],
+    },
+    Mutation {
+        endpoint: "paste_repositories",
+        needs: Permission::ManageRepositories,
+        fields: |role, _| vec![("list", format!("acme/pasted-by-{}", role.as_str()))],
+    },
+    Mutation {
+        endpoint: "rename_repository",
+        needs: Permission::ManageRepositories,
+        fields: |role, target| {
+            vec![
+                ("id", target.repository_id.to_string()),
+                ("name", format!("acme/renamed-by-{}", role.as_str())),
+            ]
+        },
+    },
+    Mutation {
+        endpoint: "remove_repository",
+        needs: Permission::ManageRepositories,
+        fields: |_, target| vec![("id", target.repository_id.to_string())],
+    },
+    Mutation {
+        endpoint: "set_repository_labels",
+        needs: Permission::ManageRepositories,
+        fields: |_, target| {
+            vec![
+                ("id", target.repository_id.to_string()),
+                ("labels", target.label.clone()),
+            ]
+        },
+    },
+    Mutation {
+        endpoint: "decide_repository",
+        needs: Permission::ManageRepositories,
+        fields: |_, target| {
+            vec![
+                ("id", target.repository_id.to_string()),
+                ("team_id", target.team_id.to_string()),
+                ("decision", "exclude".to_owned()),
+            ]
+        },
+    },
+    Mutation {
+        endpoint: "add_label",
+        needs: Permission::ManageRepositories,
+        fields: |role, _| vec![("name", format!("added-by-{}", role.as_str()))],
+    },
+    Mutation {
+        endpoint: "rename_label",
+        needs: Permission::ManageRepositories,
+        fields: |role, target| {
+            vec![
+                ("id", target.label_id.to_string()),
+                ("name", format!("renamed-by-{}", role.as_str())),
+            ]
+        },
+    },
+    Mutation {
+        endpoint: "remove_label",
+        needs: Permission::ManageRepositories,
+        fields: |_, target| vec![("id", target.label_id.to_string())],
+    },
+    Mutation {
+        endpoint: "add_pattern_rule",
+        needs: Permission::ManageRepositories,
+        fields: |_, target| {
+            vec![
+                ("team_id", target.team_id.to_string()),
+                ("pattern", "^acme/".to_owned()),
+            ]
+        },
+    },
+    Mutation {
+        endpoint: "add_label_rule",
+        needs: Permission::ManageRepositories,
+        fields: |_, target| {
+            vec![
+                ("team_id", target.team_id.to_string()),
+                ("label", target.label.clone()),
+            ]
+        },
+    },
+    Mutation {
+        endpoint: "update_rule",
+        needs: Permission::ManageRepositories,
+        fields: |_, target| {
+            vec![
+                ("id", target.rule_id.to_string()),
+                ("team_id", target.team_id.to_string()),
+                ("pattern", "changed".to_owned()),
+            ]
+        },
+    },
+    Mutation {
+        endpoint: "remove_rule",
+        needs: Permission::ManageRepositories,
+        fields: |_, target| vec![("id", target.rule_id.to_string())],
+    },
+    Mutation {
+        endpoint: "onboarding_step",
+        needs: Permission::ManageSettings,
+        fields: |_, _| vec![("step", "repositories".to_owned())],
+    },
+    Mutation {
+        endpoint: "end_onboarding",
+        needs: Permission::ManageSettings,
+        fields: |_, _| vec![("how", "skipped".to_owned())],
+    },
 ];
+
+/// Calls `endpoint` as the owner and returns the `"id"` (or the number) it
+/// answers with.
+async fn made(
+    app: &crate::helpers::TestApp,
+    owner: &mut crate::http::CookieJar,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+) -> i64 {
+    let response = app
+        .call(&app.tenant_host("acme"), endpoint, fields, Some(owner))
+        .await;
+    assert_eq!(response.status, 200, "{endpoint}: {}", response.body);
+    let value: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+    value
+        .get("id")
+        .unwrap_or(&value)
+        .as_i64()
+        .unwrap_or_else(|| panic!("{endpoint}: no id in {}", response.body))
+}
 
 async fn every_mutation_as_every_role(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -81,11 +239,31 @@ async fn every_mutation_as_every_role(backend: Backend) {
         for mutation in MUTATIONS {
             let email = format!("target-{}-{}@acme.test", role.as_str(), mutation.endpoint);
             app.add_member("acme", &email, Role::Member).await;
+            let tag = tag(role, mutation.endpoint);
+            let mut as_owner = owner.clone();
+            let team_id = made(&app, &mut as_owner, "add_team", &[("name", &tag)]).await;
+            let repository = format!("acme/{tag}");
+            let repository_id = made(
+                &app,
+                &mut as_owner,
+                "add_repository",
+                &[("name", &repository)],
+            )
+            .await;
+            let label_id = made(&app, &mut as_owner, "add_label", &[("name", &tag)]).await;
+            let team = team_id.to_string();
+            let rule = [("team_id", team.as_str()), ("pattern", tag.as_str())];
+            let rule_id = made(&app, &mut as_owner, "add_pattern_rule", &rule).await;
             let target = Target {
                 user_id: app.user_id(&email).await,
                 invitation_id: app
                     .add_invitation("acme", &format!("invitee-{email}"), Role::Member)
                     .await,
+                team_id,
+                repository_id,
+                label_id,
+                label: tag.clone(),
+                rule_id,
             };
             let before = app.audit_entries("acme").await.len();
             let fields = (mutation.fields)(role, &target);
