@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
+# A full build needs several gigabytes: say how much there is, so that a run
+# that fills the disk is recognised as such.
+echo "==> disk: $(df -h --output=avail . | tail -1 | tr -d ' ') free here"
 # shellcheck disable=SC1091
 . ./.toolchain.env
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -32,3 +35,5 @@ scripts/fuzz.sh
 
 echo "==> Playwright (Chromium, PostgreSQL)"
 (cd end2end && npx playwright test)
+
+echo "==> done: target/ holds $(du -sh target | cut -f1), $(df -h --output=avail . | tail -1 | tr -d ' ') free"
