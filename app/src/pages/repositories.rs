@@ -296,90 +296,114 @@ pub fn RepositoryPage() -> impl IntoView {
         <Title text="Repository" />
         <main class="card wide">
             <p><a href="/repositories">"← Repositories"</a></p>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let detail = match detail.await {
-                        Ok(detail) => detail,
-                        Err(AppError::NotFound) => return view! {
-                            <h1>"Repository not found"</h1>
-                            <p>"It may have been unlinked."</p>
-                        }.into_any(),
-                        Err(e) => return view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
-                    };
-                    let repo = detail.repository;
-                    let id = repo.id;
-                    let typed_labels = labels_error.get_untracked()
-                        .and_then(|e| e.field_value("labels"))
-                        .unwrap_or_else(|| repo.labels.join(", "));
-                    let typed_name = rename_error.get_untracked()
-                        .and_then(|e| e.field_value("name"))
-                        .unwrap_or_else(|| repo.name.clone());
-                    let decision_of = move |team_id: i64| detail.decisions.iter()
-                        .find(|d| d.team_id == team_id)
-                        .map(|d| d.decision);
-                    view! {
-                        <Title text=repo.name.clone() />
-                        <h1 data-testid="repository-name">{repo.name.clone()}</h1>
-                        {repo.url.clone().map(|url| view! { <p class="muted">{url}</p> })}
-                        <h2>"Teams"</h2>
-                        <TeamsWithReasons teams=repo.teams />
-                        <h2>"Labels"</h2>
-                        <ActionForm action=labels attr:class="inline-form" attr:data-testid="labels-form">
-                            <input type="hidden" name="id" value=id />
-                            <Field
-                                label="Labels, separated by commas"
-                                name="labels"
-                                value=typed_labels
-                                error=Signal::derive(move || labels_error.get().and_then(|e| e.field_error("labels")))
-                            />
-                            <button type="submit" class="button secondary">"Save labels"</button>
-                        </ActionForm>
-                        <h2>"Decide by hand"</h2>
-                        <p class="muted">"A decision by hand beats the rules: assign puts the repository in the team, exclude keeps it out."</p>
-                        <ErrorBanner error=decide_error />
-                        <table class="decisions">
-                            <tbody>
-                                {detail.all_teams.into_iter().map(|team| {
-                                    let current = decision_of(team.id);
-                                    view! {
-                                        <tr data-testid="decision-row">
-                                            <td>{team.name}</td>
-                                            <td>
-                                                <ActionForm action=decide attr:class="inline-form">
-                                                    <input type="hidden" name="id" value=id />
-                                                    <input type="hidden" name="team_id" value=team.id />
-                                                    <select name="decision" aria-label="Decision">
-                                                        <option value="rules" selected=current.is_none()>"Rules decide"</option>
-                                                        <option value="assign" selected=current == Some(Decision::Assign)>"Assign"</option>
-                                                        <option value="exclude" selected=current == Some(Decision::Exclude)>"Exclude"</option>
-                                                    </select>
-                                                    <button type="submit" class="button secondary">"Save"</button>
-                                                </ActionForm>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        <h2>"Rename or unlink"</h2>
-                        <ActionForm action=rename attr:class="inline-form">
-                            <input type="hidden" name="id" value=id />
-                            <Field
-                                label="Name"
-                                name="name"
-                                value=typed_name
-                                error=Signal::derive(move || rename_error.get().and_then(|e| e.field_error("name")))
-                            />
-                            <button type="submit" class="button secondary">"Rename"</button>
-                        </ActionForm>
-                        <ErrorBanner error=remove_error />
-                        <ActionForm action=remove attr:class="inline-form">
-                            <input type="hidden" name="id" value=id />
-                            <button type="submit" class="button danger" data-testid="remove-repository">"Unlink this repository"</button>
-                        </ActionForm>
-                    }.into_any()
-                })}
-            </Suspense>
+            <Granted permission=Permission::ManageRepositories children=move |may_manage| view! {
+                <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        let detail = match detail.await {
+                            Ok(detail) => detail,
+                            Err(AppError::NotFound) => return view! {
+                                <h1>"Repository not found"</h1>
+                                <p>"It may have been unlinked."</p>
+                            }.into_any(),
+                            Err(e) => return view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
+                        };
+                        let repo = detail.repository;
+                        let id = repo.id;
+                        let typed_labels = labels_error.get_untracked()
+                            .and_then(|e| e.field_value("labels"))
+                            .unwrap_or_else(|| repo.labels.join(", "));
+                        let typed_name = rename_error.get_untracked()
+                            .and_then(|e| e.field_value("name"))
+                            .unwrap_or_else(|| repo.name.clone());
+                        let decision_of = move |team_id: i64| detail.decisions.iter()
+                            .find(|d| d.team_id == team_id)
+                            .map(|d| d.decision);
+                        let header = view! {
+                            <Title text=repo.name.clone() />
+                            <h1 data-testid="repository-name">{repo.name.clone()}</h1>
+                            {repo.url.clone().map(|url| view! { <p class="muted">{url}</p> })}
+                            <h2>"Teams"</h2>
+                            <TeamsWithReasons teams=repo.teams />
+                            <h2>"Labels"</h2>
+                        };
+                        if !may_manage {
+                            // Readers see what the forms would edit, as text.
+                            let excluded: Vec<String> = detail.all_teams.iter()
+                                .filter(|team| decision_of(team.id) == Some(Decision::Exclude))
+                                .map(|team| team.name.clone())
+                                .collect();
+                            return view! {
+                                {header}
+                                <p data-testid="labels">{if repo.labels.is_empty() {
+                                    "No labels.".to_string()
+                                } else {
+                                    repo.labels.join(", ")
+                                }}</p>
+                                {(!excluded.is_empty()).then(|| view! {
+                                    <h2>"Excluded by hand"</h2>
+                                    <p data-testid="excluded">{excluded.join(", ")}</p>
+                                })}
+                            }.into_any();
+                        }
+                        view! {
+                            {header}
+                            <ActionForm action=labels attr:class="inline-form" attr:data-testid="labels-form">
+                                <input type="hidden" name="id" value=id />
+                                <Field
+                                    label="Labels, separated by commas"
+                                    name="labels"
+                                    value=typed_labels
+                                    error=Signal::derive(move || labels_error.get().and_then(|e| e.field_error("labels")))
+                                />
+                                <button type="submit" class="button secondary">"Save labels"</button>
+                            </ActionForm>
+                            <h2>"Decide by hand"</h2>
+                            <p class="muted">"A decision by hand beats the rules: assign puts the repository in the team, exclude keeps it out."</p>
+                            <ErrorBanner error=decide_error />
+                            <table class="decisions">
+                                <tbody>
+                                    {detail.all_teams.into_iter().map(|team| {
+                                        let current = decision_of(team.id);
+                                        view! {
+                                            <tr data-testid="decision-row">
+                                                <td>{team.name}</td>
+                                                <td>
+                                                    <ActionForm action=decide attr:class="inline-form">
+                                                        <input type="hidden" name="id" value=id />
+                                                        <input type="hidden" name="team_id" value=team.id />
+                                                        <select name="decision" aria-label="Decision">
+                                                            <option value="rules" selected=current.is_none()>"Rules decide"</option>
+                                                            <option value="assign" selected=current == Some(Decision::Assign)>"Assign"</option>
+                                                            <option value="exclude" selected=current == Some(Decision::Exclude)>"Exclude"</option>
+                                                        </select>
+                                                        <button type="submit" class="button secondary">"Save"</button>
+                                                    </ActionForm>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <h2>"Rename or unlink"</h2>
+                            <ActionForm action=rename attr:class="inline-form">
+                                <input type="hidden" name="id" value=id />
+                                <Field
+                                    label="Name"
+                                    name="name"
+                                    value=typed_name
+                                    error=Signal::derive(move || rename_error.get().and_then(|e| e.field_error("name")))
+                                />
+                                <button type="submit" class="button secondary">"Rename"</button>
+                            </ActionForm>
+                            <ErrorBanner error=remove_error />
+                            <ActionForm action=remove attr:class="inline-form">
+                                <input type="hidden" name="id" value=id />
+                                <button type="submit" class="button danger" data-testid="remove-repository">"Unlink this repository"</button>
+                            </ActionForm>
+                        }.into_any()
+                    })}
+                </Suspense>
+            } />
         </main>
     }
 }

@@ -807,4 +807,51 @@ async fn a_viewer_sees_the_catalog_pages_without_their_forms() {
         assert!(!page.body.contains(form), "{path}: {}", page.body);
         assert!(!page.body.contains("Rename or remove"), "{path}");
     }
+
+    // A repository's own page: its labels and exclusions as text.
+    let platform = org.team("Platform").await.to_string();
+    let repo: app::model::repositories::RepositoryRow =
+        org.ok("add_repository", &[("name", "acme/api")]).await;
+    let id = repo.id.to_string();
+    org.ok::<Vec<String>>(
+        "set_repository_labels",
+        &[("id", &id), ("labels", "backend")],
+    )
+    .await;
+    org.ok::<()>(
+        "decide_repository",
+        &[("id", &id), ("team_id", &platform), ("decision", "exclude")],
+    )
+    .await;
+    let path = format!("/repositories/{id}");
+    let forms = [
+        r#"data-testid="labels-form""#,
+        "Decide by hand",
+        r#"data-testid="remove-repository""#,
+    ];
+    let owner_page = org.app.get(&org.host, &path, Some(&mut org.jar)).await;
+    for form in forms {
+        assert!(
+            owner_page.body.contains(form),
+            "{form}: {}",
+            owner_page.body
+        );
+    }
+    let page = org.app.get(&org.host, &path, Some(&mut viewer)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("acme/api"), "{}", page.body);
+    for form in forms {
+        assert!(!page.body.contains(form), "{form}: {}", page.body);
+    }
+    // The element's text, hydration markers and all.
+    let text_of = |testid: &str| {
+        let start = page
+            .body
+            .find(&format!(r#"data-testid="{testid}""#))
+            .unwrap_or_else(|| panic!("no {testid}: {}", page.body));
+        let end = start + page.body[start..].find("</p>").unwrap();
+        page.body[start..end].to_string()
+    };
+    assert!(text_of("labels").contains("backend"), "{}", page.body);
+    assert!(text_of("excluded").contains("Platform"), "{}", page.body);
 }
