@@ -572,12 +572,9 @@ async fn delete_repository(caller: Caller, Id(id): Id) -> ApiResult<StatusCode> 
 // --- labels ---------------------------------------------------------------
 
 async fn label_json(caller: &Caller, id: i64) -> ApiResult<crate::model::mapping::Label> {
-    labels::list(&caller.ctx.db)
+    labels::get(&caller.ctx.db, id)
         .await
-        .map_err(|e| caller.fail(tenant_db(e)))?
-        .into_iter()
-        .find(|l| l.id == id)
-        .ok_or_else(|| caller.fail(AppError::NotFound))
+        .map_err(|e| caller.fail(e))
 }
 
 async fn list_labels(caller: Caller, Params(paging): Params<Paging>) -> ApiResult<Json<Value>> {

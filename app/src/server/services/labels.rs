@@ -62,6 +62,21 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Label>, DbErr> {
         .collect())
 }
 
+/// The label `id` with how many repositories carry it, or `NotFound`.
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Label, AppError> {
+    let label = super::found::<labels::Entity>(db, id).await?;
+    let repository_count = repository_labels::Entity::find()
+        .filter(repository_labels::Column::LabelId.eq(id))
+        .count(db)
+        .await
+        .map_err(tenant_db)?;
+    Ok(Label {
+        id: label.id,
+        name: label.name,
+        repository_count,
+    })
+}
+
 pub async fn by_name(
     db: &impl ConnectionTrait,
     name: &str,

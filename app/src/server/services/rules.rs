@@ -64,10 +64,37 @@ impl RuleInput {
 /// Every rule, by team and then by creation, with how many repositories
 /// each gives its team now.
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<MappingRule>, DbErr> {
+    shown(db, None).await
+}
+
+/// The rule `id` as the API shows it, or `NotFound`.
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<MappingRule, AppError> {
+    shown(db, Some(id))
+        .await
+        .map_err(tenant_db)?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// Every rule, or only the rule `only`, as pages and the API show them.
+async fn shown(db: &impl ConnectionTrait, only: Option<i64>) -> Result<Vec<MappingRule>, DbErr> {
+    let mut query = mapping_rules::Entity::find().order_by_asc(mapping_rules::Column::Id);
+    if let Some(id) = only {
+        query = query.filter(mapping_rules::Column::Id.eq(id));
+    }
+    let found = query.all(db).await?;
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
     let names = team_names(db).await?;
     let mut targets = rule_targets(db).await?;
+    // A rule's reasons are only in its own team's assignments.
+    let mut assigned = assignments::Entity::find();
+    if let [rule] = found.as_slice() {
+        assigned = assigned.filter(assignments::Column::TeamId.eq(rule.team_id));
+    }
     let mut counts: HashMap<i64, u64> = HashMap::new();
-    for row in assignments::Entity::find().all(db).await? {
+    for row in assigned.all(db).await? {
         let reasons: Vec<Reason> = serde_json::from_str(&row.reasons).unwrap_or_default();
         for reason in reasons {
             if let Reason::Pattern { rule_id } | Reason::Label { rule_id, .. } = reason {
@@ -75,10 +102,7 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<MappingRule>, DbErr> 
             }
         }
     }
-    let mut rules: Vec<MappingRule> = mapping_rules::Entity::find()
-        .order_by_asc(mapping_rules::Column::Id)
-        .all(db)
-        .await?
+    let mut rules: Vec<MappingRule> = found
         .into_iter()
         .filter_map(|rule| {
             Some(MappingRule {
@@ -92,16 +116,6 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<MappingRule>, DbErr> 
         .collect();
     rules.sort_by(|a, b| a.team_name.cmp(&b.team_name).then(a.id.cmp(&b.id)));
     Ok(rules)
-}
-
-/// The rule `id` as the API shows it, or `NotFound`.
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<MappingRule, AppError> {
-    list(db)
-        .await
-        .map_err(tenant_db)?
-        .into_iter()
-        .find(|r| r.id == id)
-        .ok_or(AppError::NotFound)
 }
 
 /// Checks the team and the input; the columns to store, or field errors.
