@@ -9,7 +9,7 @@ const REPOSITORIES = [
   'https://git.example.com/acme/docs.git',
 ];
 
-test('a new organization sets itself up with the wizard, leaving at step 3 and resuming there', async ({ page, tenantry }) => {
+test('a new organization sets itself up with the wizard, leaving at step 3 and resuming there, then adjusts one repository on its page', async ({ page, tenantry }) => {
   const slug = tenantry.freshSlug();
   await signUp(page, tenantry, slug, 'Wizard Co');
   await expect(page.getByTestId('onboarding-banner')).toContainText('step 1 of 4');
@@ -90,4 +90,20 @@ test('a new organization sets itself up with the wizard, leaving at step 3 and r
   await page.waitForURL(tenantry.tenantUrl(slug) + '/');
   await expect(page.getByTestId('org-name')).toHaveText('Wizard Co');
   await expect(page.getByTestId('onboarding-banner')).toHaveCount(0);
+
+  // After the wizard: a repository's own page, where a decision by hand
+  // and a label change what the rules gave it.
+  await page.goto(tenantry.tenantUrl(slug) + '/repositories');
+  await page.getByRole('link', { name: 'acme/mobile-app' }).click();
+  await expect(page.getByTestId('repository-name')).toHaveText('acme/mobile-app');
+  await expect(page.getByTestId('unassigned')).toHaveText('No team');
+  const mobile = page.getByTestId('decision-row').filter({ hasText: 'Mobile' });
+  await mobile.getByLabel('Decision').selectOption('assign');
+  await mobile.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('owner')).toHaveText(['Mobile (assigned by hand)']);
+  await page.getByLabel('Labels, separated by commas').fill('infra, phones');
+  await page.getByRole('button', { name: 'Save labels' }).click();
+  await expect(page.getByTestId('owner').filter({ hasText: 'Platform' })).toHaveText('Platform (label infra)');
+  await expect(page.getByTestId('owner')).toHaveCount(2);
+  await expect(page.getByLabel('Labels, separated by commas')).toHaveValue('infra, phones');
 });
