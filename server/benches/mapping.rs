@@ -385,6 +385,22 @@ async fn stored(repositories: &[Repository], rules: &[Rule], overrides: &[Overri
         recompute(&db, Scope::All).await.expect("recompute");
         started.elapsed()
     };
+    // What reading the rules costs: the rules page and wizard step 3 list
+    // them all with their counts; the API reads one.
+    let (listed, listed_rules) = {
+        let started = Instant::now();
+        let all = app::server::services::rules::list(&db)
+            .await
+            .expect("rules");
+        (started.elapsed(), all.len())
+    };
+    let one = {
+        let started = Instant::now();
+        app::server::services::rules::get(&db, 2)
+            .await
+            .expect("rule 2");
+        started.elapsed()
+    };
     println!("stored in SQLite ({} assignments):", count);
     println!(
         "  first recompute, writing every assignment: {:8.1} ms",
@@ -398,6 +414,11 @@ async fn stored(repositories: &[Repository], rules: &[Rule], overrides: &[Overri
         after_change.len()
     );
     println!("  recompute with nothing changed: {:8.1} ms", ms(unchanged));
+    println!(
+        "  listing the {listed_rules} rules with their counts: {:8.1} ms",
+        ms(listed)
+    );
+    println!("  one rule with its count: {:8.1} ms", ms(one));
     db.close().await.ok();
     let _ = std::fs::remove_dir_all(&dir);
 }
