@@ -1,5 +1,6 @@
 //! Rate limits on guessable doors (log-in, and the emails anyone can
-//! request): at most `max` counted events per key within a sliding `window`.
+//! request) and on the REST API's callers: at most `max` counted events per
+//! key within a sliding `window`.
 //!
 //! The counts live in this process. Behind a load balancer each instance
 //! counts on its own, so the effective allowance is `max` times the number of
@@ -134,6 +135,10 @@ pub struct Limits {
     pub mail_per_account: RateLimiter,
     /// Invitations sent (or sent again) per organization.
     pub invites_per_tenant: RateLimiter,
+    /// REST API requests per credential (an API token, or a member's
+    /// session), so that one script cannot take the server from every
+    /// other organization.
+    pub api_per_caller: RateLimiter,
 }
 
 impl Limits {
@@ -142,6 +147,7 @@ impl Limits {
     pub const MAIL_PER_IP: Limit = Limit::per_minutes(10, 60);
     pub const MAIL_PER_ACCOUNT: Limit = Limit::per_minutes(3, 60);
     pub const INVITES_PER_TENANT: Limit = Limit::per_minutes(50, 60);
+    pub const API_PER_CALLER: Limit = Limit::per_minutes(600, 1);
 
     pub fn new() -> Self {
         Limits {
@@ -150,6 +156,7 @@ impl Limits {
             mail_per_ip: RateLimiter::new(Self::MAIL_PER_IP),
             mail_per_account: RateLimiter::new(Self::MAIL_PER_ACCOUNT),
             invites_per_tenant: RateLimiter::new(Self::INVITES_PER_TENANT),
+            api_per_caller: RateLimiter::new(Self::API_PER_CALLER),
         }
     }
 
@@ -169,6 +176,14 @@ impl Limits {
             (&self.invites_per_tenant, &tenant_id.to_string()),
             (&self.mail_per_account, &email.trim().to_lowercase()),
         ])
+    }
+}
+
+impl Limits {
+    /// Counts one REST request by `caller` (a key naming the organization
+    /// and the token or member), or says how long to wait.
+    pub fn take_api(&self, caller: &str) -> Result<(), AppError> {
+        take_all(&[(&self.api_per_caller, caller)])
     }
 }
 

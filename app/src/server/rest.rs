@@ -218,6 +218,10 @@ impl FromRequestParts<AppState> for Caller {
                 .and_then(|m| Role::parse(&m.role))
                 .ok_or_else(|| fail(AppError::Unauthorized))?;
             let role = Role::parse(&token.role).unwrap_or(Role::Viewer);
+            state
+                .limits
+                .take_api(&format!("{}/token/{}", ctx.tenant.id, token.id))
+                .map_err(fail)?;
             return Ok(Caller {
                 role: role.lower(creator),
                 actor: Actor {
@@ -242,6 +246,13 @@ impl FromRequestParts<AppState> for Caller {
         )
         .await
         .map_err(fail)?;
+        state
+            .limits
+            .take_api(&format!(
+                "{}/user/{}",
+                access.ctx.tenant.id, access.member.user_id
+            ))
+            .map_err(fail)?;
         let CurrentMember { role, .. } = access.member;
         Ok(Caller {
             actor: access.actor(),

@@ -182,6 +182,10 @@ fn operation(op: &Operation) -> Value {
         "403".into(),
         error_response("The caller's role does not grant the permission"),
     );
+    responses.insert(
+        "429".into(),
+        error_response("Too many requests from this token or member: wait Retry-After seconds"),
+    );
     if op.path.contains("{id}") {
         responses.insert(
             "404".into(),

@@ -774,3 +774,45 @@ async fn a_bad_label_changes_nothing_and_pages_past_the_end_are_empty() {
     );
     assert_eq!(past["items"], json!([]));
 }
+
+#[tokio::test]
+async fn each_token_and_member_has_its_own_request_allowance() {
+    use app::server::rate_limit::Limits;
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let busy = app.api_token("acme", &mut owner, "admin").await;
+    let other = app.api_token("acme", &mut owner, "viewer").await;
+    for i in 0..Limits::API_PER_CALLER.max {
+        let answer = read(&app, "acme", Some(&busy), None).await;
+        assert_eq!(answer.status, 200, "request {i}: {}", answer.body);
+    }
+    let refused = read(&app, "acme", Some(&busy), None).await;
+    let (status, code, _) = error_of(&refused);
+    assert_eq!((status, code.as_str()), (429, "rate_limited"));
+    let wait: u64 = refused
+        .header("retry-after")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no Retry-After: {:?}", refused.headers));
+    assert!((1..=60).contains(&wait), "Retry-After: {wait}");
+
+    // Only that token waits: not another token, nor the member's session,
+    // nor another organization.
+    assert_eq!(read(&app, "acme", Some(&other), None).await.status, 200);
+    assert_eq!(read(&app, "acme", None, Some(&mut owner)).await.status, 200);
+    let mut globex = app.signed_in_owner("globex").await;
+    assert_eq!(
+        read(&app, "globex", None, Some(&mut globex)).await.status,
+        200
+    );
+}
+
+/// `GET /api/v1/organization` on `slug`'s host.
+async fn read(
+    app: &TestApp,
+    slug: &str,
+    token: Option<&str>,
+    jar: Option<&mut CookieJar>,
+) -> Response {
+    app.api(slug, "GET", "/organization", token, None, jar)
+        .await
+}
