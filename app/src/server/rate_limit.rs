@@ -34,10 +34,13 @@ impl Limit {
 /// dropped once the map holds this many.
 const PRUNE_ABOVE: usize = 10_000;
 
+/// Each key's counted events, oldest first.
+type Events = HashMap<String, VecDeque<Instant>>;
+
 #[derive(Debug)]
 pub struct RateLimiter {
     limit: Limit,
-    events: Mutex<HashMap<String, VecDeque<Instant>>>,
+    events: Mutex<Events>,
 }
 
 impl RateLimiter {
@@ -65,13 +68,21 @@ impl RateLimiter {
         self.lock().remove(key);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<Instant>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Events> {
         // The map holds plain data; a panic elsewhere cannot leave it torn.
         self.events.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn check_at(&self, key: &str, now: Instant) -> Result<(), Duration> {
-        let mut events = self.lock();
+        self.wait_in(&mut self.lock(), key, now)
+    }
+
+    fn hit_at(&self, key: &str, now: Instant) {
+        self.count_in(&mut self.lock(), key, now);
+    }
+
+    /// [`RateLimiter::check`] on this limiter's locked map.
+    fn wait_in(&self, events: &mut Events, key: &str, now: Instant) -> Result<(), Duration> {
         let Some(times) = events.get_mut(key) else {
             return Ok(());
         };
@@ -86,8 +97,8 @@ impl RateLimiter {
         Err((oldest + self.limit.window).saturating_duration_since(now))
     }
 
-    fn hit_at(&self, key: &str, now: Instant) {
-        let mut events = self.lock();
+    /// [`RateLimiter::hit`] on this limiter's locked map.
+    fn count_in(&self, events: &mut Events, key: &str, now: Instant) {
         if events.len() >= PRUNE_ABOVE {
             events.retain(|_, times| {
                 self.forget_old(times, now);
@@ -135,9 +146,13 @@ pub struct Limits {
     pub mail_per_account: RateLimiter,
     /// Invitations sent (or sent again) per organization.
     pub invites_per_tenant: RateLimiter,
+    /// REST API requests per organization, from all its callers together:
+    /// no organization takes the server from the others, however many
+    /// tokens it makes.
+    pub api_per_tenant: RateLimiter,
     /// REST API requests per credential (an API token, or a member's
-    /// session), so that one script cannot take the server from every
-    /// other organization.
+    /// session): one runaway script leaves its organization's other
+    /// callers room.
     pub api_per_caller: RateLimiter,
 }
 
@@ -147,6 +162,7 @@ impl Limits {
     pub const MAIL_PER_IP: Limit = Limit::per_minutes(10, 60);
     pub const MAIL_PER_ACCOUNT: Limit = Limit::per_minutes(3, 60);
     pub const INVITES_PER_TENANT: Limit = Limit::per_minutes(50, 60);
+    pub const API_PER_TENANT: Limit = Limit::per_minutes(3_000, 1);
     pub const API_PER_CALLER: Limit = Limit::per_minutes(600, 1);
 
     pub fn new() -> Self {
@@ -156,6 +172,7 @@ impl Limits {
             mail_per_ip: RateLimiter::new(Self::MAIL_PER_IP),
             mail_per_account: RateLimiter::new(Self::MAIL_PER_ACCOUNT),
             invites_per_tenant: RateLimiter::new(Self::INVITES_PER_TENANT),
+            api_per_tenant: RateLimiter::new(Self::API_PER_TENANT),
             api_per_caller: RateLimiter::new(Self::API_PER_CALLER),
         }
     }
@@ -180,27 +197,36 @@ impl Limits {
 }
 
 impl Limits {
-    /// Counts one REST request by `caller` (a key naming the organization
-    /// and the token or member), or says how long to wait.
-    pub fn take_api(&self, caller: &str) -> Result<(), AppError> {
-        take_all(&[(&self.api_per_caller, caller)])
+    /// Counts one REST request to organization `tenant_id` by `caller` (a
+    /// key naming the token or the member), or says how long to wait.
+    pub fn take_api(&self, tenant_id: i64, caller: &str) -> Result<(), AppError> {
+        take_all(&[
+            (&self.api_per_tenant, &tenant_id.to_string()),
+            (&self.api_per_caller, &format!("{tenant_id}/{caller}")),
+        ])
     }
 }
 
 /// One event on every `(limiter, key)`, or the longest wait when any is
-/// used up (and then none is counted).
+/// used up (and then none is counted). Every limiter stays locked from its
+/// check to its count, so requests arriving together cannot all pass one
+/// check. Callers list the limiters they share in the same order (`Limits`'
+/// methods), so two calls never wait on each other's locks.
 fn take_all(limits: &[(&RateLimiter, &str)]) -> Result<(), AppError> {
+    let now = Instant::now();
+    let mut locked: Vec<_> = limits.iter().map(|(limiter, _)| limiter.lock()).collect();
     let wait = limits
         .iter()
-        .filter_map(|(limiter, key)| limiter.check(key).err())
+        .zip(locked.iter_mut())
+        .filter_map(|((limiter, key), events)| limiter.wait_in(events, key, now).err())
         .max();
     if let Some(wait) = wait {
         return Err(AppError::RateLimited {
             retry_after_secs: seconds_to_wait(wait),
         });
     }
-    for (limiter, key) in limits {
-        limiter.hit(key);
+    for ((limiter, key), events) in limits.iter().zip(locked.iter_mut()) {
+        limiter.count_in(events, key, now);
     }
     Ok(())
 }

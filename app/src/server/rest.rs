@@ -220,7 +220,7 @@ impl FromRequestParts<AppState> for Caller {
             let role = Role::parse(&token.role).unwrap_or(Role::Viewer);
             state
                 .limits
-                .take_api(&format!("{}/token/{}", ctx.tenant.id, token.id))
+                .take_api(ctx.tenant.id, &format!("token/{}", token.id))
                 .map_err(fail)?;
             return Ok(Caller {
                 role: role.lower(creator),
@@ -248,10 +248,10 @@ impl FromRequestParts<AppState> for Caller {
         .map_err(fail)?;
         state
             .limits
-            .take_api(&format!(
-                "{}/user/{}",
-                access.ctx.tenant.id, access.member.user_id
-            ))
+            .take_api(
+                access.ctx.tenant.id,
+                &format!("user/{}", access.member.user_id),
+            )
             .map_err(fail)?;
         let CurrentMember { role, .. } = access.member;
         Ok(Caller {

@@ -182,10 +182,15 @@ fn operation(op: &Operation) -> Value {
         "403".into(),
         error_response("The caller's role does not grant the permission"),
     );
-    responses.insert(
-        "429".into(),
-        error_response("Too many requests from this token or member: wait Retry-After seconds"),
-    );
+    let mut too_many =
+        error_response("Too many requests from this token or member, or from this organization");
+    too_many["headers"] = json!({
+        "Retry-After": {
+            "description": "Seconds until a request is allowed again",
+            "schema": { "type": "integer", "minimum": 1 },
+        },
+    });
+    responses.insert("429".into(), too_many);
     if op.path.contains("{id}") {
         responses.insert(
             "404".into(),

@@ -854,4 +854,5 @@ async fn a_viewer_sees_the_catalog_pages_without_their_forms() {
     };
     assert!(text_of("labels").contains("backend"), "{}", page.body);
     assert!(text_of("excluded").contains("Platform"), "{}", page.body);
+    assert!(!text_of("excluded").contains("Payments"), "{}", page.body);
 }

@@ -804,6 +804,36 @@ async fn each_token_and_member_has_its_own_request_allowance() {
         read(&app, "globex", None, Some(&mut globex)).await.status,
         200
     );
+    // Token ids start over in each organization's database: globex's first
+    // token has busy's id, and its own allowance.
+    let theirs = app.api_token("globex", &mut globex, "admin").await;
+    assert_eq!(read(&app, "globex", Some(&theirs), None).await.status, 200);
+}
+
+#[tokio::test]
+async fn an_organization_has_one_allowance_however_many_tokens_it_makes() {
+    use app::server::rate_limit::Limits;
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let per_caller = Limits::API_PER_CALLER.max;
+    let tokens = Limits::API_PER_TENANT.max.div_ceil(per_caller);
+    let mut answered = 0;
+    for t in 0..tokens {
+        let token = app.api_token("acme", &mut owner, "viewer").await;
+        while answered < Limits::API_PER_TENANT.max && answered < (t + 1) * per_caller {
+            let answer = read(&app, "acme", Some(&token), None).await;
+            assert_eq!(answer.status, 200, "request {answered}: {}", answer.body);
+            answered += 1;
+        }
+    }
+    let fresh = app.api_token("acme", &mut owner, "viewer").await;
+    let refused = read(&app, "acme", Some(&fresh), None).await;
+    assert_eq!(error_of(&refused).0, 429, "{}", refused.body);
+    assert!(refused.header("retry-after").is_some());
+
+    let mut globex = app.signed_in_owner("globex").await;
+    let theirs = app.api_token("globex", &mut globex, "viewer").await;
+    assert_eq!(read(&app, "globex", Some(&theirs), None).await.status, 200);
 }
 
 /// `GET /api/v1/organization` on `slug`'s host.
