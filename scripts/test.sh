@@ -5,9 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
-# A full build needs several gigabytes: say how much there is, so that a run
-# that fills the disk is recognised as such.
-echo "==> disk: $(df -h --output=avail . | tail -1 | tr -d ' ') free here"
+# A full build needs several gigabytes: say how much there is, at the start
+# and however the run ends, so that a run that fills the disk is recognised
+# as such.
+disk() {
+  local size
+  size=$(du -sh target 2>/dev/null | cut -f1) || true
+  echo "==> disk: target/ holds ${size:-nothing}, $(df -h --output=avail . | tail -1 | tr -d ' ') free"
+}
+disk
+trap disk EXIT
 # shellcheck disable=SC1091
 . ./.toolchain.env
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -18,7 +25,7 @@ cargo leptos build ${TENANTRY_LEPTOS_ARGS:-}
 
 # The integration tests start a second PostgreSQL cluster (tests/api/
 # helpers.rs, second_pg_url) to move tenants between servers: stop it after.
-trap 'scripts/stop-pg-cluster.sh "${TENANTRY_TEST_PG2_PORT:-5499}"' EXIT
+trap 'disk; scripts/stop-pg-cluster.sh "${TENANTRY_TEST_PG2_PORT:-5499}"' EXIT
 
 echo "==> cargo test (unit and integration; SQLite and PostgreSQL)"
 # The suite takes about a minute once compiled (8 minutes cold): a test that
@@ -35,5 +42,3 @@ scripts/fuzz.sh
 
 echo "==> Playwright (Chromium, PostgreSQL)"
 (cd end2end && npx playwright test)
-
-echo "==> done: target/ holds $(du -sh target | cut -f1), $(df -h --output=avail . | tail -1 | tr -d ' ') free"
