@@ -16,8 +16,7 @@
 //! It prints figures; it asserts nothing about speed.
 
 use app::server::{
-    entities::control::{tenants, users},
-    migrations, provisioning,
+    entities::control::users,
     services::{
         audit,
         signup::{self, Owner},
@@ -40,6 +39,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tenancy::{databases as provisioning, entities::tenants, migrate as migrations};
 
 #[path = "../tests/support/pg_cluster.rs"]
 mod pg_cluster;

@@ -5,15 +5,15 @@
 use crate::config::{Config, MigrateArgs, ServersCommand, TenantsCommand};
 use crate::Platform;
 use anyhow::Context;
-use app::server::{
-    migrations::{self, Outcome, TenantMigration},
-    provisioning,
-    services::{moves, platform_audit, servers, tenants},
-};
 use migration::TenantMigrator;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Instant;
+use tenancy::{
+    audit, catalog, databases, lifecycle,
+    migrate::{self, Outcome, TenantMigration},
+    moves, servers,
+};
 
 /// `tenantry migrate`: control plane, templates, then every tenant.
 pub async fn migrate(config: &Config, args: &MigrateArgs) -> anyhow::Result<ExitCode> {
@@ -26,7 +26,7 @@ pub async fn migrate(config: &Config, args: &MigrateArgs) -> anyhow::Result<Exit
     let mut failed = false;
     let servers = platform.registry.load_servers().await?;
     for server in &servers {
-        match provisioning::migrate_template(&platform.registry, server).await {
+        match databases::migrate_template(&platform.registry, server).await {
             Ok(version) => println!("template on server {}: {version}", server.name),
             Err(e) => {
                 failed = true;
@@ -35,7 +35,7 @@ pub async fn migrate(config: &Config, args: &MigrateArgs) -> anyhow::Result<Exit
         }
         if server.is_postgres() {
             // Drops warm databases made at an older schema; the server refills.
-            if let Err(e) = provisioning::fill_warm_pool(
+            if let Err(e) = databases::fill_warm_pool(
                 &platform.control,
                 &platform.registry,
                 server,
@@ -48,12 +48,12 @@ pub async fn migrate(config: &Config, args: &MigrateArgs) -> anyhow::Result<Exit
         }
     }
 
-    let tenants = migrations::tenants_to_migrate(&platform.control, args.tenant.as_deref()).await?;
+    let tenants = migrate::tenants_to_migrate(&platform.control, args.tenant.as_deref()).await?;
     if let (Some(slug), true) = (&args.tenant, tenants.is_empty()) {
         anyhow::bail!("no tenant with a database has the subdomain {slug:?}");
     }
     let concurrency = args.concurrency.map_or_else(
-        || migrations::default_concurrency(servers.iter().map(|s| s.budget)),
+        || migrate::default_concurrency(servers.iter().map(|s| s.budget)),
         |n| n as usize,
     );
     let total = tenants.len();
@@ -64,7 +64,7 @@ pub async fn migrate(config: &Config, args: &MigrateArgs) -> anyhow::Result<Exit
 
     let started = Instant::now();
     let progress = Progress::new(total);
-    let results = migrations::migrate_tenants(
+    let results = migrate::migrate_tenants(
         &platform.control,
         &platform.registry,
         &platform.directory,
@@ -99,7 +99,7 @@ pub async fn migrate(config: &Config, args: &MigrateArgs) -> anyhow::Result<Exit
 }
 
 async fn migrate_status(platform: &Platform) -> anyhow::Result<ExitCode> {
-    let rows = migrations::status(&platform.control).await?;
+    let rows = migrate::status(&platform.control).await?;
     let latest = TenantMigrator::latest_version();
     println!("latest tenant schema: {latest}");
     println!(
@@ -205,7 +205,7 @@ pub async fn tenants(config: &Config, command: &TenantsCommand) -> anyhow::Resul
     let platform = Platform::connect(config).await?;
     let control = &platform.control;
     let directory = &platform.directory;
-    let actor = platform_audit::cli_actor();
+    let actor = audit::cli_actor();
     match command {
         TenantsCommand::List => {
             let servers = servers::list(control).await?;
@@ -215,7 +215,7 @@ pub async fn tenants(config: &Config, command: &TenantsCommand) -> anyhow::Resul
                     .find(|s| Some(s.server.id) == id)
                     .map_or("-".to_owned(), |s| s.server.name.clone())
             };
-            let all = tenants::list(control).await?;
+            let all = catalog::list(control).await?;
             println!(
                 "{:<40} {:<12} {:<12} {:<32} NAME",
                 "TENANT", "STATUS", "SERVER", "SCHEMA"
@@ -233,7 +233,7 @@ pub async fn tenants(config: &Config, command: &TenantsCommand) -> anyhow::Resul
             println!("{} tenant(s)", all.len());
         }
         TenantsCommand::Show { slug } => {
-            let Some(t) = tenants::find_by_slug(control, slug).await? else {
+            let Some(t) = catalog::find_by_slug(control, slug).await? else {
                 anyhow::bail!("no tenant has the subdomain {slug:?}");
             };
             let server = match t.database_server_id {
@@ -258,7 +258,7 @@ pub async fn tenants(config: &Config, command: &TenantsCommand) -> anyhow::Resul
             }
             println!("created at:      {} (Unix seconds)", t.created_at);
             println!("audit:");
-            for entry in platform_audit::for_tenant(control, slug).await? {
+            for entry in audit::for_tenant(control, slug).await? {
                 println!(
                     "  {}  {:<28} {:<20} {}",
                     entry.at, entry.action, entry.actor, entry.detail
@@ -266,11 +266,11 @@ pub async fn tenants(config: &Config, command: &TenantsCommand) -> anyhow::Resul
             }
         }
         TenantsCommand::Suspend { slug, reason } => {
-            tenants::suspend(control, directory, slug, &actor, reason.as_deref()).await?;
+            lifecycle::suspend(control, directory, slug, &actor, reason.as_deref()).await?;
             println!("{slug}: suspended");
         }
         TenantsCommand::Activate { slug } => {
-            tenants::activate(control, directory, slug, &actor).await?;
+            lifecycle::activate(control, directory, slug, &actor).await?;
             println!("{slug}: active");
         }
         TenantsCommand::Move { slug, to } => {
@@ -287,17 +287,17 @@ pub async fn tenants(config: &Config, command: &TenantsCommand) -> anyhow::Resul
             );
         }
         TenantsCommand::Delete { slug, purge } => {
-            let tenant = tenants::find_by_slug(control, slug)
+            let tenant = catalog::find_by_slug(control, slug)
                 .await?
                 .with_context(|| format!("no tenant has the subdomain {slug:?}"))?;
-            if tenant.status != tenants::STATUS_DELETED {
-                tenants::soft_delete(control, directory, slug, &actor).await?;
+            if tenant.status != catalog::STATUS_DELETED {
+                lifecycle::soft_delete(control, directory, slug, &actor).await?;
                 println!("{slug}: deleted (unreachable; its data is kept until --purge)");
             }
             if *purge {
-                tenants::purge(control, &platform.registry, directory, slug, &actor).await?;
+                lifecycle::purge(control, &platform.registry, directory, slug, &actor).await?;
                 println!("{slug}: purged (database dropped; the subdomain is free)");
-            } else if tenant.status == tenants::STATUS_DELETED {
+            } else if tenant.status == catalog::STATUS_DELETED {
                 println!("{slug}: already deleted; add --purge to drop its database");
             }
         }
@@ -316,7 +316,7 @@ pub async fn servers(config: &Config, command: &ServersCommand) -> anyhow::Resul
                 name,
                 url,
                 *budget,
-                &platform_audit::cli_actor(),
+                &audit::cli_actor(),
             )
             .await?;
             println!(

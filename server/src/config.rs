@@ -2,14 +2,12 @@
 //! the embedded setup: SQLite under `data/`, base domain `localhost`.
 
 use anyhow::{bail, Context};
-use app::server::{
-    registry::RegistrySettings,
-    settings::{Settings, SmtpUrl, TenantDatabases},
-};
+use app::server::settings::{Settings, SmtpUrl, TenantDatabases};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+use tenancy::registry::RegistrySettings;
 
 #[derive(Parser, Debug)]
 #[command(

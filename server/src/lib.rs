@@ -11,16 +11,12 @@ use app::server::{
     api_status::server_fn_error_status,
     audit_export::export_audit_csv,
     dev_mailbox::{self, dev_mailbox},
-    directory::TenantDirectory,
     email_links::verify_email,
     handoff::accept_handoff,
     mailer::{self, Mailer},
     origin::reject_cross_origin,
-    provisioning,
     rate_limit::Limits,
-    registry::{self, TenantRegistry},
     rest,
-    services::{servers, signup},
     session_store::DbSessionStore,
     settings::{Settings, TenantDatabases},
     sign_in,
@@ -41,6 +37,13 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use migration::{ControlMigrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 use std::{path::Path, sync::Arc, time::Duration};
+use tenancy::{
+    databases,
+    directory::TenantDirectory,
+    provision::recover_stale,
+    registry::{self, TenantRegistry},
+    servers,
+};
 use tower_http::{
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -104,7 +107,7 @@ impl Platform {
     /// (its sign-ups fail until it answers, and retry the template then).
     pub async fn prepare_templates(&self) -> anyhow::Result<()> {
         for server in self.registry.load_servers().await? {
-            match provisioning::migrate_template(&self.registry, &server).await {
+            match databases::migrate_template(&self.registry, &server).await {
                 Ok(_) => {}
                 Err(e) if server.name == registry::DEFAULT_SERVER => {
                     return Err(e).context(
@@ -133,7 +136,7 @@ impl Application {
         let listen = config.listen_addr()?;
         let platform = Platform::connect(config).await?;
         platform.prepare_templates().await?;
-        match signup::recover_stale(&platform.control, &platform.registry).await {
+        match recover_stale(&platform.control, &platform.registry).await {
             Ok(0) => {}
             Ok(n) => tracing::warn!(count = n, "cleaned up sign-ups that crashed"),
             Err(e) => tracing::error!(error = %e, "could not look for crashed sign-ups"),
@@ -217,7 +220,7 @@ async fn keep_house(state: AppState) {
     let mut every_minute = tokio::time::interval_at(tokio::time::Instant::now() + minute, minute);
     for minute in 1u64.. {
         every_minute.tick().await;
-        if let Err(e) = signup::recover_stale(&state.control, &state.registry).await {
+        if let Err(e) = recover_stale(&state.control, &state.registry).await {
             tracing::warn!(error = %e, "could not clean up crashed sign-ups");
         }
         if minute % 60 == 1 {
@@ -249,7 +252,7 @@ async fn keep_warm_pools(state: AppState) {
         };
         for server in servers.iter().filter(|s| s.is_postgres()) {
             if let Err(e) =
-                provisioning::fill_warm_pool(&state.control, &state.registry, server, target).await
+                databases::fill_warm_pool(&state.control, &state.registry, server, target).await
             {
                 tracing::warn!(server = %server.name, error = %e, "warm pool: cannot fill");
             }
@@ -282,7 +285,7 @@ pub async fn connect_control(config: &Config) -> anyhow::Result<DatabaseConnecti
     } else {
         url
     };
-    let control = registry::connect(&url, CONTROL_POOL_MAX)
+    let control = tenancy::db::connect(&url, CONTROL_POOL_MAX)
         .await
         .with_context(|| {
             format!(

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 #[server(endpoint = "check_subdomain")]
 pub async fn check_subdomain(subdomain: String) -> Result<SlugAvailability, AppError> {
     use crate::model::slug::validate_slug;
-    use crate::server::{context, error::internal, services::tenants::slug_taken};
+    use crate::server::{context, error::internal};
+    use tenancy::catalog::slug_taken;
     context::require_apex()?;
     let state = context::app_state()?;
     let slug = subdomain.trim().to_owned();

@@ -2,6 +2,7 @@
 
 use crate::model::AppError;
 use sea_orm::DbErr;
+use tenancy::db::is_unreachable;
 
 /// The request id header set by the server's request-id layer.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -42,35 +43,6 @@ pub fn tenant_db(cause: DbErr) -> AppError {
         response.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
     }
     AppError::Unavailable { request_id }
-}
-
-/// Whether `e` says the database could not be reached, rather than that a
-/// statement failed.
-pub fn is_unreachable(e: &DbErr) -> bool {
-    use sea_orm::{sqlx, RuntimeErr};
-    match e {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(err)) | DbErr::Query(RuntimeErr::SqlxError(err)) => {
-            match err.as_ref() {
-                sqlx::Error::Io(_)
-                | sqlx::Error::PoolTimedOut
-                | sqlx::Error::PoolClosed
-                | sqlx::Error::WorkerCrashed
-                | sqlx::Error::Protocol(_) => true,
-                // Class 08: connection exception; 57P: operator intervention
-                // (terminated, shutting down); 3D000: the database is gone;
-                // 25006: read-only while the tenant is being moved.
-                sqlx::Error::Database(db) => db.code().is_some_and(|code| {
-                    code.starts_with("08")
-                        || code.starts_with("57P")
-                        || code == "3D000"
-                        || code == "25006"
-                }),
-                _ => false,
-            }
-        }
-        _ => false,
-    }
 }
 
 pub fn internal_with_id(cause: impl std::fmt::Display, request_id: String) -> AppError {

@@ -69,8 +69,7 @@ impl RateLimiter {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Events> {
-        // The map holds plain data; a panic elsewhere cannot leave it torn.
-        self.events.lock().unwrap_or_else(|e| e.into_inner())
+        tenancy::sync::lock(&self.events)
     }
 
     fn check_at(&self, key: &str, now: Instant) -> Result<(), Duration> {

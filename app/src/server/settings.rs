@@ -1,8 +1,8 @@
 //! Runtime settings the application needs, already validated. The server
 //! binary builds them from environment variables and flags.
 
-use super::registry::RegistrySettings;
 use std::path::PathBuf;
+use tenancy::registry::{self, RegistrySettings};
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -62,13 +62,10 @@ impl TenantDatabases {
     /// The kind and URL recorded for the `default` database server.
     pub fn server_record(&self) -> (&'static str, String) {
         match self {
-            TenantDatabases::Sqlite { dir } => (
-                super::registry::KIND_SQLITE,
-                dir.to_string_lossy().into_owned(),
-            ),
-            TenantDatabases::Postgres { admin_url } => {
-                (super::registry::KIND_POSTGRES, admin_url.clone())
+            TenantDatabases::Sqlite { dir } => {
+                (registry::KIND_SQLITE, dir.to_string_lossy().into_owned())
             }
+            TenantDatabases::Postgres { admin_url } => (registry::KIND_POSTGRES, admin_url.clone()),
         }
     }
 }

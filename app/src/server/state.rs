@@ -1,11 +1,9 @@
-use super::{
-    directory::TenantDirectory, mailer::Mailer, rate_limit::Limits, registry::TenantRegistry,
-    settings::Settings,
-};
+use super::{mailer::Mailer, rate_limit::Limits, settings::Settings};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
+use tenancy::{directory::TenantDirectory, registry::TenantRegistry};
 
 /// Everything a request may need, cloned cheaply into handlers and into the
 /// Leptos context of every render and server function.

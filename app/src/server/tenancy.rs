@@ -13,14 +13,11 @@
 //! * database unreachable or its server's connection budget exhausted: 503,
 //!   for this tenant only.
 //!
-//! [`TenantDirectory`]: super::directory::TenantDirectory
+//! [`TenantDirectory`]: tenancy::directory::TenantDirectory
 
 use super::{
-    directory::TenantRecord,
     error::request_id_of,
     host::{parse_host, HostKind, ParsedHost},
-    registry::{Lease, RegistryError},
-    services::tenants::TenantStatus,
     AppState,
 };
 use crate::model::AppError;
@@ -32,6 +29,11 @@ use axum::{
 };
 use migration::TenantMigrator;
 use sea_orm::DatabaseConnection;
+use tenancy::{
+    catalog::TenantStatus,
+    directory::TenantRecord,
+    registry::{Lease, RegistryError},
+};
 
 /// The tenant a request is for, from the control plane.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -204,7 +204,10 @@ impl TestApp {
     }
 
     /// A connection to a tenant's database from outside the app.
-    pub async fn tenant_db(&self, tenant: &control::tenants::Model) -> sea_orm::DatabaseConnection {
+    pub async fn tenant_db(
+        &self,
+        tenant: &tenancy::entities::tenants::Model,
+    ) -> sea_orm::DatabaseConnection {
         let url = match self.backend {
             Backend::Sqlite => format!("sqlite://{}?mode=rw", tenant.database_location),
             Backend::Postgres => pg_url_for(&tenant.database_location),
@@ -472,9 +475,9 @@ impl TestApp {
         jar
     }
 
-    pub async fn tenant(&self, slug: &str) -> Option<control::tenants::Model> {
-        control::tenants::Entity::find()
-            .filter(control::tenants::Column::Slug.eq(slug))
+    pub async fn tenant(&self, slug: &str) -> Option<tenancy::entities::tenants::Model> {
+        tenancy::entities::tenants::Entity::find()
+            .filter(tenancy::entities::tenants::Column::Slug.eq(slug))
             .one(&self.state.control)
             .await
             .expect("query tenants")
@@ -559,7 +562,7 @@ impl TestApp {
     }
 
     pub async fn count_tenants(&self) -> u64 {
-        control::tenants::Entity::find()
+        tenancy::entities::tenants::Entity::find()
             .count(&self.state.control)
             .await
             .unwrap()
@@ -608,7 +611,7 @@ impl TestApp {
     }
 
     /// The names of the tables in a tenant's database.
-    pub async fn tenant_tables(&self, tenant: &control::tenants::Model) -> Vec<String> {
+    pub async fn tenant_tables(&self, tenant: &tenancy::entities::tenants::Model) -> Vec<String> {
         let url = match self.backend {
             Backend::Sqlite => format!("sqlite://{}?mode=ro", tenant.database_location),
             Backend::Postgres => pg_url_for(&tenant.database_location),

@@ -4,8 +4,8 @@
 
 use crate::helpers::{app_error, spawn_app, Backend, TestApp};
 use app::model::AppError;
-use app::server::services::platform_audit;
 use std::time::Duration;
+use tenancy::audit as platform_audit;
 
 /// Polls the tenant's page until it answers `status` (the CLI is another
 /// process: on SQLite the server's cache lives a second, on PostgreSQL the

@@ -3,9 +3,9 @@
 //! recorded schema versions and a non-zero exit when any failed.
 
 use crate::helpers::{spawn_app, Backend, TestApp};
-use app::server::entities::control::tenants;
 use migration::{MigratorTrait, TenantMigrator};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+use tenancy::entities::tenants;
 
 /// The version before the newest migration.
 fn previous() -> String {

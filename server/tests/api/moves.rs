@@ -4,9 +4,9 @@
 
 use crate::helpers::{app_error, second_pg_url, spawn_app, team_count, Backend};
 use app::model::AppError;
-use app::server::services::{platform_audit, servers};
 use sea_orm::{ConnectionTrait, Database};
 use std::time::Duration;
+use tenancy::{audit as platform_audit, servers};
 
 #[tokio::test]
 async fn a_tenant_moves_to_another_server_with_all_its_data() {

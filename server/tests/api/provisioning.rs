@@ -4,16 +4,19 @@
 
 use crate::helpers::{app_error, spawn_app, spawn_app_with, Backend, TestApp, PASSWORD};
 use app::model::AppError;
-use app::server::{
-    entities::control::{database_servers, tenants, warm_databases},
-    provisioning,
-    services::{platform_audit, servers, signup},
-    time::now_unix,
-};
+use app::server::time::now_unix;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, Statement,
 };
 use std::time::Duration;
+use tenancy::{
+    audit as platform_audit,
+    catalog::STALE_PROVISIONING_SECS,
+    databases as provisioning,
+    entities::{database_servers, tenants, warm_databases},
+    provision::{recover_stale, STEP_DATABASE},
+    servers,
+};
 
 async fn seeded_name(app: &TestApp, slug: &str) -> Option<String> {
     let tenant = app.tenant(slug).await.unwrap();
@@ -95,7 +98,7 @@ async fn crashed_signup(app: &TestApp, slug: &str, age: i64) -> String {
         status: Set("provisioning".to_owned()),
         database_location: Set(location.clone()),
         database_server_id: Set(Some(server.id)),
-        provision_step: Set(Some(signup::STEP_DATABASE.to_owned())),
+        provision_step: Set(Some(STEP_DATABASE.to_owned())),
         created_at: Set(then),
         status_changed_at: Set(Some(then)),
         ..Default::default()
@@ -108,7 +111,7 @@ async fn crashed_signup(app: &TestApp, slug: &str, age: i64) -> String {
 
 async fn a_crashed_signup_is_cleaned_up_and_its_subdomain_taken_again(backend: Backend) {
     let app = spawn_app(backend).await;
-    let orphan = crashed_signup(&app, "acme", signup::STALE_PROVISIONING_SECS + 5).await;
+    let orphan = crashed_signup(&app, "acme", STALE_PROVISIONING_SECS + 5).await;
     assert_eq!(app.tenant_databases().await.len(), 1);
     // While it is provisioning, the host says so.
     app.state.directory.clear();
@@ -149,9 +152,9 @@ async fn a_crashed_signup_on_postgres_is_cleaned_up_and_its_subdomain_taken_agai
 #[tokio::test]
 async fn recovery_removes_only_stale_signups() {
     let app = spawn_app(Backend::Sqlite).await;
-    crashed_signup(&app, "old-crash", signup::STALE_PROVISIONING_SECS + 5).await;
+    crashed_signup(&app, "old-crash", STALE_PROVISIONING_SECS + 5).await;
     crashed_signup(&app, "in-progress", 1).await;
-    let removed = signup::recover_stale(&app.state.control, &app.state.registry)
+    let removed = recover_stale(&app.state.control, &app.state.registry)
         .await
         .unwrap();
     assert_eq!(removed, 1);

@@ -4,11 +4,11 @@
 
 use crate::helpers::{spawn_app_with, team_count, Backend, TestApp};
 use crate::http::{CookieJar, Response};
-use app::server::entities::control::tenants;
-use app::server::registry::{TenantConnection, TenantRegistry};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use tenancy::entities::tenants;
+use tenancy::registry::{TenantConnection, TenantRegistry};
 
 /// A page fetched from a task of its own (the app's helpers borrow the app).
 async fn get_page(port: u16, host: String, jar: Option<&mut CookieJar>) -> Response {

@@ -3,8 +3,8 @@
 //! others (PostgreSQL NOTIFY).
 
 use crate::helpers::{spawn_app, Backend};
-use app::server::services::{platform_audit::cli_actor, tenants};
 use std::time::Duration;
+use tenancy::{audit::cli_actor, lifecycle as tenants};
 
 #[tokio::test]
 async fn a_suspension_takes_effect_at_once_in_the_instance_that_made_it() {

@@ -2,18 +2,19 @@
 
 use crate::model::{auth::Organization, AppError, FieldErrors, Role};
 use crate::server::{
-    entities::control::{memberships, tenants, users},
+    entities::control::{memberships, users},
     error::internal,
     password::{verify_password, UNKNOWN_ACCOUNT_HASH},
     rate_limit::{seconds_to_wait, Limits},
-    services::{
-        signup::normalize_email,
-        tenants::{find_by_slug, STATUS_DELETED},
-    },
+    services::signup::normalize_email,
     tokens,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::net::IpAddr;
+use tenancy::{
+    catalog::{find_by_slug, STATUS_DELETED},
+    entities::tenants,
+};
 
 /// Said for an unknown email and for a wrong password alike.
 pub const BAD_CREDENTIALS: &str = "That email and password do not match an account.";

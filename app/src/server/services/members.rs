@@ -14,7 +14,7 @@ use crate::model::{
     AppError, Permission, Role,
 };
 use crate::server::{
-    entities::control::{memberships, tenants, users},
+    entities::control::{memberships, users},
     error::{internal, tenant_db},
     services::audit::{self, Actor, Change},
     tenancy::TenantCtx,
@@ -24,6 +24,7 @@ use sea_orm::{
     sea_query::Expr, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, TransactionTrait,
 };
+use tenancy::entities::tenants;
 
 /// The members of `tenant_id` whose email contains `search` and who have
 /// `role` (if given), most powerful first, then by email.

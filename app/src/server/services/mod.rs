@@ -8,18 +8,14 @@ pub mod auth;
 pub mod invitations;
 pub mod labels;
 pub mod members;
-pub mod moves;
 pub mod onboarding;
 pub mod org_settings;
 pub mod organization;
-pub mod platform_audit;
 pub mod recovery;
 pub mod repositories;
 pub mod rules;
-pub mod servers;
 pub mod signup;
 pub mod teams;
-pub mod tenants;
 pub mod verification;
 
 use crate::model::AppError;

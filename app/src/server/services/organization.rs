@@ -3,8 +3,6 @@
 
 use crate::model::{AppError, FieldErrors};
 use crate::server::{
-    directory::{announce_change, TenantDirectory},
-    entities::control::tenants,
     error::{internal, tenant_db},
     services::{
         audit::{self, Actor, Change},
@@ -15,6 +13,10 @@ use crate::server::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait,
+};
+use tenancy::{
+    directory::{announce_change, TenantDirectory},
+    entities::tenants,
 };
 
 /// Renames the organization. The audit entry is written first (in its

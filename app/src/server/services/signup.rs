@@ -1,51 +1,36 @@
 //! Sign-up: a new organization, its owner, and its own database.
 //!
 //! Every check that can fail on the user's input runs before anything is
-//! written. Then provisioning is a state machine recorded on the tenant row:
-//!
-//! 1. `reserved`: the row is inserted as `provisioning` with the server and
-//!    database name chosen up front (its unique slug index settles concurrent
-//!    sign-ups for the same subdomain: exactly one wins);
-//! 2. `database`: the database is cloned from the server's template (or
-//!    claimed from its warm pool) and seeded;
-//! 3. one transaction adds the owner and membership, marks the tenant
-//!    active and writes the platform audit entry.
-//!
-//! An error at any step drops the database and removes the row, so the
-//! subdomain can be retried at once. A crash leaves a `provisioning` row that
-//! names everything made so far; [`recover_stale`] (run at start-up, every
-//! minute, and by a sign-up that wants the same subdomain) removes it.
+//! written. Then the engine provisions the tenant
+//! ([`tenancy::provision`], a recorded state machine that cleans up after
+//! any failure); this module supplies what the engine does not know: the
+//! tenant database's first rows and the owner, created with the membership
+//! in the transaction that makes the tenant active.
 
 use super::auth::verify_limited;
-use super::tenants::{find_by_slug, is_abandoned, STATUS_ACTIVE, STATUS_PROVISIONING};
-use super::{platform_audit, servers};
-use crate::model::{slug::validate_slug, AppError, FieldErrors};
+use crate::model::{slug::validate_slug, AppError, FieldErrors, Role};
 use crate::server::{
-    directory::{announce_change, TenantDirectory},
     entities::{
-        control::{memberships, tenants, users},
+        control::{memberships, users},
         tenant::settings,
     },
     error::internal,
     password::{hash_password, PasswordHashString},
-    provisioning,
     rate_limit::Limits,
-    registry::{RegistryError, TenantRegistry},
     time::now_unix,
     tokens,
 };
-use migration::TenantMigrator;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    SqlErr, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, DbErr};
 use std::net::IpAddr;
+use tenancy::{
+    directory::TenantDirectory,
+    entities::tenants,
+    provision::{self as engine, ProvisionError, Setup},
+    registry::TenantRegistry,
+};
 
-pub use super::tenants::STALE_PROVISIONING_SECS;
 /// The tenant setting that holds the organization's display name.
 pub const SETTING_ORGANIZATION_NAME: &str = "organization_name";
-pub const STEP_RESERVED: &str = "reserved";
-pub const STEP_DATABASE: &str = "database";
 
 pub const MAX_ORG_NAME_LEN: usize = 120;
 pub const MIN_PASSWORD_LEN: usize = 8;
@@ -165,7 +150,11 @@ pub async fn sign_up(
     let email = normalize_email(&input.email);
     let org_name = input.org_name.trim().to_owned();
 
-    if errors.get("subdomain").is_none() && slug_held(control, registry, &slug).await? {
+    if errors.get("subdomain").is_none()
+        && engine::slug_held(control, registry, &slug)
+            .await
+            .map_err(internal)?
+    {
         errors.add("subdomain", "This subdomain is taken.");
     }
     errors.clone().into_result()?;
@@ -198,7 +187,7 @@ pub async fn sign_up(
             errors.add("subdomain", "This subdomain is taken.");
             return Err(AppError::Validation(errors));
         }
-        Err(ProvisionError::EmailTaken) => {
+        Err(ProvisionError::Conflict) => {
             // The same email signed up concurrently: let them retry.
             errors.add(
                 "email",
@@ -211,7 +200,7 @@ pub async fn sign_up(
     let token = tokens::issue(
         control,
         tokens::HANDOFF,
-        provisioned.owner_id,
+        provisioned.made,
         Some(provisioned.tenant.id),
         tokens::HANDOFF_TTL_SECS,
     )
@@ -220,228 +209,8 @@ pub async fn sign_up(
     Ok(SignedUp {
         slug,
         handoff_token: token,
-        owner_id: provisioned.owner_id,
+        owner_id: provisioned.made,
     })
-}
-
-/// A tenant that went live, and its owner.
-pub struct Provisioned {
-    pub tenant: tenants::Model,
-    pub owner_id: i64,
-    /// Whether its database came from the warm pool.
-    pub warm: bool,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ProvisionError {
-    #[error("the subdomain is taken")]
-    SlugTaken,
-    #[error("an account with this email was just created")]
-    EmailTaken,
-    /// Anything half-made was removed; the cause is for the log.
-    #[error("provisioning failed: {0}")]
-    Failed(String),
-}
-
-/// Provisions a new tenant at `slug` (already validated) for `owner`: the
-/// recorded state machine described at the top of this module.
-///
-/// # Errors
-/// `SlugTaken` when another tenant holds the slug (a concurrent sign-up);
-/// `EmailTaken` when a new owner's email was registered meanwhile;
-/// `Failed` for anything else, after removing what was made.
-#[tracing::instrument(skip(control, registry, directory, owner))]
-pub async fn provision(
-    control: &DatabaseConnection,
-    registry: &TenantRegistry,
-    directory: &TenantDirectory,
-    slug: &str,
-    org_name: &str,
-    owner: Owner,
-) -> Result<Provisioned, ProvisionError> {
-    let failed =
-        |what: &str, e: &dyn std::fmt::Display| ProvisionError::Failed(format!("{what}: {e}"));
-
-    // Step 1: reserve the subdomain, naming the database before it exists.
-    let now = now_unix();
-    let server = servers::place(control)
-        .await
-        .map_err(|e| failed("placing the tenant", &e))?;
-    let server = registry
-        .server(server.id)
-        .await
-        .map_err(|e| failed("placing the tenant", &e))?;
-    let location = provisioning::new_location(&server, &registry.settings().name_prefix, slug);
-    let tenant = tenants::ActiveModel {
-        slug: Set(slug.to_owned()),
-        name: Set(org_name.to_owned()),
-        status: Set(STATUS_PROVISIONING.to_owned()),
-        database_location: Set(location.clone()),
-        database_server_id: Set(Some(server.id)),
-        provision_step: Set(Some(STEP_RESERVED.to_owned())),
-        schema_version: Set(None),
-        created_at: Set(now),
-        status_changed_at: Set(Some(now)),
-        ..Default::default()
-    }
-    .insert(control)
-    .await;
-    let tenant = match tenant {
-        Ok(tenant) => tenant,
-        // Lost a race for the slug against a concurrent sign-up.
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(ProvisionError::SlugTaken);
-        }
-        Err(e) => return Err(failed("reserving the subdomain", &e)),
-    };
-
-    // Step 2: the database, cloned and seeded. A failed CREATE DATABASE or
-    // file copy leaves no database behind, so only the row goes then.
-    let warm = match provisioning::create_database(control, registry, &server, &location).await {
-        Ok(warm) => warm,
-        Err(e) => {
-            abandon(control, registry, &tenant, false).await;
-            return Err(failed("creating the tenant database", &e));
-        }
-    };
-    let seeded = async {
-        let mut step: tenants::ActiveModel = tenant.clone().into();
-        step.provision_step = Set(Some(STEP_DATABASE.to_owned()));
-        step.update(control).await?;
-        seed(registry, &tenant, org_name).await
-    }
-    .await;
-    if let Err(e) = seeded {
-        abandon(control, registry, &tenant, true).await;
-        return Err(failed("seeding the tenant database", &e));
-    }
-
-    // Step 3: the owner, and the tenant goes live.
-    match finish(control, &tenant, owner, now, warm).await {
-        Ok(owner_id) => {
-            directory.invalidate(slug);
-            tracing::info!(tenant_id = tenant.id, server = %server.name, warm, "tenant provisioned");
-            Ok(Provisioned {
-                tenant,
-                owner_id,
-                warm,
-            })
-        }
-        Err(e) => {
-            abandon(control, registry, &tenant, true).await;
-            if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
-                return Err(ProvisionError::EmailTaken);
-            }
-            Err(failed("activating the tenant", &e))
-        }
-    }
-}
-
-/// Whether `slug` belongs to a tenant. A sign-up that crashed long ago does
-/// not count: it is cleaned up here and the subdomain is free again.
-async fn slug_held(
-    control: &DatabaseConnection,
-    registry: &TenantRegistry,
-    slug: &str,
-) -> Result<bool, AppError> {
-    let Some(tenant) = find_by_slug(control, slug).await.map_err(internal)? else {
-        return Ok(false);
-    };
-    if !is_abandoned(&tenant, now_unix()) {
-        return Ok(true);
-    }
-    clean_up(control, registry, &tenant, true)
-        .await
-        .map_err(internal)?;
-    Ok(false)
-}
-
-/// Removes every sign-up that crashed mid-provisioning more than
-/// [`STALE_PROVISIONING_SECS`] ago: its database, if one was made, and its
-/// row. Returns how many it removed.
-///
-/// # Errors
-/// When the control plane fails; a tenant that cannot be cleaned up now is
-/// logged and left for the next run.
-pub async fn recover_stale(
-    control: &DatabaseConnection,
-    registry: &TenantRegistry,
-) -> Result<usize, sea_orm::DbErr> {
-    let now = now_unix();
-    let stuck = tenants::Entity::find()
-        .filter(tenants::Column::Status.eq(STATUS_PROVISIONING))
-        .all(control)
-        .await?;
-    let mut removed = 0;
-    for tenant in stuck.iter().filter(|t| is_abandoned(t, now)) {
-        match clean_up(control, registry, tenant, true).await {
-            Ok(()) => removed += 1,
-            Err(e) => {
-                tracing::error!(slug = %tenant.slug, error = %e, "could not clean up a crashed sign-up")
-            }
-        }
-    }
-    Ok(removed)
-}
-
-/// Drops what a failed sign-up made (when `drop_database`: the database may
-/// exist), then its row (last, so a crash in between leaves a row that still
-/// names what is left to clean).
-async fn clean_up(
-    control: &DatabaseConnection,
-    registry: &TenantRegistry,
-    tenant: &tenants::Model,
-    drop_database: bool,
-) -> Result<(), RegistryError> {
-    if let (true, Some(server_id)) = (drop_database, tenant.database_server_id) {
-        let server = registry.server(server_id).await?;
-        registry.close_tenant(tenant.id).await;
-        provisioning::drop_database(registry, &server, &tenant.database_location).await?;
-    }
-    // Only a row still provisioning: never a tenant that went live meanwhile.
-    let deleted = tenants::Entity::delete_many()
-        .filter(tenants::Column::Id.eq(tenant.id))
-        .filter(tenants::Column::Status.eq(STATUS_PROVISIONING))
-        .exec(control)
-        .await?;
-    if deleted.rows_affected == 0 {
-        // Someone else (another instance's clean-up) got here first.
-        return Ok(());
-    }
-    platform_audit::record(
-        control,
-        "system",
-        "tenant.provisioning_abandoned",
-        Some((tenant.id, &tenant.slug)),
-        format!(
-            "step {}",
-            tenant.provision_step.as_deref().unwrap_or("unknown")
-        ),
-    )
-    .await?;
-    Ok(())
-}
-
-/// The tenant database's first rows: the organization's display name.
-async fn seed(
-    registry: &TenantRegistry,
-    tenant: &tenants::Model,
-    org_name: &str,
-) -> Result<(), RegistryError> {
-    let server_id = tenant
-        .database_server_id
-        .ok_or_else(|| sea_orm::DbErr::Custom("tenant has no database server".into()))?;
-    let conn = registry
-        .connection(tenant.id, server_id, &tenant.database_location)
-        .await?;
-    settings::ActiveModel {
-        key: Set(SETTING_ORGANIZATION_NAME.to_owned()),
-        value: Set(org_name.to_owned()),
-        updated_at: Set(now_unix()),
-    }
-    .insert(&conn.db)
-    .await?;
-    Ok(())
 }
 
 /// Who owns a new tenant.
@@ -455,72 +224,84 @@ pub enum Owner {
     },
 }
 
-/// Owner and activation in one transaction; returns the owner's user id.
-async fn finish(
-    control: &DatabaseConnection,
-    tenant: &tenants::Model,
+/// What sign-up adds to the tenant the engine provisions: the organization's
+/// display name in its database, and its owner.
+struct NewOrganization {
+    name: String,
     owner: Owner,
-    now: i64,
-    warm: bool,
-) -> Result<i64, sea_orm::DbErr> {
-    let txn = control.begin().await?;
-    let user_id = match owner {
-        Owner::Existing(id) => id,
-        Owner::New {
-            email,
-            password_hash,
-        } => {
-            users::ActiveModel {
-                email: Set(email),
-                password_hash: Set(password_hash.0),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?
-            .id
-        }
-    };
-    memberships::ActiveModel {
-        user_id: Set(user_id),
-        tenant_id: Set(tenant.id),
-        role: Set("owner".to_owned()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let mut active: tenants::ActiveModel = tenant.clone().into();
-    active.status = Set(STATUS_ACTIVE.to_owned());
-    active.provision_step = Set(None);
-    active.status_changed_at = Set(Some(now_unix()));
-    active.schema_version = Set(Some(TenantMigrator::latest_version()));
-    active.update(&txn).await?;
-    let source = if warm { "warm pool" } else { "template" };
-    platform_audit::record(
-        &txn,
-        &format!("user:{user_id}"),
-        "tenant.signup",
-        Some((tenant.id, &tenant.slug)),
-        format!("database from the {source}"),
-    )
-    .await?;
-    announce_change(&txn, &tenant.slug).await?;
-    txn.commit().await?;
-    Ok(user_id)
 }
 
-/// Removes a half-made tenant after an error; failures are logged and left
-/// to [`recover_stale`].
-async fn abandon(
+impl Setup for NewOrganization {
+    /// The owner's user id.
+    type Made = i64;
+
+    async fn seed(&self, tenant_db: &DatabaseConnection) -> Result<(), DbErr> {
+        settings::ActiveModel {
+            key: Set(SETTING_ORGANIZATION_NAME.to_owned()),
+            value: Set(self.name.clone()),
+            updated_at: Set(now_unix()),
+        }
+        .insert(tenant_db)
+        .await?;
+        Ok(())
+    }
+
+    async fn activate(
+        self,
+        txn: &DatabaseTransaction,
+        tenant: &tenants::Model,
+    ) -> Result<(i64, String), DbErr> {
+        let now = now_unix();
+        let user_id = match self.owner {
+            Owner::Existing(id) => id,
+            Owner::New {
+                email,
+                password_hash,
+            } => {
+                users::ActiveModel {
+                    email: Set(email),
+                    password_hash: Set(password_hash.0),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?
+                .id
+            }
+        };
+        memberships::ActiveModel {
+            user_id: Set(user_id),
+            tenant_id: Set(tenant.id),
+            role: Set(Role::Owner.as_str().to_owned()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        Ok((user_id, format!("user:{user_id}")))
+    }
+}
+
+/// Provisions a new tenant at `slug` (already validated) named `org_name`,
+/// owned by `owner`.
+///
+/// # Errors
+/// `SlugTaken` when another tenant holds the slug (a concurrent sign-up);
+/// `Conflict` when a new owner's email was registered meanwhile;
+/// `Failed` for anything else, after removing what was made.
+pub async fn provision(
     control: &DatabaseConnection,
     registry: &TenantRegistry,
-    tenant: &tenants::Model,
-    database_made: bool,
-) {
-    if let Err(e) = clean_up(control, registry, tenant, database_made).await {
-        tracing::error!(tenant_id = tenant.id, error = %e, "could not clean up a failed sign-up");
-    }
+    directory: &TenantDirectory,
+    slug: &str,
+    org_name: &str,
+    owner: Owner,
+) -> Result<engine::Provisioned<i64>, ProvisionError> {
+    let setup = NewOrganization {
+        name: org_name.to_owned(),
+        owner,
+    };
+    engine::provision(control, registry, directory, slug, org_name, setup).await
 }
 
 #[cfg(test)]

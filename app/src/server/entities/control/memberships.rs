@@ -20,9 +20,9 @@ pub enum Relation {
     )]
     User,
     #[sea_orm(
-        belongs_to = "super::tenants::Entity",
+        belongs_to = "tenancy::entities::tenants::Entity",
         from = "Column::TenantId",
-        to = "super::tenants::Column::Id"
+        to = "tenancy::entities::tenants::Column::Id"
     )]
     Tenant,
 }
@@ -33,7 +33,7 @@ impl Related<super::users::Entity> for Entity {
     }
 }
 
-impl Related<super::tenants::Entity> for Entity {
+impl Related<tenancy::entities::tenants::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Tenant.def()
     }

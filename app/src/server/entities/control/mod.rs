@@ -1,12 +1,10 @@
-//! Tables of the control-plane database.
+//! Tables of the control-plane database that the web app owns: who people
+//! are and where they are members. The engine's own tables (tenants,
+//! database servers, warm databases, platform audit) are `tenancy::entities`.
 
-pub mod database_servers;
 pub mod invitations;
 pub mod memberships;
 pub mod one_time_tokens;
 pub mod outbox;
-pub mod platform_audit;
 pub mod sessions;
-pub mod tenants;
 pub mod users;
-pub mod warm_databases;

@@ -1,7 +1,7 @@
 //! The platform audit log in the control plane: sign-ups, tenant status
 //! changes, purges, moves and server changes, with who did them.
 
-use crate::server::{entities::control::platform_audit, time::now_unix};
+use crate::{db::now_unix, entities::platform_audit};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter, QueryOrder,

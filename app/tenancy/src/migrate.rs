@@ -8,12 +8,12 @@
 //! page otherwise. Each tenant's schema version is recorded in the control
 //! plane and announced, so running instances see it at once.
 
-use super::{
+use crate::{
+    catalog::{STATUS_ACTIVE, STATUS_DELETED, STATUS_SUSPENDED},
+    db::is_unreachable,
     directory::TenantDirectory,
-    entities::control::tenants,
-    error::is_unreachable,
+    entities::tenants,
     registry::{RegistryError, TenantRegistry},
-    services::tenants::{STATUS_ACTIVE, STATUS_DELETED, STATUS_SUSPENDED},
 };
 use futures::StreamExt;
 use migration::{MigratorTrait, TenantMigrator};

@@ -16,8 +16,9 @@
 //!
 //! It is bounded: only existing tenants are cached, and at most `max_entries`.
 
-use super::entities::control::tenants;
-use super::services::tenants::{find_by_slug, TenantStatus};
+use crate::catalog::{find_by_slug, TenantStatus};
+use crate::entities::tenants;
+use crate::sync::{read, write};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -202,11 +203,4 @@ pub async fn announce_change(control: &impl ConnectionTrait, slug: &str) -> Resu
         ))
         .await
         .map(|_| ())
-}
-
-fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    m.read().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    m.write().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

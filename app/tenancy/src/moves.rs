@@ -14,12 +14,13 @@
 //! A failure before the switch drops the target and makes the source
 //! writable again: nothing is lost and the tenant stays where it was.
 
-use super::{platform_audit, servers, tenants};
-use crate::server::{
+use crate::{
+    audit, catalog, databases,
+    db::pg_ident,
     directory::{announce_change, TenantDirectory},
-    entities::control::tenants as tenant_rows,
-    provisioning,
-    registry::{pg_ident, DatabaseServer, OneOff, RegistryError, TenantRegistry},
+    entities::tenants as tenant_rows,
+    registry::{DatabaseServer, OneOff, RegistryError, TenantRegistry},
+    servers,
 };
 use futures::TryStreamExt;
 use migration::TenantMigrator;
@@ -77,7 +78,7 @@ pub async fn move_tenant(
     to: &str,
     actor: &str,
 ) -> Result<MoveReport, MoveError> {
-    let tenant = tenants::find_by_slug(control, slug)
+    let tenant = catalog::find_by_slug(control, slug)
         .await?
         .ok_or_else(|| MoveError::NoSuchTenant(slug.to_owned()))?;
     let target = servers::find_by_name(control, to)
@@ -96,10 +97,10 @@ pub async fn move_tenant(
             "tenants move between PostgreSQL servers only".into(),
         ));
     }
-    let status = tenants::TenantStatus::parse(&tenant.status);
+    let status = catalog::TenantStatus::parse(&tenant.status);
     if !matches!(
         status,
-        tenants::TenantStatus::Active | tenants::TenantStatus::Suspended
+        catalog::TenantStatus::Active | catalog::TenantStatus::Suspended
     ) {
         return Err(MoveError::Refused(format!(
             "tenant {slug} is {}: only active or suspended tenants move",
@@ -114,8 +115,8 @@ pub async fn move_tenant(
     }
 
     let prefix = &registry.settings().name_prefix;
-    let location = provisioning::new_location(&target, prefix, slug);
-    provisioning::create_database(control, registry, &target, &location).await?;
+    let location = databases::new_location(&target, prefix, slug);
+    databases::create_database(control, registry, &target, &location).await?;
 
     let blocked_at = Instant::now();
     let moved = async {
@@ -143,8 +144,7 @@ pub async fn move_tenant(
     directory.invalidate(slug);
     let writes_blocked = blocked_at.elapsed();
     registry.close_tenant(tenant.id).await;
-    if let Err(e) = provisioning::drop_database(registry, &source, &tenant.database_location).await
-    {
+    if let Err(e) = databases::drop_database(registry, &source, &tenant.database_location).await {
         tracing::error!(error = %e, "the tenant moved, but its old database could not be dropped");
     }
     tracing::info!(from = %source.name, ms = writes_blocked.as_millis() as u64, "tenant moved");
@@ -172,7 +172,7 @@ async fn switch(
     row.database_location = Set(location.to_owned());
     row.update(&txn).await?;
     let total: u64 = rows.values().sum();
-    platform_audit::record(
+    audit::record(
         &txn,
         actor,
         "tenant.move",
@@ -197,7 +197,7 @@ async fn undo(
     target: &DatabaseServer,
     target_location: &str,
 ) {
-    if let Err(e) = provisioning::drop_database(registry, target, target_location).await {
+    if let Err(e) = databases::drop_database(registry, target, target_location).await {
         tracing::error!(error = %e, "move failed; could not drop the new database");
     }
     if let Err(e) = set_read_only(registry, source, source_location, false).await {

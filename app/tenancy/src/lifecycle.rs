@@ -1,55 +1,20 @@
-//! Tenant records in the control plane and the tenant lifecycle:
-//! provisioning → active ⇄ suspended → deleted (soft: unreachable, data
-//! kept) → purged (database dropped, row removed, slug free again).
-//! Every change is announced to the tenant directories of all instances and
-//! recorded in the platform audit log.
+//! The tenant lifecycle: provisioning → active ⇄ suspended → deleted (soft:
+//! unreachable, data kept) → purged (database dropped, row removed, slug free
+//! again). Every change is announced to the tenant directories of all
+//! instances and recorded in the platform audit log.
 
-use super::platform_audit;
-use crate::server::{
-    directory::TenantDirectory,
-    entities::control::tenants,
-    provisioning,
+use crate::{
+    audit,
+    catalog::{find_by_slug, TenantStatus},
+    databases,
+    db::now_unix,
+    directory::{announce_change, TenantDirectory},
+    entities::tenants,
     registry::{RegistryError, TenantRegistry},
-    time::now_unix,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, TransactionTrait,
 };
-
-pub const STATUS_PROVISIONING: &str = "provisioning";
-pub const STATUS_ACTIVE: &str = "active";
-pub const STATUS_SUSPENDED: &str = "suspended";
-pub const STATUS_DELETED: &str = "deleted";
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TenantStatus {
-    Provisioning,
-    Active,
-    Suspended,
-    Deleted,
-}
-
-impl TenantStatus {
-    /// Unknown text (written by a newer version) is treated as not servable.
-    pub fn parse(text: &str) -> Self {
-        match text {
-            STATUS_ACTIVE => TenantStatus::Active,
-            STATUS_SUSPENDED => TenantStatus::Suspended,
-            STATUS_PROVISIONING => TenantStatus::Provisioning,
-            _ => TenantStatus::Deleted,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TenantStatus::Provisioning => STATUS_PROVISIONING,
-            TenantStatus::Active => STATUS_ACTIVE,
-            TenantStatus::Suspended => STATUS_SUSPENDED,
-            TenantStatus::Deleted => STATUS_DELETED,
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum LifecycleError {
@@ -67,42 +32,10 @@ pub enum LifecycleError {
     Database(#[from] DbErr),
 }
 
-/// A `provisioning` row older than this belongs to a sign-up that crashed.
-pub const STALE_PROVISIONING_SECS: i64 = 120;
-
-/// Whether `tenant` is a sign-up that crashed mid-provisioning: its
-/// subdomain is free again (sign-up cleans it up when someone wants it).
-pub fn is_abandoned(tenant: &tenants::Model, now: i64) -> bool {
-    tenant.status == STATUS_PROVISIONING
-        && now - tenant.status_changed_at.unwrap_or(tenant.created_at) >= STALE_PROVISIONING_SECS
-}
-
-/// Whether a tenant holds `slug`, in any state but an abandoned sign-up.
-pub async fn slug_taken(db: &impl ConnectionTrait, slug: &str) -> Result<bool, DbErr> {
-    Ok(find_by_slug(db, slug)
-        .await?
-        .is_some_and(|t| !is_abandoned(&t, now_unix())))
-}
-
-pub async fn find_by_slug(
-    db: &impl ConnectionTrait,
+async fn require(
+    db: &impl sea_orm::ConnectionTrait,
     slug: &str,
-) -> Result<Option<tenants::Model>, DbErr> {
-    tenants::Entity::find()
-        .filter(tenants::Column::Slug.eq(slug))
-        .one(db)
-        .await
-}
-
-/// Every tenant, by slug.
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<tenants::Model>, DbErr> {
-    tenants::Entity::find()
-        .order_by_asc(tenants::Column::Slug)
-        .all(db)
-        .await
-}
-
-async fn require(db: &impl ConnectionTrait, slug: &str) -> Result<tenants::Model, LifecycleError> {
+) -> Result<tenants::Model, LifecycleError> {
     find_by_slug(db, slug)
         .await?
         .ok_or_else(|| LifecycleError::NotFound(slug.to_owned()))
@@ -145,7 +78,7 @@ async fn transition(
         Some(reason) => format!("{} → {}: {reason}", tenant.status, to.as_str()),
         None => format!("{} → {}", tenant.status, to.as_str()),
     };
-    platform_audit::record(
+    audit::record(
         &txn,
         actor,
         &format!("tenant.{action}"),
@@ -153,7 +86,7 @@ async fn transition(
         detail,
     )
     .await?;
-    crate::server::directory::announce_change(&txn, slug).await?;
+    announce_change(&txn, slug).await?;
     txn.commit().await?;
     directory.invalidate(slug);
     Ok(updated)
@@ -225,11 +158,11 @@ pub async fn purge(
     if let Some(server_id) = tenant.database_server_id {
         let server = registry.server(server_id).await?;
         registry.close_tenant(tenant.id).await;
-        provisioning::drop_database(registry, &server, &tenant.database_location).await?;
+        databases::drop_database(registry, &server, &tenant.database_location).await?;
     }
     let txn = control.begin().await?;
     tenants::Entity::delete_by_id(tenant.id).exec(&txn).await?;
-    platform_audit::record(
+    audit::record(
         &txn,
         actor,
         "tenant.purge",
@@ -237,7 +170,7 @@ pub async fn purge(
         format!("database {} dropped", tenant.database_location),
     )
     .await?;
-    crate::server::directory::announce_change(&txn, slug).await?;
+    announce_change(&txn, slug).await?;
     txn.commit().await?;
     directory.invalidate(slug);
     Ok(())

@@ -8,11 +8,12 @@
 //! clones made ahead of time, which sign-up claims and renames.
 //!
 //! Everything here is idempotent so that provisioning can be retried or
-//! cleaned up after a crash at any step (see `services::signup`).
+//! cleaned up after a crash at any step (see [`crate::provision`]).
 
-use super::entities::control::warm_databases;
-use super::registry::{pg_ident, DatabaseServer, RegistryError, ServerKind, TenantRegistry};
-use super::time::now_unix;
+use crate::db::now_unix;
+use crate::db::pg_ident;
+use crate::entities::warm_databases;
+use crate::registry::{DatabaseServer, RegistryError, ServerKind, TenantRegistry};
 use migration::{MigratorTrait, TenantMigrator};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr,

@@ -4,12 +4,11 @@
 //! budget the registry never exceeds, and new tenants go to the server with
 //! the most headroom: the fewest tenants per connection of budget.
 
-use super::platform_audit;
-use crate::server::{
-    entities::control::{database_servers, tenants},
-    provisioning,
+use crate::{
+    audit, databases,
+    db::now_unix,
+    entities::{database_servers, tenants},
     registry::{self, DatabaseServer, RegistryError, TenantRegistry, DEFAULT_SERVER},
-    time::now_unix,
 };
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr,
@@ -121,7 +120,7 @@ pub async fn add(
     {
         return Err(ServerError::Exists(name.to_owned()));
     }
-    let probe = registry::connect(url, 1)
+    let probe = crate::db::connect(url, 1)
         .await
         .map_err(|e| ServerError::Unreachable(e.to_string()))?;
     probe.close().await.ok();
@@ -136,7 +135,7 @@ pub async fn add(
     }
     .insert(control)
     .await?;
-    platform_audit::record(
+    audit::record(
         control,
         actor,
         "server.add",
@@ -146,7 +145,7 @@ pub async fn add(
     .await?;
     registry.load_servers().await?;
     let server = registry.server(model.id).await?;
-    provisioning::migrate_template(registry, &server).await?;
+    databases::migrate_template(registry, &server).await?;
     Ok(server)
 }
 

@@ -1,0 +1,74 @@
+//! Tenant records in the control plane: their statuses, and the queries that
+//! find them. The lifecycle that changes them is in [`crate::lifecycle`].
+
+use crate::{db::now_unix, entities::tenants};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+
+pub const STATUS_PROVISIONING: &str = "provisioning";
+pub const STATUS_ACTIVE: &str = "active";
+pub const STATUS_SUSPENDED: &str = "suspended";
+pub const STATUS_DELETED: &str = "deleted";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TenantStatus {
+    Provisioning,
+    Active,
+    Suspended,
+    Deleted,
+}
+
+impl TenantStatus {
+    /// Unknown text (written by a newer version) is treated as not servable.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            STATUS_ACTIVE => TenantStatus::Active,
+            STATUS_SUSPENDED => TenantStatus::Suspended,
+            STATUS_PROVISIONING => TenantStatus::Provisioning,
+            _ => TenantStatus::Deleted,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TenantStatus::Provisioning => STATUS_PROVISIONING,
+            TenantStatus::Active => STATUS_ACTIVE,
+            TenantStatus::Suspended => STATUS_SUSPENDED,
+            TenantStatus::Deleted => STATUS_DELETED,
+        }
+    }
+}
+
+/// A `provisioning` row older than this belongs to a sign-up that crashed.
+pub const STALE_PROVISIONING_SECS: i64 = 120;
+
+/// Whether `tenant` is a sign-up that crashed mid-provisioning: its
+/// subdomain is free again (sign-up cleans it up when someone wants it).
+pub fn is_abandoned(tenant: &tenants::Model, now: i64) -> bool {
+    tenant.status == STATUS_PROVISIONING
+        && now - tenant.status_changed_at.unwrap_or(tenant.created_at) >= STALE_PROVISIONING_SECS
+}
+
+/// Whether a tenant holds `slug`, in any state but an abandoned sign-up.
+pub async fn slug_taken(db: &impl ConnectionTrait, slug: &str) -> Result<bool, DbErr> {
+    Ok(find_by_slug(db, slug)
+        .await?
+        .is_some_and(|t| !is_abandoned(&t, now_unix())))
+}
+
+pub async fn find_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<tenants::Model>, DbErr> {
+    tenants::Entity::find()
+        .filter(tenants::Column::Slug.eq(slug))
+        .one(db)
+        .await
+}
+
+/// Every tenant, by slug.
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<tenants::Model>, DbErr> {
+    tenants::Entity::find()
+        .order_by_asc(tenants::Column::Slug)
+        .all(db)
+        .await
+}
