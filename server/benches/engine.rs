@@ -17,13 +17,12 @@
 
 use app::server::{
     entities::control::users,
-    services::{
-        audit,
+    identity::{
         signup::{self, Owner},
-        teams,
+        tokens,
     },
+    org::{audit, teams},
     time::now_unix,
-    tokens,
 };
 use clap::Parser;
 use futures::StreamExt;
@@ -147,7 +146,7 @@ async fn run(args: &Args, id: &str, pg_url: &str, config_args: &[String]) -> any
     );
 
     // An owner for every tenant (argon2 once, outside the measurements).
-    let hash = app::server::password::hash_password("benchmark password".to_owned())
+    let hash = app::server::identity::password::hash_password("benchmark password".to_owned())
         .await
         .map_err(anyhow::Error::msg)?;
     let owner = users::ActiveModel {

@@ -10,7 +10,7 @@
 //! assignment, and the one after a rule changes, which reads everything
 //! and writes only the rows that differ.
 
-use app::server::mapping::{Engine, Matcher, Override, Repository, Rule};
+use app::server::org::mapping::engine::{Engine, Matcher, Override, Repository, Rule};
 use clap::Parser;
 use std::time::{Duration, Instant};
 
@@ -221,7 +221,7 @@ async fn stored(repositories: &[Repository], rules: &[Rule], overrides: &[Overri
             labels, manual_decisions, mapping_rules, repositories as repos, repository_labels,
             teams,
         },
-        services::assignments::{recompute, Scope},
+        org::mapping::assignments::{recompute, Scope},
     };
     use migration::{MigratorTrait, TenantMigrator};
     use sea_orm::{ActiveValue::Set, ConnectionTrait, Database, EntityTrait};
@@ -389,16 +389,12 @@ async fn stored(repositories: &[Repository], rules: &[Rule], overrides: &[Overri
     // them all with their counts; the API reads one.
     let (listed, listed_rules) = {
         let started = Instant::now();
-        let all = app::server::services::rules::list(&db)
-            .await
-            .expect("rules");
+        let all = app::server::org::rules::list(&db).await.expect("rules");
         (started.elapsed(), all.len())
     };
     let one = {
         let started = Instant::now();
-        app::server::services::rules::get(&db, 2)
-            .await
-            .expect("rule 2");
+        app::server::org::rules::get(&db, 2).await.expect("rule 2");
         started.elapsed()
     };
     println!("stored in SQLite ({} assignments):", count);

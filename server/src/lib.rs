@@ -8,19 +8,20 @@ pub mod telemetry;
 
 use anyhow::Context;
 use app::server::{
-    api_status::server_fn_error_status,
-    audit_export::export_audit_csv,
-    dev_mailbox::{self, dev_mailbox},
-    email_links::verify_email,
-    handoff::accept_handoff,
-    mailer::{self, Mailer},
-    origin::reject_cross_origin,
+    identity::{session_store::DbSessionStore, sign_in},
+    mail::{self, Mailer},
     rate_limit::Limits,
     rest,
-    session_store::DbSessionStore,
     settings::{Settings, TenantDatabases},
-    sign_in,
-    tenancy::route_by_host,
+    web::{
+        audit_export::export_audit_csv,
+        dev_mailbox::{self, dev_mailbox},
+        email_links::verify_email,
+        handoff::accept_handoff,
+        host_router::route_by_host,
+        origin::reject_cross_origin,
+        status::server_fn_error_status,
+    },
     AppState,
 };
 use app::{shell, App};
@@ -227,7 +228,7 @@ async fn keep_house(state: AppState) {
             if let Err(e) = sessions.delete_expired().await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
             }
-            if let Err(e) = mailer::purge_outbox(&state.control).await {
+            if let Err(e) = mail::purge_outbox(&state.control).await {
                 tracing::warn!(error = %e, "could not purge the outbox");
             }
         }

@@ -17,7 +17,7 @@ mod model {
     pub use super::slug;
 }
 #[allow(dead_code)]
-#[path = "../../src/server/host.rs"]
+#[path = "../../src/server/web/host.rs"]
 mod host;
 
 use host::{parse_host, HostKind};

@@ -13,7 +13,7 @@ pub async fn get_audit_log(
     to: String,
 ) -> Result<AuditPage, AppError> {
     use crate::model::{audit::AuditFilter, Permission};
-    use crate::server::{context, services::audit};
+    use crate::server::{org::audit, web::context};
     let access = context::require(Permission::ViewAuditLog).await?;
     let filter = AuditFilter {
         actor,

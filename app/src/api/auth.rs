@@ -9,7 +9,11 @@ use leptos::prelude::*;
 #[server(endpoint = "log_in")]
 pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     use crate::model::FieldErrors;
-    use crate::server::{context, error::internal, services::auth, sign_in};
+    use crate::server::{
+        error::internal,
+        identity::{accounts, sign_in},
+        web::context,
+    };
     let here = context::tenant_ctx().ok();
     if here.is_none() {
         context::require_apex()?;
@@ -17,9 +21,9 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     let state = context::app_state()?;
     let ip = context::client_ip()?;
     let user =
-        auth::check_credentials(&state.control, &state.limits, ip, &email, &password).await?;
+        accounts::check_credentials(&state.control, &state.limits, ip, &email, &password).await?;
     if let Some(ctx) = &here {
-        if auth::role_in(&state.control, user.id, ctx.tenant.id)
+        if accounts::role_in(&state.control, user.id, ctx.tenant.id)
             .await?
             .is_none()
         {
@@ -49,7 +53,7 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
 /// Logs out of this host.
 #[server(endpoint = "log_out")]
 pub async fn log_out() -> Result<(), AppError> {
-    use crate::server::{context, error::internal, sign_in};
+    use crate::server::{error::internal, identity::sign_in, web::context};
     sign_in::end(&context::session().await?)
         .await
         .map_err(internal)?;
@@ -60,7 +64,11 @@ pub async fn log_out() -> Result<(), AppError> {
 /// Ends every session of the signed-in user, on every host and device.
 #[server(endpoint = "log_out_everywhere")]
 pub async fn log_out_everywhere() -> Result<(), AppError> {
-    use crate::server::{context, error::internal, session_store::DbSessionStore, sign_in};
+    use crate::server::{
+        error::internal,
+        identity::{session_store::DbSessionStore, sign_in},
+        web::context,
+    };
     let signed_in = context::signed_in().await?;
     let state = context::app_state()?;
     DbSessionStore::new(state.control.clone())
@@ -77,15 +85,15 @@ pub async fn log_out_everywhere() -> Result<(), AppError> {
 /// The signed-in user and their organizations.
 #[server(endpoint = "account")]
 pub async fn get_account() -> Result<Account, AppError> {
-    use crate::server::{context, services::auth};
+    use crate::server::{identity::accounts, web::context};
     let signed_in = context::signed_in().await?;
     let state = context::app_state()?;
-    let user = auth::user(&state.control, signed_in.user_id)
+    let user = accounts::user(&state.control, signed_in.user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
     Ok(Account {
         email: user.email,
-        organizations: auth::organizations_of(&state.control, signed_in.user_id).await?,
+        organizations: accounts::organizations_of(&state.control, signed_in.user_id).await?,
         current: context::tenant_ctx().ok().map(|ctx| ctx.tenant.slug),
     })
 }
@@ -94,10 +102,10 @@ pub async fn get_account() -> Result<Account, AppError> {
 /// a single-use handoff token carries them across to its host.
 #[server(endpoint = "open_organization")]
 pub async fn open_organization(slug: String) -> Result<(), AppError> {
-    use crate::server::{context, services::auth};
+    use crate::server::{identity::accounts, web::context};
     let signed_in = context::signed_in().await?;
     let state = context::app_state()?;
-    let token = auth::handoff_to(&state.control, signed_in.user_id, &slug).await?;
+    let token = accounts::handoff_to(&state.control, signed_in.user_id, &slug).await?;
     let host = context::parsed_host()?;
     let target = host.tenant_url(&state, &slug, &format!("/auth/handoff?token={token}"));
     leptos_axum::redirect(&target);
@@ -108,10 +116,13 @@ pub async fn open_organization(slug: String) -> Result<(), AppError> {
 /// Returns `false` when it is confirmed already (nothing is sent).
 #[server(endpoint = "resend_verification")]
 pub async fn resend_verification() -> Result<bool, AppError> {
-    use crate::server::{context, services::auth, services::verification};
+    use crate::server::{
+        identity::{accounts, verification},
+        web::context,
+    };
     let signed_in = context::signed_in().await?;
     let state = context::app_state()?;
-    let user = auth::user(&state.control, signed_in.user_id)
+    let user = accounts::user(&state.control, signed_in.user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
     if user.email_verified_at.is_some() {

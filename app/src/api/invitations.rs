@@ -10,10 +10,10 @@ use leptos::prelude::*;
 /// The member who invites, as the invitation service needs them.
 #[cfg(feature = "ssr")]
 fn inviter(
-    access: &crate::server::context::Access,
-) -> Result<crate::server::services::invitations::Inviter, AppError> {
-    let host = crate::server::context::parsed_host()?;
-    Ok(crate::server::services::invitations::Inviter {
+    access: &crate::server::web::context::Access,
+) -> Result<crate::server::identity::invitations::Inviter, AppError> {
+    let host = crate::server::web::context::parsed_host()?;
+    Ok(crate::server::identity::invitations::Inviter {
         actor: access.actor(),
         role: access.member.role,
         email_verified: access.member.email_verified,
@@ -25,7 +25,7 @@ fn inviter(
 #[server(endpoint = "invitations")]
 pub async fn get_invitations() -> Result<Vec<Invitation>, AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::invitations};
+    use crate::server::{identity::invitations, web::context};
     let access = context::require(Permission::ManageMembers).await?;
     invitations::pending(&access.state.control, access.ctx.tenant.id).await
 }
@@ -34,7 +34,7 @@ pub async fn get_invitations() -> Result<Vec<Invitation>, AppError> {
 #[server(endpoint = "invite_member")]
 pub async fn invite_member(email: String, role: String) -> Result<Invitation, AppError> {
     use crate::model::{Permission, Role};
-    use crate::server::{context, services::invitations};
+    use crate::server::{identity::invitations, web::context};
     let access = context::require(Permission::ManageMembers).await?;
     let role = Role::parse(role.trim()).ok_or_else(|| AppError::field("role", "Choose a role."))?;
     let inviter = inviter(&access)?;
@@ -53,7 +53,7 @@ pub async fn invite_member(email: String, role: String) -> Result<Invitation, Ap
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(id: i64) -> Result<(), AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::invitations};
+    use crate::server::{identity::invitations, web::context};
     let access = context::require(Permission::ManageMembers).await?;
     invitations::revoke(&access.state.control, &access.ctx, &inviter(&access)?, id).await
 }
@@ -62,7 +62,7 @@ pub async fn revoke_invitation(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(id: i64) -> Result<(), AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::invitations};
+    use crate::server::{identity::invitations, web::context};
     let access = context::require(Permission::ManageMembers).await?;
     let inviter = inviter(&access)?;
     invitations::resend(
@@ -78,7 +78,7 @@ pub async fn resend_invitation(id: i64) -> Result<(), AppError> {
 /// What invitation `token` offers, on the organization's host.
 #[server(endpoint = "invitation")]
 pub async fn get_invitation(token: String) -> Result<InvitationOffer, AppError> {
-    use crate::server::{context, services::invitations};
+    use crate::server::{identity::invitations, web::context};
     let ctx = context::tenant_ctx()?;
     let state = context::app_state()?;
     invitations::offer(&state.control, &ctx, &token).await
@@ -89,7 +89,11 @@ pub async fn get_invitation(token: String) -> Result<InvitationOffer, AppError> 
 /// takes them to the organization's home.
 #[server(endpoint = "accept_invitation")]
 pub async fn accept_invitation(token: String, password: String) -> Result<(), AppError> {
-    use crate::server::{context, error::internal, services::invitations, sign_in};
+    use crate::server::{
+        error::internal,
+        identity::{invitations, sign_in},
+        web::context,
+    };
     let ctx = context::tenant_ctx()?;
     let state = context::app_state()?;
     let client = (state.limits.as_ref(), context::client_ip()?);

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[server(endpoint = "labels")]
 pub async fn get_labels() -> Result<Vec<Label>, AppError> {
     use crate::model::Permission;
-    use crate::server::{context, error::tenant_db, services::labels};
+    use crate::server::{error::tenant_db, org::labels, web::context};
     let access = context::require(Permission::ViewOrganization).await?;
     labels::list(&access.ctx.db).await.map_err(tenant_db)
 }
@@ -18,7 +18,7 @@ pub async fn get_labels() -> Result<Vec<Label>, AppError> {
 #[server(endpoint = "add_label")]
 pub async fn add_label(name: String) -> Result<Label, AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::labels};
+    use crate::server::{org::labels, web::context};
     let access = context::require(Permission::ManageRepositories).await?;
     labels::add(&access.ctx.db, &access.actor(), &name).await
 }
@@ -26,7 +26,7 @@ pub async fn add_label(name: String) -> Result<Label, AppError> {
 #[server(endpoint = "rename_label")]
 pub async fn rename_label(id: i64, name: String) -> Result<(), AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::labels};
+    use crate::server::{org::labels, web::context};
     let access = context::require(Permission::ManageRepositories).await?;
     labels::rename(&access.ctx.db, &access.actor(), id, &name)
         .await
@@ -37,7 +37,7 @@ pub async fn rename_label(id: i64, name: String) -> Result<(), AppError> {
 #[server(endpoint = "remove_label")]
 pub async fn remove_label(id: i64) -> Result<(), AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::labels};
+    use crate::server::{org::labels, web::context};
     let access = context::require(Permission::ManageRepositories).await?;
     labels::remove(&access.ctx.db, &access.actor(), id).await
 }
@@ -47,9 +47,9 @@ pub async fn remove_label(id: i64) -> Result<(), AppError> {
 pub async fn get_rules() -> Result<RulesPage, AppError> {
     use crate::model::Permission;
     use crate::server::{
-        context,
         error::tenant_db,
-        services::{labels, rules, teams},
+        org::{labels, rules, teams},
+        web::context,
     };
     let access = context::require(Permission::ViewOrganization).await?;
     let db = &access.ctx.db;
@@ -66,8 +66,8 @@ pub async fn get_rules() -> Result<RulesPage, AppError> {
 pub async fn add_pattern_rule(team_id: String, pattern: String) -> Result<i64, AppError> {
     use crate::model::{teams::parse_id, Permission};
     use crate::server::{
-        context,
-        services::rules::{self, RuleInput},
+        org::rules::{self, RuleInput},
+        web::context,
     };
     let access = context::require(Permission::ManageRepositories).await?;
     let input = RuleInput::Pattern(pattern);
@@ -80,8 +80,8 @@ pub async fn add_pattern_rule(team_id: String, pattern: String) -> Result<i64, A
 pub async fn add_label_rule(team_id: String, label: String) -> Result<i64, AppError> {
     use crate::model::{teams::parse_id, Permission};
     use crate::server::{
-        context,
-        services::rules::{self, RuleInput},
+        org::rules::{self, RuleInput},
+        web::context,
     };
     let access = context::require(Permission::ManageRepositories).await?;
     let input = RuleInput::Label(label);
@@ -99,8 +99,8 @@ pub async fn update_rule(
 ) -> Result<(), AppError> {
     use crate::model::{teams::parse_id, Permission};
     use crate::server::{
-        context,
-        services::rules::{self, RuleInput},
+        org::rules::{self, RuleInput},
+        web::context,
     };
     let access = context::require(Permission::ManageRepositories).await?;
     let input = RuleInput::from_parts(pattern, label)
@@ -119,7 +119,7 @@ pub async fn update_rule(
 #[server(endpoint = "remove_rule")]
 pub async fn remove_rule(id: i64) -> Result<(), AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::rules};
+    use crate::server::{org::rules, web::context};
     let access = context::require(Permission::ManageRepositories).await?;
     rules::remove(&access.ctx.db, &access.actor(), id).await
 }
@@ -128,7 +128,7 @@ pub async fn remove_rule(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "preview_pattern")]
 pub async fn preview_pattern(pattern: String) -> Result<Preview, AppError> {
     use crate::model::Permission;
-    use crate::server::{context, error::tenant_db, services::rules};
+    use crate::server::{error::tenant_db, org::rules, web::context};
     let access = context::require(Permission::ViewOrganization).await?;
     rules::preview(&access.ctx.db, &pattern)
         .await

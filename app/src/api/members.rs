@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[server(endpoint = "members")]
 pub async fn get_members(search: String, role: String) -> Result<MemberList, AppError> {
     use crate::model::{Permission, Role};
-    use crate::server::{context, error::internal, services::members};
+    use crate::server::{error::internal, identity::members, web::context};
     let access = context::require(Permission::ViewOrganization).await?;
     let control = &access.state.control;
     let tenant_id = access.ctx.tenant.id;
@@ -26,7 +26,7 @@ pub async fn get_members(search: String, role: String) -> Result<MemberList, App
 #[server(endpoint = "change_member_roles")]
 pub async fn change_member_roles(user_ids: String, role: String) -> Result<usize, AppError> {
     use crate::model::{members::parse_ids, Permission, Role};
-    use crate::server::{context, services::members};
+    use crate::server::{identity::members, web::context};
     let access = context::require(Permission::ManageMembers).await?;
     let ids = parse_ids(&user_ids)
         .ok_or_else(|| AppError::field("form", "Select members from the list."))?;
@@ -47,7 +47,7 @@ pub async fn change_member_roles(user_ids: String, role: String) -> Result<usize
 #[server(endpoint = "remove_members")]
 pub async fn remove_members(user_ids: String) -> Result<usize, AppError> {
     use crate::model::{members::parse_ids, Permission};
-    use crate::server::{context, services::members};
+    use crate::server::{identity::members, web::context};
     let access = context::require(Permission::ManageMembers).await?;
     let ids = parse_ids(&user_ids)
         .ok_or_else(|| AppError::field("form", "Select members from the list."))?;
@@ -62,7 +62,11 @@ pub async fn remove_members(user_ids: String) -> Result<usize, AppError> {
 #[server(endpoint = "leave_organization")]
 pub async fn leave_organization() -> Result<(), AppError> {
     use crate::model::Permission;
-    use crate::server::{context, error::internal, services::members, sign_in};
+    use crate::server::{
+        error::internal,
+        identity::{members, sign_in},
+        web::context,
+    };
     let access = context::require(Permission::ViewOrganization).await?;
     // Leaving is removing oneself, whatever one's role: an owner may leave
     // while another owner stays.

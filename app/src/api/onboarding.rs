@@ -9,10 +9,10 @@ use leptos::prelude::*;
 pub async fn get_onboarding() -> Result<Onboarding, AppError> {
     use crate::model::Permission;
     use crate::server::{
-        context,
         entities::tenant::{mapping_rules, repositories, teams},
         error::tenant_db,
-        services::onboarding,
+        org::onboarding,
+        web::context,
     };
     use sea_orm::{EntityTrait, PaginatorTrait};
     let access = context::require(Permission::ViewOrganization).await?;
@@ -40,7 +40,7 @@ pub async fn go_to_step(step: String) -> Result<(), AppError> {
         onboarding::{Progress, Step},
         Permission,
     };
-    use crate::server::{context, services::onboarding};
+    use crate::server::{org::onboarding, web::context};
     let access = context::require(Permission::ManageSettings).await?;
     let step = Step::parse(&step).ok_or_else(|| AppError::field("step", "Choose a step."))?;
     onboarding::save(&access.ctx.db, &access.actor(), Progress::At(step)).await?;
@@ -52,7 +52,7 @@ pub async fn go_to_step(step: String) -> Result<(), AppError> {
 #[server(endpoint = "end_onboarding")]
 pub async fn end_onboarding(how: String) -> Result<(), AppError> {
     use crate::model::{onboarding::Progress, Permission};
-    use crate::server::{context, services::onboarding};
+    use crate::server::{org::onboarding, web::context};
     let access = context::require(Permission::ManageSettings).await?;
     let progress = match how.as_str() {
         "finished" => Progress::Finished,

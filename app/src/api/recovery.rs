@@ -7,7 +7,7 @@ use leptos::prelude::*;
 /// Emails a password reset link to `email`, if it has an account.
 #[server(endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    use crate::server::{context, services::recovery};
+    use crate::server::{identity::recovery, web::context};
     let state = context::app_state()?;
     let email = recovery::email_field(&email)?;
     state.limits.take_mail(context::client_ip()?, &email)?;
@@ -21,7 +21,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 /// the account, and sends the browser to log in.
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
-    use crate::server::{context, services::recovery};
+    use crate::server::{identity::recovery, web::context};
     let state = context::app_state()?;
     let email = recovery::reset(&state.control, &token, &password).await?;
     // The owner of the address is back: earlier failed log-ins no longer count.
@@ -33,7 +33,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 /// Emails `email` the list of its organizations, if it has an account.
 #[server(endpoint = "find_organizations")]
 pub async fn find_organizations(email: String) -> Result<(), AppError> {
-    use crate::server::{context, services::recovery};
+    use crate::server::{identity::recovery, web::context};
     let host = context::require_apex()?;
     let state = context::app_state()?;
     let email = recovery::email_field(&email)?;

@@ -24,7 +24,7 @@ pub async fn get_repositories(
         teams::parse_id,
         Permission,
     };
-    use crate::server::{context, error::tenant_db, services::repositories};
+    use crate::server::{error::tenant_db, org::repositories, web::context};
     let access = context::require(Permission::ViewOrganization).await?;
     let query = RepositoryQuery {
         q,
@@ -44,7 +44,7 @@ pub async fn get_repositories(
 #[server(endpoint = "repository")]
 pub async fn get_repository(id: i64) -> Result<RepositoryDetail, AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::repositories};
+    use crate::server::{org::repositories, web::context};
     let access = context::require(Permission::ViewOrganization).await?;
     repositories::detail(&access.ctx.db, id).await
 }
@@ -53,7 +53,7 @@ pub async fn get_repository(id: i64) -> Result<RepositoryDetail, AppError> {
 #[server(endpoint = "add_repository")]
 pub async fn add_repository(name: String) -> Result<RepositoryRow, AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::repositories};
+    use crate::server::{org::repositories, web::context};
     let access = context::require(Permission::ManageRepositories).await?;
     repositories::add_one(&access.ctx.db, &access.actor(), &name).await
 }
@@ -64,7 +64,7 @@ pub async fn add_repository(name: String) -> Result<RepositoryRow, AppError> {
 #[server(endpoint = "paste_repositories")]
 pub async fn paste_repositories(list: String) -> Result<Vec<String>, AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::repositories};
+    use crate::server::{org::repositories, web::context};
     let access = context::require(Permission::ManageRepositories).await?;
     repositories::add_list(&access.ctx.db, &access.actor(), &list)
         .await?
@@ -74,7 +74,7 @@ pub async fn paste_repositories(list: String) -> Result<Vec<String>, AppError> {
 #[server(endpoint = "rename_repository")]
 pub async fn rename_repository(id: i64, name: String) -> Result<(), AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::repositories};
+    use crate::server::{org::repositories, web::context};
     let access = context::require(Permission::ManageRepositories).await?;
     repositories::rename(&access.ctx.db, &access.actor(), id, &name)
         .await
@@ -85,7 +85,7 @@ pub async fn rename_repository(id: i64, name: String) -> Result<(), AppError> {
 #[server(endpoint = "remove_repository")]
 pub async fn remove_repository(id: i64) -> Result<(), AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::repositories};
+    use crate::server::{org::repositories, web::context};
     let access = context::require(Permission::ManageRepositories).await?;
     repositories::remove(&access.ctx.db, &access.actor(), id).await?;
     leptos_axum::redirect("/repositories");
@@ -96,7 +96,7 @@ pub async fn remove_repository(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "set_repository_labels")]
 pub async fn set_repository_labels(id: i64, labels: String) -> Result<Vec<String>, AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::repositories};
+    use crate::server::{org::repositories, web::context};
     let access = context::require(Permission::ManageRepositories).await?;
     repositories::set_labels(&access.ctx.db, &access.actor(), id, &labels)
         .await
@@ -108,7 +108,7 @@ pub async fn set_repository_labels(id: i64, labels: String) -> Result<Vec<String
 #[server(endpoint = "decide_repository")]
 pub async fn decide_repository(id: i64, team_id: String, decision: String) -> Result<(), AppError> {
     use crate::model::{mapping::Decision, teams::parse_id, Permission};
-    use crate::server::{context, services::repositories};
+    use crate::server::{org::repositories, web::context};
     let access = context::require(Permission::ManageRepositories).await?;
     let team_id =
         parse_id(&team_id).ok_or_else(|| AppError::field("team_id", "Choose one of the teams."))?;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 #[server(endpoint = "check_subdomain")]
 pub async fn check_subdomain(subdomain: String) -> Result<SlugAvailability, AppError> {
     use crate::model::slug::validate_slug;
-    use crate::server::{context, error::internal};
+    use crate::server::{error::internal, web::context};
     use tenancy::catalog::slug_taken;
     context::require_apex()?;
     let state = context::app_state()?;
@@ -37,8 +37,8 @@ pub async fn sign_up(
     password: String,
 ) -> Result<(), AppError> {
     use crate::server::{
-        context,
-        services::{auth, signup, verification},
+        identity::{accounts, signup, verification},
+        web::context,
     };
     let host = context::require_apex()?;
     let state = context::app_state()?;
@@ -59,7 +59,7 @@ pub async fn sign_up(
     .await?;
     // A new address gets its verification link now. The organization exists
     // whatever the mail server says: the home page's banner can send it again.
-    if let Some(owner) = auth::user(&state.control, signed_up.owner_id).await? {
+    if let Some(owner) = accounts::user(&state.control, signed_up.owner_id).await? {
         if owner.email_verified_at.is_none() {
             let apex = host.apex_url(&state, "");
             if let Err(e) = verification::send(&state.control, &state.mailer, &owner, &apex).await {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 /// Which site this host serves: the apex, or a tenant.
 #[server(endpoint = "get_site")]
 pub async fn get_site() -> Result<Site, AppError> {
-    use crate::server::{context, host::HostKind};
+    use crate::server::web::{context, host::HostKind};
     if let Ok(ctx) = context::tenant_ctx() {
         return Ok(Site::Tenant {
             slug: ctx.tenant.slug,

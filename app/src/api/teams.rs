@@ -9,9 +9,9 @@ use leptos::prelude::*;
 pub async fn tenant_home_data() -> Result<TenantHome, AppError> {
     use crate::model::{onboarding::Progress, Permission};
     use crate::server::{
-        context,
         error::tenant_db,
-        services::{onboarding, teams},
+        org::{onboarding, teams},
+        web::context,
     };
     let context::Access { ctx, member, .. } =
         context::require(Permission::ViewOrganization).await?;
@@ -36,7 +36,7 @@ pub async fn tenant_home_data() -> Result<TenantHome, AppError> {
 #[server(endpoint = "add_team")]
 pub async fn add_team(name: String) -> Result<Team, AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::teams};
+    use crate::server::{org::teams, web::context};
     let access = context::require(Permission::ManageTeams).await?;
     teams::add(&access.ctx.db, &access.actor(), &name).await
 }
@@ -45,7 +45,7 @@ pub async fn add_team(name: String) -> Result<Team, AppError> {
 #[server(endpoint = "teams")]
 pub async fn get_teams() -> Result<Vec<TeamRow>, AppError> {
     use crate::model::Permission;
-    use crate::server::{context, error::tenant_db, services::teams};
+    use crate::server::{error::tenant_db, org::teams, web::context};
     let access = context::require(Permission::ViewOrganization).await?;
     teams::rows(&access.ctx.db).await.map_err(tenant_db)
 }
@@ -54,7 +54,7 @@ pub async fn get_teams() -> Result<Vec<TeamRow>, AppError> {
 #[server(endpoint = "rename_team")]
 pub async fn rename_team(id: i64, name: String) -> Result<Team, AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::teams};
+    use crate::server::{org::teams, web::context};
     let access = context::require(Permission::ManageTeams).await?;
     teams::rename(&access.ctx.db, &access.actor(), id, &name)
         .await
@@ -65,7 +65,7 @@ pub async fn rename_team(id: i64, name: String) -> Result<Team, AppError> {
 #[server(endpoint = "remove_team")]
 pub async fn remove_team(id: i64) -> Result<(), AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::teams};
+    use crate::server::{org::teams, web::context};
     let access = context::require(Permission::ManageTeams).await?;
     teams::remove(&access.ctx.db, &access.actor(), id).await
 }
@@ -75,7 +75,7 @@ pub async fn remove_team(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "my_role")]
 pub async fn my_role() -> Result<crate::model::Role, AppError> {
     use crate::model::Permission;
-    use crate::server::context;
+    use crate::server::web::context;
     Ok(context::require(Permission::ViewOrganization)
         .await?
         .member

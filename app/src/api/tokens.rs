@@ -13,9 +13,9 @@ const JUST_CREATED: &str = "api_token.just_created";
 pub async fn get_api_tokens() -> Result<ApiTokens, AppError> {
     use crate::model::{api_tokens::CreatedToken, Permission};
     use crate::server::{
-        context,
         error::{internal, tenant_db},
-        services::api_tokens,
+        org::api_tokens,
+        web::context,
     };
     let access = context::require(Permission::ManageSettings).await?;
     let session = context::session().await?;
@@ -31,7 +31,7 @@ pub async fn get_api_tokens() -> Result<ApiTokens, AppError> {
 #[server(endpoint = "create_api_token")]
 pub async fn create_api_token(name: String, role: String) -> Result<(), AppError> {
     use crate::model::Permission;
-    use crate::server::{context, error::internal, services::api_tokens};
+    use crate::server::{error::internal, org::api_tokens, web::context};
     let access = context::require(Permission::ManageSettings).await?;
     let created = api_tokens::create(
         &access.ctx.db,
@@ -52,7 +52,7 @@ pub async fn create_api_token(name: String, role: String) -> Result<(), AppError
 #[server(endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
     use crate::model::Permission;
-    use crate::server::{context, services::api_tokens};
+    use crate::server::{org::api_tokens, web::context};
     let access = context::require(Permission::ManageSettings).await?;
     api_tokens::revoke(&access.ctx.db, &access.actor(), id).await
 }

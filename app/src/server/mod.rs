@@ -1,29 +1,27 @@
-//! Server-only code: tenancy, identity, services and database entities.
-//! Compiled only with the `ssr` feature; nothing here reaches the browser.
+//! Server-only code, compiled with the `ssr` feature; nothing here reaches the
+//! browser. The tenancy engine itself is the `tenancy` crate. Rooms, each
+//! importing only the rooms listed after it (and the shared files):
+//!
+//! * `web/`: the HTTP edge besides server functions (host router, context,
+//!   origin check, handoff, email links, plain pages);
+//! * `rest/`: the REST API under `/api/v1` and its OpenAPI document;
+//! * `identity/`: accounts, sessions, members, invitations (control plane);
+//! * `org/`: everything in an organization's own database;
+//! * `mail/`: the mailer and the outbox.
+//!
+//! Shared files: `state` (AppState), `settings`, `error`, `rate_limit`,
+//! `time`, and `entities/` (the database tables).
 
-pub mod api_status;
-pub mod audit_export;
-pub mod context;
-pub mod dev_mailbox;
-pub mod email_links;
 pub mod entities;
 pub mod error;
-pub mod handoff;
-pub mod host;
-pub mod mailer;
-pub mod mapping;
-pub mod origin;
-pub mod password;
+pub mod identity;
+pub mod mail;
+pub mod org;
 pub mod rate_limit;
 pub mod rest;
-pub mod rest_openapi;
-pub mod services;
-pub mod session_store;
 pub mod settings;
-pub mod sign_in;
 pub mod state;
-pub mod tenancy;
 pub mod time;
-pub mod tokens;
+pub mod web;
 
 pub use state::AppState;

@@ -1,4 +1,4 @@
-use super::{mailer::Mailer, rate_limit::Limits, settings::Settings};
+use crate::server::{mail::Mailer, rate_limit::Limits, settings::Settings};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -11,7 +11,7 @@ use tenancy::{directory::TenantDirectory, registry::TenantRegistry};
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The control-plane database. Tenant databases are reached only through
-    /// a request's [`TenantCtx`](super::tenancy::TenantCtx).
+    /// a request's [`TenantCtx`](crate::server::web::host_router::TenantCtx).
     pub control: DatabaseConnection,
     pub settings: Arc<Settings>,
     /// Tenant database pools, bounded per database server.

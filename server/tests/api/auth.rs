@@ -234,7 +234,7 @@ async fn activity_moves_the_idle_expiry_forward_at_most_once_a_minute() {
     let app = spawn_app(Backend::Sqlite).await;
     let mut jar = app.signed_in_owner("acme").await;
     let row = session_row(&app).await;
-    let idle = app::server::sign_in::IDLE.whole_seconds();
+    let idle = app::server::identity::sign_in::IDLE.whole_seconds();
     assert!(row.expires_at >= now() + idle - 5, "{row:?}");
 
     // Seen two minutes ago, with ten seconds left: a request extends it.
@@ -271,7 +271,7 @@ async fn a_session_ends_a_week_after_log_in_however_active() {
     let app = spawn_app(Backend::Sqlite).await;
     let mut jar = app.signed_in_owner("acme").await;
     let row = session_row(&app).await;
-    let absolute = app::server::sign_in::ABSOLUTE_SECS;
+    let absolute = app::server::identity::sign_in::ABSOLUTE_SECS;
     rewrite_session(&app, &row, |data| {
         data["signed_in_at"] = (now() - absolute - 1).into();
         data["seen_at"] = now().into();

@@ -353,7 +353,7 @@ impl TestApp {
         let user_id = match existing {
             Some(user) => user.id,
             None => {
-                let hash = app::server::password::hash_password(PASSWORD.into())
+                let hash = app::server::identity::password::hash_password(PASSWORD.into())
                     .await
                     .unwrap();
                 control::users::Entity::insert(control::users::ActiveModel {

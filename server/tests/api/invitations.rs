@@ -92,7 +92,10 @@ async fn a_new_person_is_invited_and_joins(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.token_hash, app::server::tokens::digest(&token));
+    assert_eq!(
+        row.token_hash,
+        app::server::identity::tokens::digest(&token)
+    );
 
     let pending = app.call(&host, "invitations", &[], Some(&mut owner)).await;
     let pending: Vec<Invitation> = serde_json::from_str(&pending.body).unwrap();

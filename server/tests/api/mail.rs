@@ -43,7 +43,10 @@ async fn sign_up_sends_a_verification_link_that_works_once(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_ne!(stored.token_hash, token);
-    assert_eq!(stored.token_hash, app::server::tokens::digest(&token));
+    assert_eq!(
+        stored.token_hash,
+        app::server::identity::tokens::digest(&token)
+    );
 
     let home = app.get(&host, "/", Some(&mut owner)).await;
     assert!(home.body.contains(r#"data-testid="verify-banner""#));
@@ -183,13 +186,13 @@ async fn without_smtp_mail_goes_to_the_outbox_shown_only_on_the_apex_in_developm
         .col_expr(
             outbox::Column::CreatedAt,
             sea_orm::sea_query::Expr::value(
-                app::server::time::now_unix() - app::server::mailer::OUTBOX_KEEP_SECS - 1,
+                app::server::time::now_unix() - app::server::mail::OUTBOX_KEEP_SECS - 1,
             ),
         )
         .exec(&app.state.control)
         .await
         .unwrap();
-    let purged = app::server::mailer::purge_outbox(&app.state.control)
+    let purged = app::server::mail::purge_outbox(&app.state.control)
         .await
         .unwrap();
     assert_eq!(purged, 1);
@@ -204,7 +207,7 @@ async fn without_smtp_mail_goes_to_the_outbox_shown_only_on_the_apex_in_developm
 
 #[test]
 fn the_mailbox_exists_only_in_development() {
-    use app::server::{dev_mailbox, mailer::Mailer};
+    use app::server::{mail::Mailer, web::dev_mailbox};
     use leptos::config::{Env, LeptosOptions};
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let control = runtime

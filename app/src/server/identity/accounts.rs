@@ -1,0 +1,199 @@
+//! Logging in, and the organizations a user belongs to.
+
+use crate::model::{auth::Organization, AppError, FieldErrors, Role};
+use crate::server::{
+    entities::control::{memberships, users},
+    error::internal,
+    identity::{
+        password::{verify_password, UNKNOWN_ACCOUNT_HASH},
+        signup::normalize_email,
+        tokens,
+    },
+    rate_limit::{seconds_to_wait, Limits},
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::net::IpAddr;
+use tenancy::{
+    catalog::{find_by_slug, STATUS_DELETED},
+    entities::tenants,
+};
+
+/// Said for an unknown email and for a wrong password alike.
+pub const BAD_CREDENTIALS: &str = "That email and password do not match an account.";
+
+/// Checks an email and password, under the log-in rate limits.
+///
+/// An unknown email costs the same argon2 work as a wrong password and
+/// gets the same answer, so neither the page nor its timing tells whether
+/// an account exists.
+///
+/// # Errors
+/// `Validation` for an empty field or wrong credentials (the email echoed,
+/// never the password); `RateLimited` when this address or this account
+/// has failed too often lately; `Internal` when the database fails.
+pub async fn check_credentials(
+    control: &impl ConnectionTrait,
+    limits: &Limits,
+    ip: IpAddr,
+    email: &str,
+    password: &str,
+) -> Result<users::Model, AppError> {
+    let email = normalize_email(email);
+    let mut errors = FieldErrors::default().echo("email", &email);
+    if email.is_empty() {
+        errors.add("email", "Enter your email address.");
+    }
+    if password.is_empty() {
+        errors.add("password", "Enter your password.");
+    }
+    errors.clone().into_result()?;
+
+    let user = user_by_email(control, &email).await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    // Always checked, an unknown email included: the same work, the same
+    // count against the limits.
+    let matches = verify_limited(limits, ip, &email, password, stored).await?;
+    match user {
+        Some(user) if matches => Ok(user),
+        _ => {
+            errors.add("form", BAD_CREDENTIALS);
+            Err(AppError::Validation(errors))
+        }
+    }
+}
+
+/// Checks `password` against an account's stored hash (`None`: no such
+/// account, checked against [`UNKNOWN_ACCOUNT_HASH`] for the same work),
+/// under the log-in rate limits: every door that answers "is this the
+/// password of that email?" goes through here.
+///
+/// # Errors
+/// `RateLimited` when this address or this account has failed too often
+/// lately (nothing is checked then).
+pub async fn verify_limited(
+    limits: &Limits,
+    ip: IpAddr,
+    email: &str,
+    password: &str,
+    stored_hash: Option<String>,
+) -> Result<bool, AppError> {
+    let ip_key = ip.to_string();
+    for (limiter, key) in [
+        (&limits.login_per_ip, ip_key.as_str()),
+        (&limits.login_per_account, email),
+    ] {
+        if let Err(wait) = limiter.check(key) {
+            return Err(AppError::RateLimited {
+                retry_after_secs: seconds_to_wait(wait),
+            });
+        }
+    }
+    let known = stored_hash.is_some();
+    let hash = stored_hash.unwrap_or_else(|| UNKNOWN_ACCOUNT_HASH.to_owned());
+    let matches = verify_password(password.to_owned(), hash)
+        .await
+        .map_err(internal)?;
+    if known && matches {
+        limits.login_per_account.clear(email);
+        Ok(true)
+    } else {
+        limits.login_per_ip.hit(&ip_key);
+        limits.login_per_account.hit(email);
+        Ok(false)
+    }
+}
+
+/// The account with id `user_id`, if it exists.
+pub async fn user(
+    control: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Option<users::Model>, AppError> {
+    users::Entity::find_by_id(user_id)
+        .one(control)
+        .await
+        .map_err(internal)
+}
+
+/// The account with `email` (normalized), if it exists.
+pub async fn user_by_email(
+    control: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<users::Model>, AppError> {
+    users::Entity::find()
+        .filter(users::Column::Email.eq(email))
+        .one(control)
+        .await
+        .map_err(internal)
+}
+
+/// A handoff token that signs `user_id` in on `slug`'s host.
+///
+/// # Errors
+/// `NotFound` when there is no such organization or the user is not one of
+/// its members: the two are not told apart.
+pub async fn handoff_to(
+    control: &impl ConnectionTrait,
+    user_id: i64,
+    slug: &str,
+) -> Result<String, AppError> {
+    let tenant = find_by_slug(control, slug.trim())
+        .await
+        .map_err(internal)?
+        .filter(|t| t.status != STATUS_DELETED)
+        .ok_or(AppError::NotFound)?;
+    role_in(control, user_id, tenant.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tokens::issue(
+        control,
+        tokens::HANDOFF,
+        user_id,
+        Some(tenant.id),
+        tokens::HANDOFF_TTL_SECS,
+    )
+    .await
+    .map_err(internal)
+}
+
+/// `user_id`'s role in `tenant_id`, if a member.
+pub async fn role_in(
+    control: &impl ConnectionTrait,
+    user_id: i64,
+    tenant_id: i64,
+) -> Result<Option<Role>, AppError> {
+    let membership = memberships::Entity::find()
+        .filter(memberships::Column::UserId.eq(user_id))
+        .filter(memberships::Column::TenantId.eq(tenant_id))
+        .one(control)
+        .await
+        .map_err(internal)?;
+    Ok(membership.and_then(|m| Role::parse(&m.role)))
+}
+
+/// The organizations `user_id` belongs to, by name; deleted ones are left
+/// out.
+pub async fn organizations_of(
+    control: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<Organization>, AppError> {
+    let rows = memberships::Entity::find()
+        .filter(memberships::Column::UserId.eq(user_id))
+        .find_also_related(tenants::Entity)
+        .filter(tenants::Column::Status.ne(STATUS_DELETED))
+        .order_by_asc(tenants::Column::Name)
+        .all(control)
+        .await
+        .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(membership, tenant)| {
+            let tenant = tenant?;
+            Some(Organization {
+                slug: tenant.slug,
+                name: tenant.name,
+                role: Role::parse(&membership.role)?,
+                status: tenant.status,
+            })
+        })
+        .collect())
+}

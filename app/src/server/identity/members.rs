@@ -1,0 +1,249 @@
+//! An organization's members: listing them, changing their roles and
+//! removing them, under the rules that keep an organization governable:
+//! only owners touch owners, and the last owner cannot be demoted or
+//! removed (nor leave).
+//!
+//! Memberships live in the control plane, the audit log in the tenant's
+//! database. A change writes its audit entries first, then the memberships,
+//! and commits in that order: a failure between the two commits can leave
+//! an entry for a change that did not happen, never a change without its
+//! entry.
+
+use crate::model::{
+    members::{Member, MAX_BULK},
+    AppError, Permission, Role,
+};
+use crate::server::{
+    entities::control::{memberships, users},
+    error::{internal, tenant_db},
+    org::audit::{self, Actor, Change},
+    time::utc_date,
+    web::host_router::TenantCtx,
+};
+use sea_orm::{
+    sea_query::Expr, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, TransactionTrait,
+};
+use tenancy::entities::tenants;
+
+/// The members of `tenant_id` whose email contains `search` and who have
+/// `role` (if given), most powerful first, then by email.
+pub async fn list(
+    control: &impl ConnectionTrait,
+    tenant_id: i64,
+    viewer_id: i64,
+    search: &str,
+    role: Option<Role>,
+) -> Result<Vec<Member>, DbErr> {
+    let mut query = memberships::Entity::find()
+        .filter(memberships::Column::TenantId.eq(tenant_id))
+        .find_also_related(users::Entity);
+    let search = search.trim().to_lowercase();
+    if !search.is_empty() {
+        query = query.filter(users::Column::Email.contains(&search));
+    }
+    if let Some(role) = role {
+        query = query.filter(memberships::Column::Role.eq(role.as_str()));
+    }
+    let mut members: Vec<Member> = query
+        .all(control)
+        .await?
+        .into_iter()
+        .filter_map(|(membership, user)| {
+            let user = user?;
+            Some(Member {
+                user_id: user.id,
+                you: user.id == viewer_id,
+                email: user.email,
+                role: Role::parse(&membership.role)?,
+                joined: utc_date(membership.created_at),
+            })
+        })
+        .collect();
+    members.sort_by(|a, b| rank(a.role).cmp(&rank(b.role)).then(a.email.cmp(&b.email)));
+    Ok(members)
+}
+
+fn rank(role: Role) -> usize {
+    Role::ALL
+        .iter()
+        .position(|r| *r == role)
+        .unwrap_or(usize::MAX)
+}
+
+/// How many members `tenant_id` has.
+pub async fn count(control: &impl ConnectionTrait, tenant_id: i64) -> Result<u64, DbErr> {
+    memberships::Entity::find()
+        .filter(memberships::Column::TenantId.eq(tenant_id))
+        .count(control)
+        .await
+}
+
+/// What happens to the selected members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    ChangeRole(Role),
+    Remove,
+}
+
+/// Gives `user_ids` the role `role`. Returns how many changed (members who
+/// already have it are left alone).
+pub async fn change_roles(
+    control: &DatabaseConnection,
+    ctx: &TenantCtx,
+    actor: &Actor,
+    user_ids: &[i64],
+    role: Role,
+) -> Result<usize, AppError> {
+    apply(control, ctx, actor, user_ids, Operation::ChangeRole(role)).await
+}
+
+/// Removes `user_ids` from the organization. Their sessions on its host
+/// stop working at their next request (every request checks membership).
+pub async fn remove(
+    control: &DatabaseConnection,
+    ctx: &TenantCtx,
+    actor: &Actor,
+    user_ids: &[i64],
+) -> Result<usize, AppError> {
+    apply(control, ctx, actor, user_ids, Operation::Remove).await
+}
+
+async fn apply(
+    control: &DatabaseConnection,
+    ctx: &TenantCtx,
+    actor: &Actor,
+    user_ids: &[i64],
+    operation: Operation,
+) -> Result<usize, AppError> {
+    if user_ids.is_empty() {
+        return Err(AppError::field("form", "Select at least one member."));
+    }
+    if user_ids.len() > MAX_BULK {
+        return Err(AppError::field(
+            "form",
+            format!("Select at most {MAX_BULK} members at a time."),
+        ));
+    }
+    let log = ctx.db.begin().await.map_err(tenant_db)?;
+    let txn = control.begin().await.map_err(internal)?;
+    // Changes to one organization's members take turns: the owner count
+    // read below stays true until commit (a row lock on PostgreSQL, the
+    // write lock on SQLite).
+    tenants::Entity::update_many()
+        .col_expr(tenants::Column::Id, Expr::col(tenants::Column::Id))
+        .filter(tenants::Column::Id.eq(ctx.tenant.id))
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+
+    let rows = memberships::Entity::find()
+        .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
+        .find_also_related(users::Entity)
+        .all(&txn)
+        .await
+        .map_err(internal)?;
+    // The actor's role as of now: it may have changed since the request's
+    // permission check.
+    let by_role = rows
+        .iter()
+        .find(|(m, _)| m.user_id == actor.user_id)
+        .and_then(|(m, _)| Role::parse(&m.role))
+        .ok_or(AppError::Unauthorized)?;
+    let leaving = operation == Operation::Remove && user_ids == [actor.user_id];
+    if !leaving && !by_role.grants(Permission::ManageMembers) {
+        return Err(AppError::Forbidden);
+    }
+    if let Operation::ChangeRole(role) = operation {
+        if !by_role.may_assign(role) {
+            return Err(AppError::field(
+                "form",
+                "Only owners can make someone an owner.",
+            ));
+        }
+    }
+    let mut owners = rows.iter().filter(|(m, _)| m.role == "owner").count();
+    let mut targets = Vec::new();
+    for id in user_ids {
+        let Some((membership, Some(user))) = rows.iter().find(|(m, _)| m.user_id == *id) else {
+            return Err(AppError::field(
+                "form",
+                "Someone you selected is no longer a member. Reload the list and try again.",
+            ));
+        };
+        let current = Role::parse(&membership.role).ok_or_else(|| {
+            internal(format!(
+                "membership {} has an unknown role {:?}",
+                membership.id, membership.role
+            ))
+        })?;
+        // Anyone may leave; changing someone else needs the right role.
+        if !leaving && !by_role.may_assign(current) {
+            return Err(AppError::field(
+                "form",
+                format!(
+                    "Only owners can change or remove an owner ({}).",
+                    user.email
+                ),
+            ));
+        }
+        targets.push((membership, user, current));
+    }
+
+    let mut changed = 0;
+    for (membership, user, current) in targets {
+        let change = match operation {
+            Operation::ChangeRole(role) if role == current => continue,
+            Operation::ChangeRole(role) => {
+                if current == Role::Owner {
+                    owners -= 1;
+                }
+                if role == Role::Owner {
+                    owners += 1;
+                }
+                memberships::Entity::update_many()
+                    .col_expr(memberships::Column::Role, Expr::value(role.as_str()))
+                    .filter(memberships::Column::Id.eq(membership.id))
+                    .exec(&txn)
+                    .await
+                    .map_err(internal)?;
+                Change {
+                    action: "member.role_change",
+                    target: format!("member {}", user.email),
+                    before: Some(current.label().to_owned()),
+                    after: Some(role.label().to_owned()),
+                }
+            }
+            Operation::Remove => {
+                if current == Role::Owner {
+                    owners -= 1;
+                }
+                memberships::Entity::delete_by_id(membership.id)
+                    .exec(&txn)
+                    .await
+                    .map_err(internal)?;
+                Change {
+                    action: "member.remove",
+                    target: format!("member {}", user.email),
+                    before: Some(current.label().to_owned()),
+                    after: None,
+                }
+            }
+        };
+        audit::record(&log, actor, change)
+            .await
+            .map_err(tenant_db)?;
+        changed += 1;
+    }
+    if owners == 0 {
+        let message = if user_ids == [actor.user_id] {
+            "You are the last owner. Make someone else an owner first."
+        } else {
+            "An organization needs at least one owner. Make someone else an owner first."
+        };
+        return Err(AppError::field("form", message));
+    }
+    log.commit().await.map_err(tenant_db)?;
+    txn.commit().await.map_err(internal)?;
+    Ok(changed)
+}

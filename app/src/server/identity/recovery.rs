@@ -1,0 +1,188 @@
+//! For people who lost something: their password (a reset link, one hour,
+//! single-use) or the addresses of their organizations (an email listing
+//! them). Both answer the same whether or not the email has an account,
+//! and do all their work (the lookup included) in the background, so that
+//! the answer takes as long either way.
+
+use crate::model::AppError;
+use crate::server::{
+    entities::control::{one_time_tokens, sessions, users},
+    error::internal,
+    identity::{
+        accounts::{organizations_of, user_by_email},
+        password::hash_password,
+        signup::{check_email, check_password, normalize_email},
+        tokens,
+    },
+    mail::{Email, Mailer},
+    time::now_unix,
+};
+use sea_orm::{
+    sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+};
+use std::sync::Arc;
+
+pub const RESET: &str = "password_reset";
+/// A reset link works for an hour.
+pub const RESET_TTL_SECS: i64 = 60 * 60;
+
+/// The email as typed, normalized, or a field error.
+pub fn email_field(email: &str) -> Result<String, AppError> {
+    let email = normalize_email(email);
+    check_email(&email).map_err(|m| {
+        let mut errors = crate::model::FieldErrors::default().echo("email", &email);
+        errors.add("email", m);
+        AppError::Validation(errors)
+    })?;
+    Ok(email)
+}
+
+/// Runs `compose` (which finds the account and writes the message, if
+/// any) and sends its mail in the background: the request's answer does not
+/// wait for, nor depend on, whether the email has an account.
+fn in_background<F>(mailer: Arc<Mailer>, compose: F)
+where
+    F: std::future::Future<Output = Result<Option<Email>, AppError>> + Send + 'static,
+{
+    tokio::spawn(async move {
+        match compose.await {
+            Ok(Some(email)) => {
+                if let Err(e) = mailer.send(email).await {
+                    tracing::error!(error = %e, "could not send an account email");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "could not prepare an account email"),
+        }
+    });
+}
+
+/// Sends `email`'s account a link to `{apex}/reset-password`, if there is
+/// such an account.
+pub fn request_reset(
+    control: DatabaseConnection,
+    mailer: Arc<Mailer>,
+    email: String,
+    apex: String,
+) {
+    in_background(mailer, async move {
+        let Some(user) = user_by_email(&control, &email).await? else {
+            return Ok(None);
+        };
+        let token = tokens::issue(&control, RESET, user.id, None, RESET_TTL_SECS)
+            .await
+            .map_err(internal)?;
+        Ok(Some(Email {
+            to: user.email.clone(),
+            subject: "Reset your Tenantry password".to_owned(),
+            body: format!(
+                "Hello,\n\n\
+                 someone (we hope you) asked to reset the password of {email} on Tenantry. \
+                 Choose a new one here:\n\n\
+                 {apex}/reset-password?token={token}\n\n\
+                 The link works once, for one hour. If you did not ask, ignore this \
+                 message: your password stays as it is.\n",
+                email = user.email,
+            ),
+        }))
+    });
+}
+
+/// Sets a new password with reset link `token`: every session of the user
+/// ends (a thief's too), and the address counts as confirmed. Returns the
+/// user's email.
+pub async fn reset(
+    control: &DatabaseConnection,
+    token: &str,
+    password: &str,
+) -> Result<String, AppError> {
+    // Check the password first: a rejected one must not use up the link.
+    check_password(password).map_err(|m| AppError::field("password", m))?;
+    let hash = hash_password(password.to_owned()).await.map_err(internal)?;
+    let txn = control.begin().await.map_err(internal)?;
+    let user_id = tokens::consume(&txn, token, RESET, None)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| {
+            AppError::field(
+                "form",
+                "This link has expired or was already used. Ask for a new one below.",
+            )
+        })?;
+    let now = now_unix();
+    users::Entity::update_many()
+        .col_expr(users::Column::PasswordHash, Expr::value(hash.0))
+        .filter(users::Column::Id.eq(user_id))
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+    users::Entity::update_many()
+        .col_expr(users::Column::EmailVerifiedAt, Expr::value(now))
+        .filter(users::Column::Id.eq(user_id))
+        .filter(users::Column::EmailVerifiedAt.is_null())
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+    // The account's other reset links stop working, and every session ends,
+    // in the same transaction as the new password.
+    one_time_tokens::Entity::update_many()
+        .col_expr(one_time_tokens::Column::UsedAt, Expr::value(now))
+        .filter(one_time_tokens::Column::UserId.eq(user_id))
+        .filter(one_time_tokens::Column::Purpose.eq(RESET))
+        .filter(one_time_tokens::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+    sessions::Entity::delete_many()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
+    let user = users::Entity::find_by_id(user_id)
+        .one(control)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal("the reset user vanished"))?;
+    Ok(user.email)
+}
+
+/// Emails `email`'s account the list of its organizations, each with its
+/// log-in address (`login_url(slug)`), if there is such an account.
+pub fn send_organizations(
+    control: DatabaseConnection,
+    mailer: Arc<Mailer>,
+    email: String,
+    login_url: impl Fn(&str) -> String + Send + 'static,
+) {
+    in_background(mailer, async move {
+        let Some(user) = user_by_email(&control, &email).await? else {
+            return Ok(None);
+        };
+        let organizations = organizations_of(&control, user.id).await?;
+        let list = if organizations.is_empty() {
+            "You do not belong to any organization at the moment.\n".to_owned()
+        } else {
+            organizations
+                .iter()
+                .map(|org| {
+                    format!(
+                        "- {} ({}): {}\n",
+                        org.name,
+                        org.role.label(),
+                        login_url(&org.slug)
+                    )
+                })
+                .collect()
+        };
+        Ok(Some(Email {
+            to: user.email.clone(),
+            subject: "Your Tenantry organizations".to_owned(),
+            body: format!(
+                "Hello,\n\nhere are the organizations {email} belongs to on Tenantry:\n\n{list}\n\
+                 If you did not ask for this list, you can ignore this message.\n",
+                email = user.email,
+            ),
+        }))
+    });
+}

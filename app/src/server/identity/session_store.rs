@@ -1,0 +1,131 @@
+//! tower-sessions store in the control-plane database, so sessions survive a
+//! restart and are shared by every instance.
+
+use crate::server::entities::control::sessions;
+use crate::server::time::now_unix;
+use async_trait::async_trait;
+use sea_orm::{
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    SqlErr,
+};
+use tower_sessions::{
+    session::{Id, Record},
+    session_store::{self, SessionStore},
+};
+
+#[derive(Clone, Debug)]
+pub struct DbSessionStore {
+    db: DatabaseConnection,
+}
+
+impl DbSessionStore {
+    pub fn new(db: DatabaseConnection) -> Self {
+        DbSessionStore { db }
+    }
+
+    /// Ends every session of `user_id`, on every host ("log out
+    /// everywhere"). Returns how many there were.
+    pub async fn delete_user_sessions(&self, user_id: i64) -> Result<u64, sea_orm::DbErr> {
+        let result = sessions::Entity::delete_many()
+            .filter(sessions::Column::UserId.eq(user_id))
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected)
+    }
+
+    /// Deletes expired sessions; run periodically.
+    pub async fn delete_expired(&self) -> Result<u64, sea_orm::DbErr> {
+        let result = sessions::Entity::delete_many()
+            .filter(sessions::Column::ExpiresAt.lte(now_unix()))
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected)
+    }
+}
+
+/// The signed-in user a session belongs to, kept in a column of its own.
+fn user_of(record: &Record) -> Option<i64> {
+    record
+        .data
+        .get(crate::server::identity::sign_in::SESSION_USER_ID)
+        .and_then(serde_json::Value::as_i64)
+}
+
+fn backend(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    /// Inserts a new session, drawing a new id in the (astronomically
+    /// unlikely) case that the random one is already in use.
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        loop {
+            let inserted = sessions::Entity::insert(sessions::ActiveModel {
+                id: Set(record.id.to_string()),
+                data: Set(data.clone()),
+                expires_at: Set(record.expiry_date.unix_timestamp()),
+                user_id: Set(user_of(record)),
+            })
+            .exec(&self.db)
+            .await;
+            match inserted {
+                Ok(_) => return Ok(()),
+                Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                    record.id = Id::default();
+                }
+                Err(e) => return Err(backend(e)),
+            }
+        }
+    }
+
+    /// Updates a session loaded earlier in the request. A session deleted
+    /// meanwhile (logged out everywhere, expired) stays deleted: this never
+    /// inserts. New sessions go through `create`.
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::Data, Expr::value(data))
+            .col_expr(
+                sessions::Column::ExpiresAt,
+                Expr::value(record.expiry_date.unix_timestamp()),
+            )
+            .col_expr(sessions::Column::UserId, Expr::value(user_of(record)))
+            .filter(sessions::Column::Id.eq(record.id.to_string()))
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
+        let Some(row) = sessions::Entity::find_by_id(session_id.to_string())
+            .filter(sessions::Column::ExpiresAt.gt(now_unix()))
+            .one(&self.db)
+            .await
+            .map_err(backend)?
+        else {
+            return Ok(None);
+        };
+        let data = serde_json::from_str(&row.data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expires_at)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *session_id,
+            data,
+            expiry_date,
+        }))
+    }
+
+    async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
+        sessions::Entity::delete_by_id(session_id.to_string())
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,81 @@
+//! Single-use tokens: random, shown to the user once, stored only as a
+//! SHA-256 digest, consumed atomically.
+
+use crate::server::entities::control::one_time_tokens;
+use crate::server::time::now_unix;
+use rand::RngCore;
+use sea_orm::{
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter,
+};
+use sha2::{Digest, Sha256};
+
+/// Purpose of the sign-up / org-switch handoff token.
+pub const HANDOFF: &str = "handoff";
+/// A handoff is a redirect: it is used within a second or two, or never.
+pub const HANDOFF_TTL_SECS: i64 = 60;
+
+pub fn digest(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Creates a token for `purpose` and returns its clear text, which exists
+/// nowhere else from now on.
+pub async fn issue(
+    db: &impl ConnectionTrait,
+    purpose: &str,
+    user_id: i64,
+    tenant_id: Option<i64>,
+    ttl_secs: i64,
+) -> Result<String, DbErr> {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    one_time_tokens::Entity::insert(one_time_tokens::ActiveModel {
+        token_hash: Set(digest(&token)),
+        purpose: Set(purpose.to_owned()),
+        user_id: Set(user_id),
+        tenant_id: Set(tenant_id),
+        expires_at: Set(now_unix() + ttl_secs),
+        used_at: Set(None),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    Ok(token)
+}
+
+/// Consumes a token: succeeds at most once, only before it expires, and only
+/// for the given purpose and tenant. Returns the user it was issued to.
+pub async fn consume(
+    db: &impl ConnectionTrait,
+    token: &str,
+    purpose: &str,
+    tenant_id: Option<i64>,
+) -> Result<Option<i64>, DbErr> {
+    let hash = digest(token);
+    let now = now_unix();
+    let tenant_scope = match tenant_id {
+        Some(id) => one_time_tokens::Column::TenantId.eq(id),
+        None => one_time_tokens::Column::TenantId.is_null(),
+    };
+    // The conditional UPDATE is the single point of truth: of two concurrent
+    // attempts, exactly one sees a row affected.
+    let updated = one_time_tokens::Entity::update_many()
+        .col_expr(one_time_tokens::Column::UsedAt, Expr::value(now))
+        .filter(one_time_tokens::Column::TokenHash.eq(hash.clone()))
+        .filter(one_time_tokens::Column::Purpose.eq(purpose))
+        .filter(one_time_tokens::Column::UsedAt.is_null())
+        .filter(one_time_tokens::Column::ExpiresAt.gt(now))
+        .filter(tenant_scope)
+        .exec(db)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Ok(None);
+    }
+    let token = one_time_tokens::Entity::find()
+        .filter(one_time_tokens::Column::TokenHash.eq(hash))
+        .one(db)
+        .await?;
+    Ok(token.map(|t| t.user_id))
+}

@@ -1,0 +1,134 @@
+//! Sending email: over SMTP when `TENANTRY_SMTP_URL` is set, otherwise into
+//! the control plane's outbox (shown at `/dev/mailbox` in development).
+//!
+//! Mail carries one-time links: the message text is never logged, only its
+//! recipient and subject.
+
+use crate::server::{entities::control::outbox, time::now_unix};
+use lettre::{
+    message::{header::ContentType, Mailbox},
+    AsyncSmtpTransport, AsyncTransport, Tokio1Executor,
+};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use std::time::Duration;
+
+/// How long one SMTP delivery may take before the request gives up.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One plain-text email.
+#[derive(Clone, Debug)]
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+    /// No SMTP server: mail is kept in the `outbox` table.
+    Outbox { control: DatabaseConnection },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("the address {0:?} cannot receive mail")]
+    BadAddress(String),
+    #[error("SMTP: {0}")]
+    Smtp(String),
+    #[error("outbox: {0}")]
+    Outbox(#[from] sea_orm::DbErr),
+}
+
+impl Mailer {
+    /// SMTP to `smtp_url` (`smtp://host:port`, `smtp://…?tls=required`,
+    /// `smtps://user:password@host`) from `from`, or the outbox when there
+    /// is no URL. The error names the setting to fix.
+    pub fn new(
+        smtp_url: Option<&str>,
+        from: &str,
+        control: DatabaseConnection,
+    ) -> Result<Self, String> {
+        let Some(url) = smtp_url.filter(|u| !u.trim().is_empty()) else {
+            return Ok(Mailer::Outbox { control });
+        };
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| format!("TENANTRY_MAIL_FROM={from:?} is not an address: {e}"))?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.trim())
+            .map_err(|e| format!("TENANTRY_SMTP_URL is not an SMTP URL: {e}"))?
+            .timeout(Some(SMTP_TIMEOUT))
+            .build();
+        Ok(Mailer::Smtp { transport, from })
+    }
+
+    /// Whether mail goes to the outbox rather than to an SMTP server.
+    pub fn uses_outbox(&self) -> bool {
+        matches!(self, Mailer::Outbox { .. })
+    }
+
+    pub async fn send(&self, email: Email) -> Result<(), MailError> {
+        match self {
+            Mailer::Smtp { transport, from } => {
+                let to: Mailbox = email
+                    .to
+                    .parse()
+                    .map_err(|_| MailError::BadAddress(email.to.clone()))?;
+                let message = lettre::Message::builder()
+                    .from(from.clone())
+                    .to(to)
+                    .subject(&email.subject)
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(email.body)
+                    .map_err(|e| MailError::Smtp(e.to_string()))?;
+                transport
+                    .send(message)
+                    .await
+                    .map_err(|e| MailError::Smtp(e.to_string()))?;
+            }
+            Mailer::Outbox { control } => {
+                outbox::Entity::insert(outbox::ActiveModel {
+                    to_address: Set(email.to.clone()),
+                    subject: Set(email.subject.clone()),
+                    body: Set(email.body),
+                    created_at: Set(now_unix()),
+                    ..Default::default()
+                })
+                .exec(control)
+                .await?;
+            }
+        }
+        tracing::info!(to = %email.to, subject = %email.subject, "email sent");
+        Ok(())
+    }
+}
+
+/// The newest mail in the outbox, newest first.
+pub async fn outbox(
+    control: &DatabaseConnection,
+    limit: u64,
+) -> Result<Vec<outbox::Model>, sea_orm::DbErr> {
+    outbox::Entity::find()
+        .order_by_desc(outbox::Column::Id)
+        .limit(limit)
+        .all(control)
+        .await
+}
+
+/// How long the outbox keeps mail: the links in it are expired by then.
+pub const OUTBOX_KEEP_SECS: i64 = 7 * 24 * 60 * 60;
+
+/// Deletes outbox mail older than [`OUTBOX_KEEP_SECS`]; returns how much.
+pub async fn purge_outbox(control: &DatabaseConnection) -> Result<u64, sea_orm::DbErr> {
+    let result = outbox::Entity::delete_many()
+        .filter(outbox::Column::CreatedAt.lt(now_unix() - OUTBOX_KEEP_SECS))
+        .exec(control)
+        .await?;
+    Ok(result.rows_affected)
+}

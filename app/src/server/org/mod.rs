@@ -1,0 +1,32 @@
+//! What lives in an organization's own database: teams, repositories,
+//! labels, the mapping, API tokens, settings and the organization's audit log.
+//! May import: `entities::tenant`, the shared files (`error`, `time`), `model`.
+//! Never `identity`, `web` or `rest`. Services take the connection first.
+
+pub mod api_tokens;
+pub mod audit;
+pub mod labels;
+pub mod mapping;
+pub mod onboarding;
+pub mod organization;
+pub mod repositories;
+pub mod rules;
+pub mod settings;
+pub mod teams;
+
+use crate::model::AppError;
+use sea_orm::{ConnectionTrait, EntityTrait, PrimaryKeyTrait};
+
+/// The row of `E` with primary key `id` in a tenant's database, or
+/// `NotFound` (an id of another organization names nothing here).
+pub async fn found<E>(db: &impl ConnectionTrait, id: i64) -> Result<E::Model, AppError>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    E::find_by_id(id)
+        .one(db)
+        .await
+        .map_err(crate::server::error::tenant_db)?
+        .ok_or(AppError::NotFound)
+}

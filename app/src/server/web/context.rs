@@ -1,0 +1,215 @@
+//! The authorization vocabulary of server functions: small helpers that fetch
+//! what a server function needs from the current request, or fail with the
+//! error the user should see.
+
+use crate::model::{AppError, Permission, Role};
+use crate::server::{
+    entities::control::{memberships, users},
+    error::internal,
+    identity::sign_in::{self, SignedIn},
+    org::audit::Actor,
+    web::{
+        host::{HostKind, ParsedHost},
+        host_router::TenantCtx,
+    },
+    AppState,
+};
+use axum::extract::ConnectInfo;
+use leptos::prelude::use_context;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use tower_sessions::Session;
+
+/// The application state, present in every render and server function.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| internal("AppState is missing from the Leptos context"))
+}
+
+fn request_parts() -> Result<http::request::Parts, AppError> {
+    use_context::<http::request::Parts>()
+        .ok_or_else(|| internal("request parts are missing from the Leptos context"))
+}
+
+/// The host the request came to, as classified by the host router.
+pub fn parsed_host() -> Result<ParsedHost, AppError> {
+    request_parts()?
+        .extensions
+        .get::<ParsedHost>()
+        .cloned()
+        .ok_or_else(|| internal("the host router did not run for this request"))
+}
+
+/// Requiring it means: this server function only exists on the apex domain.
+pub fn require_apex() -> Result<ParsedHost, AppError> {
+    let host = parsed_host()?;
+    match host.kind {
+        HostKind::Apex => Ok(host),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Requiring it means: this server function only exists on a tenant's host,
+/// and works on that tenant's database alone.
+pub fn tenant_ctx() -> Result<TenantCtx, AppError> {
+    request_parts()?
+        .extensions
+        .get::<TenantCtx>()
+        .cloned()
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(internal)
+}
+
+/// The address the request came from, for rate limits and the audit log.
+pub fn client_ip() -> Result<IpAddr, AppError> {
+    Ok(client_ip_of(
+        &request_parts()?,
+        app_state()?.settings.behind_proxy,
+    ))
+}
+
+/// The address `parts` came from: the TCP peer, or behind the operator's
+/// proxy the address that proxy appended to `X-Forwarded-For` (earlier
+/// entries are the client's to forge).
+pub fn client_ip_of(parts: &http::request::Parts, behind_proxy: bool) -> IpAddr {
+    if behind_proxy {
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .last()
+            .and_then(|entry| entry.trim().parse::<IpAddr>().ok());
+        if let Some(ip) = forwarded {
+            return ip;
+        }
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip())
+}
+
+/// Whoever is signed in on this host, or `Unauthorized`.
+pub async fn signed_in() -> Result<SignedIn, AppError> {
+    let here = tenant_ctx().ok().map(|ctx| ctx.tenant.id);
+    signed_in_on(&session().await?, here).await
+}
+
+/// Whoever `session` signs in on the host of tenant `here` (`None`: the
+/// apex), or `Unauthorized`. A session counts only on the host it was
+/// opened on: a tenant's session on that tenant's host, an apex session on
+/// the apex.
+pub async fn signed_in_on(session: &Session, here: Option<i64>) -> Result<SignedIn, AppError> {
+    let signed_in = sign_in::current(session)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::Unauthorized)?;
+    if signed_in.tenant_id != here {
+        return Err(AppError::Unauthorized);
+    }
+    Ok(signed_in)
+}
+
+/// A signed-in member of the current request's tenant.
+#[derive(Clone, Debug)]
+pub struct CurrentMember {
+    pub user_id: i64,
+    pub email: String,
+    pub role: Role,
+    /// Whether they have confirmed their email address.
+    pub email_verified: bool,
+}
+
+/// Requiring it means: someone signed in on this tenant's host, who is a
+/// member of this tenant. Anything else is `Unauthorized`.
+pub async fn current_member(state: &AppState, ctx: &TenantCtx) -> Result<CurrentMember, AppError> {
+    member_of(state, ctx, &session().await?).await
+}
+
+/// The member of `ctx`'s tenant whom `session` signs in, or `Unauthorized`.
+async fn member_of(
+    state: &AppState,
+    ctx: &TenantCtx,
+    session: &Session,
+) -> Result<CurrentMember, AppError> {
+    let signed_in = signed_in_on(session, Some(ctx.tenant.id)).await?;
+    // One query: the membership and its user.
+    let (membership, user) = memberships::Entity::find()
+        .filter(memberships::Column::UserId.eq(signed_in.user_id))
+        .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
+        .find_also_related(users::Entity)
+        .one(&state.control)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::Unauthorized)?;
+    let user = user.ok_or(AppError::Unauthorized)?;
+    let role = Role::parse(&membership.role).ok_or_else(|| {
+        internal(format!(
+            "membership {} has an unknown role {:?}",
+            membership.id, membership.role
+        ))
+    })?;
+    Ok(CurrentMember {
+        user_id: signed_in.user_id,
+        email_verified: user.email_verified_at.is_some(),
+        email: user.email,
+        role,
+    })
+}
+
+/// What a server function that passed [`require`] works with.
+#[derive(Clone)]
+pub struct Access {
+    pub state: AppState,
+    pub ctx: TenantCtx,
+    pub member: CurrentMember,
+    /// Where the request came from.
+    pub ip: IpAddr,
+}
+
+impl Access {
+    /// The member, as the audit log names them.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.member.user_id,
+            email: self.member.email.clone(),
+            ip: self.ip.to_string(),
+        }
+    }
+}
+
+/// The one permission check. Requiring it means: this server function only
+/// exists on a tenant's host (`NotFound` elsewhere), for a signed-in member
+/// of that tenant (`Unauthorized`) whose role grants `permission`
+/// (`Forbidden`).
+pub async fn require(permission: Permission) -> Result<Access, AppError> {
+    let ctx = tenant_ctx()?;
+    let state = app_state()?;
+    let session = session().await?;
+    authorize(state, ctx, &session, client_ip()?, permission).await
+}
+
+/// [`require`] for plain axum handlers, which have no Leptos context: the
+/// same check on what the handler extracted.
+pub async fn authorize(
+    state: AppState,
+    ctx: TenantCtx,
+    session: &Session,
+    ip: IpAddr,
+    permission: Permission,
+) -> Result<Access, AppError> {
+    let member = member_of(&state, &ctx, session).await?;
+    if !member.role.grants(permission) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Access {
+        state,
+        ctx,
+        member,
+        ip,
+    })
+}

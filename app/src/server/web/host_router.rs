@@ -1,0 +1,343 @@
+//! A request's tenant context. The host router classifies the `Host` header,
+//! answers hosts that are not ours with a 404 page, and, on a tenant's host,
+//! resolves the tenant (from the in-process [`TenantDirectory`]), checks that
+//! it may be served, and leases its database pool from the connection
+//! registry into a [`TenantCtx`]. This is the only place a request obtains a
+//! tenant database.
+//!
+//! What a tenant host answers when it cannot serve:
+//! * unknown or deleted: 404 "no organization here";
+//! * provisioning: 503 "being set up", refreshing itself;
+//! * suspended: 403 "suspended" (server functions get `Forbidden` as JSON);
+//! * schema too old for this build (a failed migration): 503 maintenance;
+//! * database unreachable or its server's connection budget exhausted: 503,
+//!   for this tenant only.
+//!
+//! [`TenantDirectory`]: tenancy::directory::TenantDirectory
+
+use crate::model::AppError;
+use crate::server::{
+    error::request_id_of,
+    web::host::{parse_host, HostKind, ParsedHost},
+    AppState,
+};
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderValue, StatusCode},
+    middleware::Next,
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use migration::TenantMigrator;
+use sea_orm::DatabaseConnection;
+use tenancy::{
+    catalog::TenantStatus,
+    directory::TenantRecord,
+    registry::{Lease, RegistryError},
+};
+
+/// The tenant a request is for, from the control plane.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TenantInfo {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+/// The current request's tenant and that tenant's own database. Server
+/// functions get it through [`context::tenant_ctx`](crate::server::web::context::tenant_ctx).
+#[derive(Clone)]
+pub struct TenantCtx {
+    pub tenant: TenantInfo,
+    pub db: DatabaseConnection,
+    /// Keeps the pool from being closed while this request uses it.
+    _lease: Lease,
+}
+
+/// The host as the client sent it: `Host` for HTTP/1.1, the URI authority
+/// for HTTP/2. Anything that is not visible ASCII yields an empty string,
+/// which the parser treats as unknown.
+fn request_host(req: &Request) -> String {
+    req.headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| req.uri().authority().map(|a| a.as_str().to_owned()))
+        .unwrap_or_default()
+}
+
+/// Axum middleware: host → site → (on a tenant host) tenant → database.
+pub async fn route_by_host(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let host = parse_host(&request_host(&req), &state.settings.base_domain);
+    let apex_url = state
+        .settings
+        .url_for(&state.settings.base_domain, host.port, "/");
+    match &host.kind {
+        HostKind::Apex => {}
+        HostKind::Www => {
+            let path = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let target = state
+                .settings
+                .url_for(&state.settings.base_domain, host.port, path);
+            return Redirect::permanent(&target).into_response();
+        }
+        HostKind::Tenant(slug) => {
+            tracing::Span::current().record("tenant", slug.as_str());
+            let request = RequestFacts {
+                id: request_id_of(req.headers()),
+                api: req.uri().path().starts_with("/api/"),
+            };
+            match tenant_context(&state, slug, &request, &apex_url).await {
+                Ok(ctx) => {
+                    req.extensions_mut().insert(ctx);
+                }
+                Err(response) => return *response,
+            }
+        }
+        HostKind::Admin | HostKind::Unknown => return no_such_organization(&apex_url),
+    }
+    req.extensions_mut().insert(host);
+    next.run(req).await
+}
+
+/// What the tenant checks need from the request (the request itself is not
+/// `Sync`, so it cannot be borrowed across the awaits).
+struct RequestFacts {
+    id: String,
+    /// A server function or API call, answered in JSON.
+    api: bool,
+}
+
+/// The tenant at `slug` with its database, or the page to answer instead.
+async fn tenant_context(
+    state: &AppState,
+    slug: &str,
+    req: &RequestFacts,
+    apex_url: &str,
+) -> Result<TenantCtx, Box<Response>> {
+    let tenant = match state.directory.lookup(slug).await {
+        Ok(Some(tenant)) => tenant,
+        Ok(None) => return Err(Box::new(no_such_organization(apex_url))),
+        Err(e) => {
+            tracing::error!(request_id = %req.id, error = %e, "control database unavailable");
+            return Err(Box::new(unavailable_for(req, "Tenantry")));
+        }
+    };
+    if let Some(response) = refuse(&tenant, req, apex_url) {
+        return Err(Box::new(response));
+    }
+    let Some(server_id) = tenant.server_id else {
+        tracing::error!(request_id = %req.id, "tenant has no database server");
+        return Err(Box::new(unavailable_for(req, &tenant.name)));
+    };
+    match state
+        .registry
+        .connection(tenant.id, server_id, &tenant.location)
+        .await
+    {
+        Ok(connection) => Ok(TenantCtx {
+            tenant: TenantInfo {
+                id: tenant.id,
+                slug: tenant.slug.clone(),
+                name: tenant.name.clone(),
+            },
+            db: connection.db,
+            _lease: connection.lease,
+        }),
+        Err(e) => {
+            let id = &req.id;
+            match &e {
+                RegistryError::Busy { .. } => {
+                    tracing::warn!(request_id = %id, error = %e, "no room for the tenant's pool")
+                }
+                _ => tracing::error!(request_id = %id, error = %e, "tenant database unavailable"),
+            }
+            Err(Box::new(unavailable_for(req, &tenant.name)))
+        }
+    }
+}
+
+/// The answer for a tenant that exists but must not be served now.
+fn refuse(tenant: &TenantRecord, req: &RequestFacts, apex_url: &str) -> Option<Response> {
+    let api = req.api;
+    match tenant.status {
+        TenantStatus::Active => {}
+        TenantStatus::Deleted => return Some(no_such_organization(apex_url)),
+        TenantStatus::Suspended if api => {
+            return Some(json_error(StatusCode::FORBIDDEN, &AppError::Forbidden))
+        }
+        TenantStatus::Provisioning if api => return Some(unavailable_for(req, &tenant.name)),
+        TenantStatus::Suspended => {
+            return Some(plain_page(
+                StatusCode::FORBIDDEN,
+                "Organization suspended",
+                &format!(
+                    "<p data-testid=\"suspended\">{} is suspended. Its members cannot use it \
+                     until it is reactivated; its data is kept. Contact support to restore it.</p>",
+                    escape_html(&tenant.name)
+                ),
+            ))
+        }
+        TenantStatus::Provisioning => {
+            let mut response = plain_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Setting up your organization",
+                &format!(
+                    "<p data-testid=\"provisioning\">{} is being set up. This page reloads \
+                     by itself in a moment.</p>",
+                    escape_html(&tenant.name)
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::REFRESH, HeaderValue::from_static("2"));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+            return Some(response);
+        }
+    }
+    if !TenantMigrator::can_serve(tenant.schema_version.as_deref()) {
+        if api {
+            return Some(unavailable_for(req, &tenant.name));
+        }
+        let mut response = plain_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Down for maintenance",
+            &format!(
+                "<p data-testid=\"maintenance\">{} is being upgraded and will be back \
+                 shortly. Your data is safe.</p>",
+                escape_html(&tenant.name)
+            ),
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        return Some(response);
+    }
+    None
+}
+
+/// The tenant cannot be served right now: a page, or for server functions
+/// and the API the JSON error their clients understand. Both 503.
+fn unavailable_for(req: &RequestFacts, org_name: &str) -> Response {
+    if !req.api {
+        return unavailable(org_name, &req.id);
+    }
+    let error = AppError::Unavailable {
+        request_id: req.id.clone(),
+    };
+    let mut response = json_error(StatusCode::SERVICE_UNAVAILABLE, &error);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    response
+}
+
+fn json_error(status: StatusCode, error: &AppError) -> Response {
+    let body = serde_json::to_string(error).unwrap_or_default();
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A small self-contained page for answers given before the app renders.
+pub fn plain_page(status: StatusCode, title: &str, body_html: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} · Tenantry</title><link rel=\"stylesheet\" href=\"/pkg/tenantry.css\"></head>\
+         <body><main class=\"card\"><h1>{title}</h1>{body_html}</main></body></html>",
+        title = escape_html(title),
+    );
+    let mut response = (status, Html(html)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The 500 page of a plain handler: what failed, in one sentence, and the
+/// request id to quote (the cause is logged with it).
+pub fn failure_page(request_id: &str, what_failed: &str) -> Response {
+    plain_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        &format!(
+            "<p>{} Please try again.</p><p class=\"muted\">Request id: {}</p>",
+            escape_html(what_failed),
+            escape_html(request_id)
+        ),
+    )
+}
+
+fn no_such_organization(apex_url: &str) -> Response {
+    plain_page(
+        StatusCode::NOT_FOUND,
+        "No organization here",
+        &format!(
+            "<p>There is no organization at this address. Check the spelling, or create \
+             your organization.</p><p><a class=\"button\" href=\"{}\">Sign up for Tenantry</a></p>",
+            escape_html(apex_url)
+        ),
+    )
+}
+
+fn unavailable(org_name: &str, request_id: &str) -> Response {
+    let mut response = plain_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Temporarily unavailable",
+        &format!(
+            "<p>{} cannot be reached right now. Please try again in a minute.</p>\
+             <p class=\"muted\">Request id: {}</p>",
+            escape_html(org_name),
+            escape_html(request_id)
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    response
+}
+
+impl ParsedHost {
+    /// `SLUG.BASE` as a public URL with `path`, on the port this request used.
+    pub fn tenant_url(&self, state: &AppState, slug: &str, path: &str) -> String {
+        let host = format!("{slug}.{}", state.settings.base_domain);
+        state.settings.url_for(&host, self.port, path)
+    }
+
+    /// The apex (`BASE`) as a public URL with `path`, on the port this
+    /// request used.
+    pub fn apex_url(&self, state: &AppState, path: &str) -> String {
+        state
+            .settings
+            .url_for(&state.settings.base_domain, self.port, path)
+    }
+}

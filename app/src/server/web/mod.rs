@@ -1,0 +1,14 @@
+//! The HTTP edge that is neither a server function nor REST: the host router
+//! (`Host` → tenant context), the authorization vocabulary (`context`), the
+//! origin check, status mapping, the handoff, email links and plain pages.
+//! May import: every room below it (`identity`, `org`, `mail`), `tenancy`.
+
+pub mod audit_export;
+pub mod context;
+pub mod dev_mailbox;
+pub mod email_links;
+pub mod handoff;
+pub mod host;
+pub mod host_router;
+pub mod origin;
+pub mod status;
