@@ -1,8 +1,16 @@
-//! A real SMTP server for the tests (mailin-embedded on a port of its own
-//! per app): Tenantry sends to it over SMTP with lettre, and the tests read
-//! what arrived, MIME-decoded.
+//! A real SMTP server for the tests (mailin's SMTP state machine on a port of
+//! its own per app): Tenantry sends to it over SMTP with lettre, and the
+//! tests read what arrived, MIME-decoded.
+//!
+//! Why `mailin` and a small accept loop rather than `mailin-embedded`: the
+//! latter always compiles its rustls module with rustls' default features,
+//! which flips rustls, sqlx, sea-orm, leptos, app and server to other
+//! feature sets in the test build, so `cargo test` recompiled the whole
+//! stack after `cargo leptos build`.
 
-use mailin_embedded::{response, Handler, Response, Server};
+use mailin::{response, Action, Handler, Response, SessionBuilder};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -68,6 +76,34 @@ impl Handler for Collector {
     }
 }
 
+/// One SMTP conversation, line by line, until the client quits.
+fn converse(stream: TcpStream, collector: Collector) -> std::io::Result<()> {
+    let peer = stream.peer_addr()?.ip();
+    let mut session = SessionBuilder::new("sink.test").build(peer, collector);
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    session.greeting().write_to(&mut writer)?;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        let response = session.process(&line);
+        match response.action {
+            Action::Reply => response.write_to(&mut writer)?,
+            Action::Close => {
+                response.write_to(&mut writer)?;
+                return writer.flush();
+            }
+            // STARTTLS is not offered, so no client asks for it.
+            Action::UpgradeTls => return Ok(()),
+            Action::NoReply => {}
+        }
+        writer.flush()?;
+    }
+}
+
 pub struct SmtpSink {
     pub port: u16,
     inbox: Arc<Mutex<Vec<Received>>>,
@@ -79,18 +115,19 @@ impl SmtpSink {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the SMTP sink");
         let port = listener.local_addr().unwrap().port();
         let inbox = Arc::new(Mutex::new(Vec::new()));
-        let mut server = Server::new(Collector {
+        let collector = Collector {
             inbox: inbox.clone(),
             to: Vec::new(),
             data: Vec::new(),
-        });
-        server
-            .with_name("sink.test")
-            .with_num_threads(2)
-            .with_tcp_listener(listener);
+        };
         std::thread::spawn(move || {
-            if let Err(e) = server.serve() {
-                eprintln!("SMTP sink stopped: {e}");
+            for stream in listener.incoming().flatten() {
+                let collector = collector.clone();
+                std::thread::spawn(move || {
+                    if let Err(e) = converse(stream, collector) {
+                        eprintln!("SMTP sink: a connection failed: {e}");
+                    }
+                });
             }
         });
         SmtpSink { port, inbox }
