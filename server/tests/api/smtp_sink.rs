@@ -1,14 +1,14 @@
-//! A real SMTP server for the tests (mailin's SMTP state machine on a port of
-//! its own per app): Tenantry sends to it over SMTP with lettre, and the
-//! tests read what arrived, MIME-decoded.
+//! A real SMTP server for the tests, on a port of its own per app: Tenantry
+//! sends to it over SMTP with lettre, and the tests read what arrived,
+//! MIME-decoded.
 //!
-//! Why `mailin` and a small accept loop rather than `mailin-embedded`: the
-//! latter always compiles its rustls module with rustls' default features,
-//! which flips rustls, sqlx, sea-orm, leptos, app and server to other
-//! feature sets in the test build, so `cargo test` recompiled the whole
-//! stack after `cargo leptos build`.
+//! It speaks just the SMTP a mail client needs (RFC 5321: greeting, EHLO,
+//! MAIL, RCPT, DATA with dot-unstuffing, RSET, NOOP, QUIT), by hand. Both
+//! crates that would do it change the test build's features: mailin-embedded
+//! turns on rustls' defaults, and mailin's base64-compat turns on
+//! byteorder's `std`; either way `cargo test` recompiled sqlx, sea-orm and
+//! everything above them after `cargo leptos build`.
 
-use mailin::{response, Action, Handler, Response, SessionBuilder};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
@@ -41,24 +41,11 @@ impl Received {
 #[derive(Clone)]
 struct Collector {
     inbox: Arc<Mutex<Vec<Received>>>,
-    to: Vec<String>,
-    data: Vec<u8>,
 }
 
-impl Handler for Collector {
-    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
-        self.to = to.to_vec();
-        self.data.clear();
-        response::OK
-    }
-
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.data.extend_from_slice(buf);
-        Ok(())
-    }
-
-    fn data_end(&mut self) -> Response {
-        let parsed = mail_parser::MessageParser::default().parse(&self.data);
+impl Collector {
+    fn deliver(&self, to: Vec<String>, data: &[u8]) {
+        let parsed = mail_parser::MessageParser::default().parse(data);
         let (subject, body) = parsed
             .map(|m| {
                 (
@@ -67,40 +54,80 @@ impl Handler for Collector {
                 )
             })
             .unwrap_or_default();
-        self.inbox.lock().unwrap().push(Received {
-            to: std::mem::take(&mut self.to),
-            subject,
-            body,
-        });
-        response::OK
+        self.inbox
+            .lock()
+            .unwrap()
+            .push(Received { to, subject, body });
     }
+}
+
+/// The address in `MAIL FROM:<a@b>` or `RCPT TO:<a@b>` (parameters after
+/// the brackets are ignored).
+fn address(argument: &str) -> String {
+    let inner = argument
+        .split_once('<')
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .map_or(argument, |(address, _)| address);
+    inner.trim().to_owned()
 }
 
 /// One SMTP conversation, line by line, until the client quits.
 fn converse(stream: TcpStream, collector: Collector) -> std::io::Result<()> {
-    let peer = stream.peer_addr()?.ip();
-    let mut session = SessionBuilder::new("sink.test").build(peer, collector);
-    let mut writer = stream.try_clone()?;
+    let mut out = stream.try_clone()?;
     let mut reader = BufReader::new(stream);
-    session.greeting().write_to(&mut writer)?;
-    let mut line = Vec::new();
+    out.write_all(b"220 sink.test ESMTP\r\n")?;
+    let mut to = Vec::new();
+    let mut line = String::new();
     loop {
         line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
+        if reader.read_line(&mut line)? == 0 {
             return Ok(());
         }
-        let response = session.process(&line);
-        match response.action {
-            Action::Reply => response.write_to(&mut writer)?,
-            Action::Close => {
-                response.write_to(&mut writer)?;
-                return writer.flush();
+        let command = line.trim_end();
+        let verb = command.get(..4).unwrap_or(command).to_ascii_uppercase();
+        let reply: &[u8] = match verb.as_str() {
+            "EHLO" => b"250-sink.test\r\n250 8BITMIME\r\n",
+            "HELO" | "NOOP" => b"250 OK\r\n",
+            "MAIL" => {
+                to.clear();
+                b"250 OK\r\n"
             }
-            // STARTTLS is not offered, so no client asks for it.
-            Action::UpgradeTls => return Ok(()),
-            Action::NoReply => {}
-        }
-        writer.flush()?;
+            "RCPT" => {
+                let argument = command.split_once(':').map_or("", |(_, a)| a);
+                to.push(address(argument));
+                b"250 OK\r\n"
+            }
+            "RSET" => {
+                to.clear();
+                b"250 OK\r\n"
+            }
+            "DATA" if to.is_empty() => b"503 RCPT first\r\n",
+            "DATA" => {
+                out.write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")?;
+                let mut data = Vec::new();
+                loop {
+                    let mut raw = Vec::new();
+                    if reader.read_until(b'\n', &mut raw)? == 0 {
+                        return Ok(());
+                    }
+                    if raw == b".\r\n" || raw == b".\n" {
+                        break;
+                    }
+                    // Dot-unstuffing (RFC 5321 4.5.2).
+                    let raw = raw.strip_prefix(b".").unwrap_or(&raw);
+                    data.extend_from_slice(raw);
+                }
+                collector.deliver(std::mem::take(&mut to), &data);
+                b"250 OK\r\n"
+            }
+            "QUIT" => {
+                out.write_all(b"221 Bye\r\n")?;
+                return out.flush();
+            }
+            _ => b"502 Command not implemented\r\n",
+        };
+        out.write_all(reply)?;
+        out.flush()?;
     }
 }
 
@@ -117,8 +144,6 @@ impl SmtpSink {
         let inbox = Arc::new(Mutex::new(Vec::new()));
         let collector = Collector {
             inbox: inbox.clone(),
-            to: Vec::new(),
-            data: Vec::new(),
         };
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
