@@ -701,3 +701,24 @@ pub fn team_count(body: &str) -> Option<u64> {
     let digits = &after[after.find('>')? + 1..];
     digits[..digits.find('<')?].trim().parse().ok()
 }
+
+/// Polls `check` every 20 ms until it gives `Some`, and returns that; after
+/// `timeout` the test fails, saying what it waited for. Every wait in the
+/// tests goes through here, so none can hang the run.
+pub async fn eventually<T, F, Fut>(what: &str, timeout: std::time::Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "waited {timeout:?} for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -94,6 +94,9 @@ impl CookieJar {
     }
 }
 
+/// How long one test request may take, connection to last byte.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 pub struct Request<'a> {
     pub method: &'a str,
     pub host: &'a str,
@@ -119,14 +122,25 @@ pub async fn send(port: u16, request: Request<'_>, jar: Option<&mut CookieJar>) 
     }
     head.push_str("\r\n");
 
-    let mut stream = TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("connect to test server");
-    stream.write_all(head.as_bytes()).await.expect("write head");
-    // The server may answer (413) before reading a large body and close.
-    let _ = stream.write_all(&request.body).await;
-    let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw).await;
+    let exchange = async {
+        let mut stream = TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connect to test server");
+        stream.write_all(head.as_bytes()).await.expect("write head");
+        // The server may answer (413) before reading a large body and close.
+        let _ = stream.write_all(&request.body).await;
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw).await;
+        raw
+    };
+    // A server that never answers fails the test that asked, by name,
+    // instead of holding the whole run until the suite's own time limit.
+    let Ok(raw) = tokio::time::timeout(REQUEST_TIMEOUT, exchange).await else {
+        panic!(
+            "no answer within {REQUEST_TIMEOUT:?} to {} {} (Host {:?})",
+            request.method, request.path, request.host
+        );
+    };
     let response = parse(&raw);
     if let Some(jar) = jar {
         jar.store(request.host, &response);

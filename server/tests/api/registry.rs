@@ -2,7 +2,7 @@
 //! makes requests wait (then 503) when the server is full, and closes the
 //! pools of idle tenants.
 
-use crate::helpers::{spawn_app_with, team_count, Backend, TestApp};
+use crate::helpers::{eventually, spawn_app_with, team_count, Backend, TestApp};
 use crate::http::{CookieJar, Response};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
@@ -158,9 +158,13 @@ async fn a_waiting_request_is_served_as_soon_as_room_is_made() {
         tokio::spawn(async move { get_page(port, host, None).await })
     };
     // Let it start waiting, then finish alpha's request.
-    while app.state.registry.stats().waits == 0 {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let registry = &app.state.registry;
+    eventually(
+        "bravo's request to wait for room",
+        Duration::from_secs(10),
+        || async { (registry.stats().waits > 0).then_some(()) },
+    )
+    .await;
     drop(held);
     let page = waiting.await.unwrap();
     assert_eq!(page.status, 200, "{}", page.body);
