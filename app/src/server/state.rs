@@ -11,7 +11,7 @@ use tenancy::{directory::TenantDirectory, registry::TenantRegistry};
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The control-plane database. Tenant databases are reached only through
-    /// a request's [`TenantCtx`](crate::server::web::host_router::TenantCtx).
+    /// a request's [`TenantCtx`](tenancy::context::TenantCtx).
     pub control: DatabaseConnection,
     pub settings: Arc<Settings>,
     /// Tenant database pools, bounded per database server.

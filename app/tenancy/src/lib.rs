@@ -37,6 +37,7 @@
 //!
 //! * [`catalog`]: tenant records and statuses; [`lifecycle`]: suspend,
 //!   activate, delete, purge.
+//! * [`context`]: a request's tenant and its leased database.
 //! * [`directory`]: the in-process cache of tenants, with `LISTEN`/`NOTIFY`.
 //! * [`registry`]: database servers, budgets and per-tenant pools.
 //! * [`databases`]: where a new database goes, templates, the warm pool.
@@ -47,6 +48,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod context;
 pub mod databases;
 pub mod db;
 pub mod directory;

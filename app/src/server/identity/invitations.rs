@@ -6,6 +6,7 @@
 //! organization's database, written and committed before the control-plane
 //! change (see `members`).
 
+use crate::model::account::{check_email, check_password, normalize_email};
 use crate::model::{
     invitations::{Invitation, InvitationOffer},
     AppError, FieldErrors, Role,
@@ -16,21 +17,19 @@ use crate::server::{
     identity::{
         accounts::{user_by_email, verify_limited},
         password::hash_password,
-        signup::{check_email, check_password, normalize_email},
         tokens,
     },
     mail::{Email, Mailer},
     org::audit::{self, Actor, Change},
     rate_limit::Limits,
     time::{now_unix, utc_date},
-    web::host_router::TenantCtx,
 };
-use rand::RngCore;
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
 };
 use std::net::IpAddr;
+use tenancy::context::TenantCtx;
 
 /// An invitation link works for seven days.
 pub const TTL_SECS: i64 = 7 * 24 * 60 * 60;
@@ -51,9 +50,7 @@ fn role_of(row: &invitations::Model) -> Result<Role, AppError> {
 }
 
 fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
+    crate::server::secret::random_hex(32)
 }
 
 fn view(row: invitations::Model, now: i64) -> Option<Invitation> {

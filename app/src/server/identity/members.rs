@@ -18,12 +18,12 @@ use crate::server::{
     error::{internal, tenant_db},
     org::audit::{self, Actor, Change},
     time::utc_date,
-    web::host_router::TenantCtx,
 };
 use sea_orm::{
     sea_query::Expr, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, TransactionTrait,
 };
+use tenancy::context::TenantCtx;
 use tenancy::entities::tenants;
 
 /// The members of `tenant_id` whose email contains `search` and who have
@@ -162,7 +162,10 @@ async fn apply(
             ));
         }
     }
-    let mut owners = rows.iter().filter(|(m, _)| m.role == "owner").count();
+    let mut owners = rows
+        .iter()
+        .filter(|(m, _)| m.role == Role::Owner.as_str())
+        .count();
     let mut targets = Vec::new();
     for id in user_ids {
         let Some((membership, Some(user))) = rows.iter().find(|(m, _)| m.user_id == *id) else {

@@ -1,19 +1,19 @@
 //! The organization's own settings that the control plane also keeps: its
 //! display name.
 
+use crate::model::account::check_org_name;
 use crate::model::{AppError, FieldErrors};
 use crate::server::{
     error::{internal, tenant_db},
-    identity::signup::{check_org_name, SETTING_ORGANIZATION_NAME},
     org::{
         audit::{self, Actor, Change},
-        settings as org_settings,
+        settings::{self as org_settings, SETTING_ORGANIZATION_NAME},
     },
-    web::host_router::TenantCtx,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait,
 };
+use tenancy::context::TenantCtx;
 use tenancy::{
     directory::{announce_change, TenantDirectory},
     entities::tenants,

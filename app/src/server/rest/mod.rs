@@ -28,7 +28,6 @@ use crate::server::{
     },
     web::{
         context::{self, CurrentMember},
-        host_router::TenantCtx,
         status::status_of,
     },
     AppState,
@@ -43,6 +42,7 @@ use axum::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use tenancy::context::TenantCtx;
 use tower_sessions::Session;
 
 /// Most items one page of a list may hold.

@@ -8,7 +8,7 @@ use crate::server::{
     org::audit,
     web::{
         context::{authorize, client_ip_of},
-        host_router::{escape_html, plain_page, TenantCtx},
+        host_router::{escape_html, plain_page},
         status::status_of,
     },
     AppState,
@@ -18,6 +18,7 @@ use axum::{
     http::{header, request::Parts, HeaderValue},
     response::{IntoResponse, Response},
 };
+use tenancy::context::TenantCtx;
 use tower_sessions::Session;
 
 pub async fn export_audit_csv(

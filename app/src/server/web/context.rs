@@ -8,16 +8,14 @@ use crate::server::{
     error::internal,
     identity::sign_in::{self, SignedIn},
     org::audit::Actor,
-    web::{
-        host::{HostKind, ParsedHost},
-        host_router::TenantCtx,
-    },
+    web::host::{HostKind, ParsedHost},
     AppState,
 };
 use axum::extract::ConnectInfo;
 use leptos::prelude::use_context;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use tenancy::context::TenantCtx;
 use tower_sessions::Session;
 
 /// The application state, present in every render and server function.

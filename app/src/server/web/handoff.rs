@@ -6,7 +6,7 @@
 use crate::server::{
     error::request_id_of,
     identity::{sign_in, tokens},
-    web::host_router::{failure_page, plain_page, TenantCtx},
+    web::host_router::{failure_page, plain_page},
     AppState,
 };
 use axum::{
@@ -15,6 +15,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
+use tenancy::context::TenantCtx;
 use tower_sessions::Session;
 
 #[derive(Deserialize)]

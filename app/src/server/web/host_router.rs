@@ -28,30 +28,9 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use migration::TenantMigrator;
-use sea_orm::DatabaseConnection;
 use tenancy::{
-    catalog::TenantStatus,
-    directory::TenantRecord,
-    registry::{Lease, RegistryError},
+    catalog::TenantStatus, context::TenantCtx, directory::TenantRecord, registry::RegistryError,
 };
-
-/// The tenant a request is for, from the control plane.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TenantInfo {
-    pub id: i64,
-    pub slug: String,
-    pub name: String,
-}
-
-/// The current request's tenant and that tenant's own database. Server
-/// functions get it through [`context::tenant_ctx`](crate::server::web::context::tenant_ctx).
-#[derive(Clone)]
-pub struct TenantCtx {
-    pub tenant: TenantInfo,
-    pub db: DatabaseConnection,
-    /// Keeps the pool from being closed while this request uses it.
-    _lease: Lease,
-}
 
 /// The host as the client sent it: `Host` for HTTP/1.1, the URI authority
 /// for HTTP/2. Anything that is not visible ASCII yields an empty string,
@@ -142,15 +121,7 @@ async fn tenant_context(
         .connection(tenant.id, server_id, &tenant.location)
         .await
     {
-        Ok(connection) => Ok(TenantCtx {
-            tenant: TenantInfo {
-                id: tenant.id,
-                slug: tenant.slug.clone(),
-                name: tenant.name.clone(),
-            },
-            db: connection.db,
-            _lease: connection.lease,
-        }),
+        Ok(connection) => Ok(TenantCtx::new(&tenant, connection)),
         Err(e) => {
             let id = &req.id;
             match &e {
