@@ -1,6 +1,7 @@
 //! Serializable types that cross the wire, and the rules both sides apply.
 
 pub mod access;
+pub mod account;
 pub mod api_tokens;
 pub mod audit;
 pub mod auth;

@@ -10,7 +10,7 @@
 //! * `mail/`: the mailer and the outbox.
 //!
 //! Shared files: `state` (AppState), `settings`, `error`, `rate_limit`,
-//! `time`, and `entities/` (the database tables).
+//! `secret`, `time`, and `entities/` (the database tables).
 
 pub mod entities;
 pub mod error;
@@ -19,6 +19,7 @@ pub mod mail;
 pub mod org;
 pub mod rate_limit;
 pub mod rest;
+pub mod secret;
 pub mod settings;
 pub mod state;
 pub mod time;

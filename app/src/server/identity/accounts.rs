@@ -1,12 +1,12 @@
 //! Logging in, and the organizations a user belongs to.
 
+use crate::model::account::normalize_email;
 use crate::model::{auth::Organization, AppError, FieldErrors, Role};
 use crate::server::{
     entities::control::{memberships, users},
     error::internal,
     identity::{
         password::{verify_password, UNKNOWN_ACCOUNT_HASH},
-        signup::normalize_email,
         tokens,
     },
     rate_limit::{seconds_to_wait, Limits},

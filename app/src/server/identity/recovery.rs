@@ -4,6 +4,7 @@
 //! and do all their work (the lookup included) in the background, so that
 //! the answer takes as long either way.
 
+use crate::model::account::{check_email, check_password, normalize_email};
 use crate::model::AppError;
 use crate::server::{
     entities::control::{one_time_tokens, sessions, users},
@@ -11,7 +12,6 @@ use crate::server::{
     identity::{
         accounts::{organizations_of, user_by_email},
         password::hash_password,
-        signup::{check_email, check_password, normalize_email},
         tokens,
     },
     mail::{Email, Mailer},

@@ -7,7 +7,11 @@
 //! tenant database's first rows and the owner, created with the membership
 //! in the transaction that makes the tenant active.
 
-use crate::model::{slug::validate_slug, AppError, FieldErrors, Role};
+use crate::model::{
+    account::{check_email, check_org_name, check_password, normalize_email},
+    slug::validate_slug,
+    AppError, FieldErrors, Role,
+};
 use crate::server::identity::accounts::verify_limited;
 use crate::server::{
     entities::{
@@ -19,6 +23,7 @@ use crate::server::{
         password::{hash_password, PasswordHashString},
         tokens,
     },
+    org::settings::SETTING_ORGANIZATION_NAME,
     rate_limit::Limits,
     time::now_unix,
 };
@@ -30,14 +35,6 @@ use tenancy::{
     provision::{self as engine, ProvisionError, Setup},
     registry::TenantRegistry,
 };
-
-/// The tenant setting that holds the organization's display name.
-pub const SETTING_ORGANIZATION_NAME: &str = "organization_name";
-
-pub const MAX_ORG_NAME_LEN: usize = 120;
-pub const MIN_PASSWORD_LEN: usize = 8;
-pub const MAX_PASSWORD_LEN: usize = 256;
-pub const MAX_EMAIL_LEN: usize = 254;
 
 pub struct SignUpInput {
     pub org_name: String,
@@ -51,19 +48,6 @@ pub struct SignedUp {
     /// Single-use token the tenant host exchanges for a session.
     pub handoff_token: String,
     pub owner_id: i64,
-}
-
-/// Why `name` (trimmed) cannot name an organization, if it cannot.
-pub fn check_org_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        Err("Enter your organization's name.".to_owned())
-    } else if name.chars().count() > MAX_ORG_NAME_LEN {
-        Err(format!("Use at most {MAX_ORG_NAME_LEN} characters."))
-    } else if name.chars().any(char::is_control) {
-        Err("Remove control characters from the name.".to_owned())
-    } else {
-        Ok(())
-    }
 }
 
 /// Field-level checks that need no database.
@@ -89,48 +73,6 @@ pub fn validate(input: &SignUpInput) -> FieldErrors {
         errors.add("password", message);
     }
     errors
-}
-
-/// The rule every new password follows.
-pub fn check_password(password: &str) -> Result<(), String> {
-    let len = password.chars().count();
-    if len < MIN_PASSWORD_LEN {
-        Err(format!("Use at least {MIN_PASSWORD_LEN} characters."))
-    } else if len > MAX_PASSWORD_LEN {
-        Err(format!("Use at most {MAX_PASSWORD_LEN} characters."))
-    } else {
-        Ok(())
-    }
-}
-
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
-}
-
-/// Whether `email` (normalized) looks deliverable.
-pub fn check_email(email: &str) -> Result<(), &'static str> {
-    if email.is_empty() {
-        return Err("Enter your email address.");
-    }
-    if email.len() > MAX_EMAIL_LEN {
-        return Err("This email address is too long.");
-    }
-    let valid = match email.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        }
-        None => false,
-    };
-    if valid {
-        Ok(())
-    } else {
-        Err("Enter an email address like name@example.com.")
-    }
 }
 
 /// Signs up a new organization.

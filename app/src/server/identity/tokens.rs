@@ -2,22 +2,19 @@
 //! SHA-256 digest, consumed atomically.
 
 use crate::server::entities::control::one_time_tokens;
+use crate::server::secret::random_hex;
 use crate::server::time::now_unix;
-use rand::RngCore;
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter,
 };
-use sha2::{Digest, Sha256};
 
 /// Purpose of the sign-up / org-switch handoff token.
 pub const HANDOFF: &str = "handoff";
 /// A handoff is a redirect: it is used within a second or two, or never.
 pub const HANDOFF_TTL_SECS: i64 = 60;
 
-pub fn digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
+pub use crate::server::secret::digest;
 
 /// Creates a token for `purpose` and returns its clear text, which exists
 /// nowhere else from now on.
@@ -28,9 +25,7 @@ pub async fn issue(
     tenant_id: Option<i64>,
     ttl_secs: i64,
 ) -> Result<String, DbErr> {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = random_hex(32);
     one_time_tokens::Entity::insert(one_time_tokens::ActiveModel {
         token_hash: Set(digest(&token)),
         purpose: Set(purpose.to_owned()),

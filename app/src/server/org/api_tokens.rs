@@ -11,11 +11,10 @@ use crate::model::{
 use crate::server::{
     entities::tenant::api_tokens,
     error::tenant_db,
-    identity::tokens::digest,
     org::audit::{self, Actor, Change},
+    secret::{digest, random_hex},
     time::{now_unix, utc_datetime},
 };
-use rand::RngCore;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder, TransactionTrait,
@@ -82,9 +81,7 @@ pub async fn create(
     errors.into_result()?;
     let role = role.unwrap_or(Role::Viewer);
 
-    let mut bytes = [0u8; 24];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let secret = format!("{TOKEN_PREFIX}{}", hex::encode(bytes));
+    let secret = format!("{TOKEN_PREFIX}{}", random_hex(24));
     let txn = db.begin().await.map_err(tenant_db)?;
     let model = api_tokens::Entity::insert(api_tokens::ActiveModel {
         name: Set(name.to_owned()),

@@ -3,6 +3,9 @@
 use crate::server::{entities::tenant::settings, time::now_unix};
 use sea_orm::{sea_query::OnConflict, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
+/// The setting that holds the organization's display name.
+pub const SETTING_ORGANIZATION_NAME: &str = "organization_name";
+
 /// Sets `key` to `value`, creating the row when there is none.
 pub async fn put(db: &impl ConnectionTrait, key: &str, value: &str) -> Result<(), DbErr> {
     settings::Entity::insert(settings::ActiveModel {
