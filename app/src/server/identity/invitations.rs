@@ -11,6 +11,7 @@ use crate::model::{
     invitations::{Invitation, InvitationOffer},
     AppError, FieldErrors, Role,
 };
+use crate::server::secret::random_hex;
 use crate::server::{
     entities::control::{invitations, memberships, users},
     error::{internal, tenant_db},
@@ -50,7 +51,7 @@ fn role_of(row: &invitations::Model) -> Result<Role, AppError> {
 }
 
 fn new_token() -> String {
-    crate::server::secret::random_hex(32)
+    random_hex(32)
 }
 
 fn view(row: invitations::Model, now: i64) -> Option<Invitation> {

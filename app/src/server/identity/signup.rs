@@ -12,7 +12,6 @@ use crate::model::{
     slug::validate_slug,
     AppError, FieldErrors, Role,
 };
-use crate::server::identity::accounts::verify_limited;
 use crate::server::{
     entities::{
         control::{memberships, users},
@@ -20,6 +19,7 @@ use crate::server::{
     },
     error::internal,
     identity::{
+        accounts::{self, verify_limited},
         password::{hash_password, PasswordHashString},
         tokens,
     },
@@ -106,7 +106,7 @@ pub async fn sign_up(
     // An existing account may add an organization, with its own password,
     // checked under the log-in rate limits (this form must not become a way
     // around them).
-    let existing = crate::server::identity::accounts::user_by_email(control, &email).await?;
+    let existing = accounts::user_by_email(control, &email).await?;
     let owner = match existing {
         Some(user) => {
             let hash = Some(user.password_hash.clone());

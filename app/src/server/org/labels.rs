@@ -5,6 +5,7 @@ use crate::model::{
     mapping::{Label, MAX_LABEL_LEN},
     AppError, FieldErrors,
 };
+use crate::server::org::found;
 use crate::server::{
     entities::tenant::{labels, repository_labels},
     error::tenant_db,
@@ -64,7 +65,7 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Label>, DbErr> {
 
 /// The label `id` with how many repositories carry it, or `NotFound`.
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Label, AppError> {
-    let label = crate::server::org::found::<labels::Entity>(db, id).await?;
+    let label = found::<labels::Entity>(db, id).await?;
     let repository_count = repository_labels::Entity::find()
         .filter(repository_labels::Column::LabelId.eq(id))
         .count(db)
@@ -141,7 +142,7 @@ pub async fn add(db: &DatabaseConnection, actor: &Actor, name: &str) -> Result<L
 }
 
 async fn find(db: &impl ConnectionTrait, id: i64) -> Result<labels::Model, AppError> {
-    crate::server::org::found::<labels::Entity>(db, id).await
+    found::<labels::Entity>(db, id).await
 }
 
 /// Renames the label `id`; its repositories and rules keep it.

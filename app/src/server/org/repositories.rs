@@ -10,6 +10,7 @@ use crate::model::{
     },
     AppError, FieldErrors,
 };
+use crate::server::org::found;
 use crate::server::{
     entities::tenant::{assignments, labels, manual_decisions, repositories, repository_labels},
     error::tenant_db,
@@ -214,7 +215,7 @@ async fn insert(
 
 /// The repository `id`, or `NotFound`.
 async fn find(db: &impl ConnectionTrait, id: i64) -> Result<repositories::Model, AppError> {
-    crate::server::org::found::<repositories::Entity>(db, id).await
+    found::<repositories::Entity>(db, id).await
 }
 
 /// Renames the repository `id` (its address stays).

@@ -6,6 +6,7 @@ use crate::model::{
     mapping::{MappingRule, Preview},
     AppError, FieldErrors,
 };
+use crate::server::org::found;
 use crate::server::{
     entities::tenant::{assignments, mapping_rules},
     error::tenant_db,
@@ -214,7 +215,7 @@ pub async fn add(
 }
 
 async fn find(db: &impl ConnectionTrait, id: i64) -> Result<mapping_rules::Model, AppError> {
-    crate::server::org::found::<mapping_rules::Entity>(db, id).await
+    found::<mapping_rules::Entity>(db, id).await
 }
 
 /// How a stored rule reads in the audit log.

@@ -4,6 +4,7 @@ use crate::model::{
     teams::{Team, TeamRow, MAX_TEAM_NAME_LEN},
     AppError, FieldErrors,
 };
+use crate::server::org::found;
 use crate::server::{
     entities::tenant::{assignments, teams},
     error::tenant_db,
@@ -50,7 +51,7 @@ pub async fn rows(db: &impl ConnectionTrait) -> Result<Vec<TeamRow>, DbErr> {
 
 /// The team `id`, or `NotFound`.
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<teams::Model, AppError> {
-    crate::server::org::found::<teams::Entity>(db, id).await
+    found::<teams::Entity>(db, id).await
 }
 
 /// The trimmed name, or the errors for the `name` field.

@@ -53,7 +53,7 @@ pub const DEFAULT_PER_PAGE: u64 = 50;
 /// The routes, mounted at `/api/v1` on tenant hosts.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/openapi.json", get(crate::server::rest::openapi::document))
+        .route("/openapi.json", get(openapi::document))
         .route(
             "/organization",
             get(get_organization).patch(update_organization),

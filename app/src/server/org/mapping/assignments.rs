@@ -13,6 +13,7 @@ use crate::model::{
     mapping::{Decision, Ownership, RuleTarget, Why},
     AppError,
 };
+use crate::server::org::settings as org_settings;
 use crate::server::{
     entities::tenant::{
         assignments, labels, manual_decisions, mapping_rules, repositories, repository_labels,
@@ -50,7 +51,7 @@ pub enum Scope {
 /// which PostgreSQL locks until commit and SQLite answers by taking its
 /// write lock.
 pub async fn lock(db: &impl ConnectionTrait) -> Result<(), DbErr> {
-    crate::server::org::settings::put(db, "mapping.changed_at", &now_unix().to_string()).await
+    org_settings::put(db, "mapping.changed_at", &now_unix().to_string()).await
 }
 
 /// Ends a change to the mapping's inputs, in its transaction: its audit
