@@ -1,18 +1,9 @@
-//! Pages and the application shell.
+//! Pages, the application shell and the route table. `apex/` holds the
+//! pages of the apex host, `org/` those of an organization's host; `/`
+//! is either, as the server says.
 
-mod api_tokens;
-mod audit;
-mod invitation;
-mod login;
-mod mapping;
-mod members;
-mod onboarding;
-mod organizations;
-mod recovery;
-mod repositories;
-mod signup;
-mod teams;
-mod tenant_home;
+mod apex;
+mod org;
 
 use crate::{api::site::get_site, model::site::Site};
 use leptos::prelude::*;
@@ -22,19 +13,14 @@ use leptos_router::{
     path, SsrMode,
 };
 
-pub use api_tokens::ApiTokensPage;
-pub use audit::AuditPage;
-pub use invitation::InvitationPage;
-pub use login::LoginPage;
-pub use mapping::{LabelsPage, RulesPage};
-pub use members::MembersPage;
-pub use onboarding::OnboardingPage;
-pub use organizations::OrganizationsPage;
-pub use recovery::{FindOrganizationsPage, ForgotPasswordPage, ResetPasswordPage};
-pub use repositories::{RepositoriesPage, RepositoryPage};
-pub use signup::SignUpPage;
-pub use teams::TeamsPage;
-pub use tenant_home::TenantHomePage;
+pub use apex::{
+    FindOrganizationsPage, ForgotPasswordPage, LoginPage, OrganizationsPage, ResetPasswordPage,
+    SignUpPage,
+};
+pub use org::{
+    ApiTokensPage, AuditPage, InvitationPage, LabelsPage, MembersPage, OnboardingPage,
+    RepositoriesPage, RepositoryPage, RulesPage, TeamsPage, TenantHomePage,
+};
 
 /// The HTML document rendered on the server around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

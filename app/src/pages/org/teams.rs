@@ -5,7 +5,7 @@ use crate::{
     api::teams::{get_teams, AddTeam, RemoveTeam, RenameTeam},
     components::{ErrorBanner, Field, Granted},
     model::{teams::TeamRow, AppError, Permission},
-    pages::mapping::error_for,
+    pages::org::mapping::error_for,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;

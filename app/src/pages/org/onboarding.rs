@@ -14,7 +14,7 @@ use crate::{
         onboarding::{Progress, Step},
         AppError,
     },
-    pages::{
+    pages::org::{
         mapping::{LabelAttacher, RulesEditor},
         repositories::{RepositoryAdder, RepositoryTable},
         teams::TeamsEditor,

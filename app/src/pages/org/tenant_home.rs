@@ -5,7 +5,7 @@ use crate::{
     },
     components::{ErrorBanner, Field},
     model::{onboarding::Step, AppError, Permission},
-    pages::organizations::{LogOutButtons, OpenButton},
+    pages::apex::organizations::{LogOutButtons, OpenButton},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;

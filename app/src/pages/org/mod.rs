@@ -1,0 +1,23 @@
+//! Pages on an organization's host `SLUG.BASE`, for its members: the home,
+//! the onboarding wizard, teams, repositories and the mapping between
+//! them, members and invitations, the audit log and API tokens.
+
+pub mod api_tokens;
+pub mod audit;
+pub mod invitation;
+pub mod mapping;
+pub mod members;
+pub mod onboarding;
+pub mod repositories;
+pub mod teams;
+pub mod tenant_home;
+
+pub use api_tokens::ApiTokensPage;
+pub use audit::AuditPage;
+pub use invitation::InvitationPage;
+pub use mapping::{LabelsPage, RulesPage};
+pub use members::MembersPage;
+pub use onboarding::OnboardingPage;
+pub use repositories::{RepositoriesPage, RepositoryPage};
+pub use teams::TeamsPage;
+pub use tenant_home::TenantHomePage;
