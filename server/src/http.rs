@@ -1,0 +1,106 @@
+//! The HTTP stack: [`router`] lists every route the site answers (its
+//! table of contents) and the layers around them, plus the health checks.
+
+use crate::MAX_BODY_BYTES;
+use app::server::{
+    identity::{session_store::DbSessionStore, sign_in},
+    rest,
+    web::{
+        audit_export::export_audit_csv, dev_mailbox::dev_mailbox, email_links::verify_email,
+        handoff::accept_handoff, host_router::route_by_host, origin::reject_cross_origin,
+        status::server_fn_error_status,
+    },
+    AppState,
+};
+use app::{shell, App};
+use axum::{
+    extract::State,
+    http::{Request, StatusCode},
+    middleware,
+    routing::get,
+    Router,
+};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::{
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+/// The HTTP stack. Health checks sit outside the host router so that load
+/// balancers can probe any address; everything else goes through it.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.control.clone()))
+        .with_name("tenantry_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.settings.https)
+        .with_expiry(Expiry::OnInactivity(sign_in::IDLE));
+
+    let site = Router::new()
+        // A signed-in user handed over to a tenant host with a one-time token.
+        .route("/auth/handoff", get(accept_handoff))
+        // An organization's audit log as CSV.
+        .route("/audit.csv", get(export_audit_csv))
+        // Development only: the mail kept in the outbox.
+        .route("/dev/mailbox", get(dev_mailbox))
+        // The link in the verification email.
+        .route("/verify-email", get(verify_email))
+        // The REST API on tenant hosts.
+        .nest("/api/v1", rest::routes())
+        // Every page and server function of the app.
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(server_fn_error_status))
+        .layer(sessions)
+        .layer(middleware::from_fn(reject_cross_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), route_by_host));
+
+    site.route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let request_id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                // The path only: query strings can carry one-time tokens.
+                tracing::info_span!(
+                    "request",
+                    %request_id,
+                    method = %req.method(),
+                    path = %req.uri().path(),
+                    tenant = tracing::field::Empty,
+                )
+            }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// The process is up.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The process can serve: the control-plane database answers.
+async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.control.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "control database not reachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "control database unreachable",
+            )
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! The server's background work besides the registry's sweeper and the
+//! directory's listener: housekeeping on a minute and hour schedule, and
+//! keeping the warm pools full.
+
+use app::server::{identity::session_store::DbSessionStore, mail, AppState};
+use std::time::Duration;
+use tenancy::{databases, provision::recover_stale};
+
+/// Every minute: sign-ups that crashed; every hour: expired sessions and
+/// week-old outbox mail.
+pub(crate) async fn keep_house(state: AppState) {
+    let sessions = DbSessionStore::new(state.control.clone());
+    // Start-up has just cleaned up sign-ups; sessions go a minute later.
+    let minute = Duration::from_secs(60);
+    let mut every_minute = tokio::time::interval_at(tokio::time::Instant::now() + minute, minute);
+    for minute in 1u64.. {
+        every_minute.tick().await;
+        if let Err(e) = recover_stale(&state.control, &state.registry).await {
+            tracing::warn!(error = %e, "could not clean up crashed sign-ups");
+        }
+        if minute % 60 == 1 {
+            if let Err(e) = sessions.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+            if let Err(e) = mail::purge_outbox(&state.control).await {
+                tracing::warn!(error = %e, "could not purge the outbox");
+            }
+        }
+    }
+}
+
+/// Keeps each PostgreSQL server's warm pool at the configured size.
+pub(crate) async fn keep_warm_pools(state: AppState) {
+    let target = state.settings.warm_pool;
+    if target == 0 {
+        return;
+    }
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        let servers = match state.registry.load_servers().await {
+            Ok(servers) => servers,
+            Err(e) => {
+                tracing::warn!(error = %e, "warm pool: cannot read servers");
+                continue;
+            }
+        };
+        for server in servers.iter().filter(|s| s.is_postgres()) {
+            if let Err(e) =
+                databases::fill_warm_pool(&state.control, &state.registry, server, target).await
+            {
+                tracing::warn!(server = %server.name, error = %e, "warm pool: cannot fill");
+            }
+        }
+    }
+}

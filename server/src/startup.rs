@@ -1,0 +1,141 @@
+//! Start-up and serving: [`Application`] builds everything from the
+//! configuration and serves until stopped; [`leptos_options`] reads the
+//! site options; `shutdown_signal` waits for SIGINT or SIGTERM.
+
+use crate::config::Config;
+use crate::http::router;
+use crate::jobs::{keep_house, keep_warm_pools};
+use crate::platform::Platform;
+use anyhow::Context;
+use app::server::{mail::Mailer, rate_limit::Limits, web::dev_mailbox, AppState};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use std::{path::Path, sync::Arc};
+use tenancy::{provision::recover_stale, registry};
+
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects and migrates the control plane, prepares the tenant
+    /// templates, cleans up sign-ups that crashed, and binds the listener.
+    /// Fails with a message naming the setting to fix.
+    pub async fn build(config: &Config, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
+        let listen = config.listen_addr()?;
+        let platform = Platform::connect(config).await?;
+        platform.prepare_templates().await?;
+        match recover_stale(&platform.control, &platform.registry).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(count = n, "cleaned up sign-ups that crashed"),
+            Err(e) => tracing::error!(error = %e, "could not look for crashed sign-ups"),
+        }
+
+        let mailer = Mailer::new(
+            platform.settings.smtp_url.as_ref().map(|u| u.0.as_str()),
+            &platform.settings.mail_from,
+            platform.control.clone(),
+        )
+        .map_err(anyhow::Error::msg)?;
+        if mailer.uses_outbox() {
+            tracing::warn!(
+                "TENANTRY_SMTP_URL is not set: email is kept in the outbox table{}",
+                if dev_mailbox::enabled(&leptos_options, &mailer) {
+                    ", shown at /dev/mailbox"
+                } else {
+                    ""
+                }
+            );
+        }
+        let state = AppState {
+            leptos_options,
+            control: platform.control,
+            registry: platform.registry,
+            directory: platform.directory,
+            settings: platform.settings,
+            limits: Arc::new(Limits::new()),
+            mailer: Arc::new(mailer),
+        };
+        let router = router(state.clone());
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("TENANTRY_LISTEN={listen}: cannot listen there"))?;
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT or SIGTERM, with the background work: closing
+    /// idle tenant pools, following tenant changes from other instances,
+    /// cleaning up crashed sign-ups, keeping the warm pools full, and
+    /// deleting expired sessions.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let state = self.state.clone();
+        let mut tasks = tokio::task::JoinSet::new();
+        tasks.spawn(state.registry.clone().sweep_forever());
+        tasks.spawn(state.directory.clone().listen_forever());
+        tasks.spawn(keep_house(state.clone()));
+        tasks.spawn(keep_warm_pools(state.clone()));
+        let served = axum::serve(
+            self.listener,
+            // The peer address is the client's, for rate limits and the audit log.
+            self.router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+        tasks.abort_all();
+        registry::log_stats(&state.registry.stats());
+        served
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// Reads the runtime site options: `Leptos.toml` when present (LEPTOS_*
+/// variables, as set by cargo-leptos, override it), otherwise the
+/// environment and Leptos' defaults.
+pub fn leptos_options(leptos_toml: &Path) -> anyhow::Result<LeptosOptions> {
+    let conf = if leptos_toml.exists() {
+        leptos::config::get_configuration(Some(&leptos_toml.to_string_lossy()))
+    } else {
+        leptos::config::get_configuration(None)
+    }
+    .with_context(|| {
+        format!(
+            "TENANTRY_LEPTOS_TOML: cannot read {}",
+            leptos_toml.display()
+        )
+    })?;
+    Ok(conf.leptos_options)
+}
