@@ -42,6 +42,11 @@ pub(crate) fn base_options(url: &str, max_connections: u32) -> ConnectOptions {
     options
 }
 
+/// Whether `url` names a PostgreSQL server: `postgres://` or `postgresql://`.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
 /// `mode=rwc` creates the file; everywhere else a missing file is an error,
 /// so a deleted tenant database fails loudly instead of coming back empty.
 pub fn sqlite_url(path: &str, create: bool) -> String {

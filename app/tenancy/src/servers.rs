@@ -100,9 +100,7 @@ pub async fn add(
             "server name {name:?}: use 1-40 lowercase letters, digits and hyphens"
         )));
     }
-    if !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
-        || url::Url::parse(url).is_err()
-    {
+    if !crate::db::is_postgres_url(url) || url::Url::parse(url).is_err() {
         return Err(ServerError::Invalid(
             "the server URL must be postgres://USER@HOST:PORT/MAINTENANCE_DB".to_owned(),
         ));
