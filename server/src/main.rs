@@ -1,7 +1,6 @@
 use clap::Parser;
 use server::{
-    cli,
-    config::{Cli, Command},
+    cli::{self, Cli, Command},
     leptos_options, telemetry, Application,
 };
 use std::process::ExitCode;

@@ -1,18 +1,17 @@
-//! The operator's commands: `migrate`, `tenants …` and `servers …`. Each
-//! connects to the control plane like the server does, does its work through
-//! the same services, prints what it did to stdout, and returns the exit code.
+//! `tenantry migrate`: the control plane, each server's template, then every
+//! tenant database, with a progress bar and a summary; `--status` only shows
+//! each tenant's schema version.
 
-use crate::config::{Config, MigrateArgs, ServersCommand, TenantsCommand};
+use super::MigrateArgs;
+use crate::config::Config;
 use crate::Platform;
-use anyhow::Context;
 use migration::TenantMigrator;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Instant;
 use tenancy::{
-    audit, catalog, databases, lifecycle,
+    databases,
     migrate::{self, Outcome, TenantMigration},
-    moves, servers,
 };
 
 /// `tenantry migrate`: control plane, templates, then every tenant.
@@ -198,144 +197,4 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
-}
-
-/// `tenantry tenants …`
-pub async fn tenants(config: &Config, command: &TenantsCommand) -> anyhow::Result<ExitCode> {
-    let platform = Platform::connect(config).await?;
-    let control = &platform.control;
-    let directory = &platform.directory;
-    let actor = audit::cli_actor();
-    match command {
-        TenantsCommand::List => {
-            let servers = servers::list(control).await?;
-            let server_name = |id: Option<i64>| {
-                servers
-                    .iter()
-                    .find(|s| Some(s.server.id) == id)
-                    .map_or("-".to_owned(), |s| s.server.name.clone())
-            };
-            let all = catalog::list(control).await?;
-            println!(
-                "{:<40} {:<12} {:<12} {:<32} NAME",
-                "TENANT", "STATUS", "SERVER", "SCHEMA"
-            );
-            for t in &all {
-                println!(
-                    "{:<40} {:<12} {:<12} {:<32} {}",
-                    t.slug,
-                    t.status,
-                    server_name(t.database_server_id),
-                    t.schema_version.as_deref().unwrap_or("-"),
-                    t.name
-                );
-            }
-            println!("{} tenant(s)", all.len());
-        }
-        TenantsCommand::Show { slug } => {
-            let Some(t) = catalog::find_by_slug(control, slug).await? else {
-                anyhow::bail!("no tenant has the subdomain {slug:?}");
-            };
-            let server = match t.database_server_id {
-                Some(id) => platform.registry.server(id).await?.name,
-                None => "-".to_owned(),
-            };
-            println!("tenant:          {}", t.slug);
-            println!("name:            {}", t.name);
-            println!("status:          {}", t.status);
-            if let Some(reason) = &t.status_reason {
-                println!("status reason:   {reason}");
-            }
-            println!("server:          {server}");
-            println!("database:        {}", t.database_location);
-            println!(
-                "schema version:  {} ({} behind)",
-                t.schema_version.as_deref().unwrap_or("-"),
-                TenantMigrator::behind(t.schema_version.as_deref())
-            );
-            if let Some(error) = &t.migration_error {
-                println!("migration error: {error}");
-            }
-            println!("created at:      {} (Unix seconds)", t.created_at);
-            println!("audit:");
-            for entry in audit::for_tenant(control, slug).await? {
-                println!(
-                    "  {}  {:<28} {:<20} {}",
-                    entry.at, entry.action, entry.actor, entry.detail
-                );
-            }
-        }
-        TenantsCommand::Suspend { slug, reason } => {
-            lifecycle::suspend(control, directory, slug, &actor, reason.as_deref()).await?;
-            println!("{slug}: suspended");
-        }
-        TenantsCommand::Activate { slug } => {
-            lifecycle::activate(control, directory, slug, &actor).await?;
-            println!("{slug}: active");
-        }
-        TenantsCommand::Move { slug, to } => {
-            let report =
-                moves::move_tenant(control, &platform.registry, directory, slug, to, &actor)
-                    .await?;
-            let rows: u64 = report.rows.values().sum();
-            println!(
-                "{slug}: moved from {} to {} ({rows} rows in {} tables; writes refused for {} ms)",
-                report.from_server,
-                report.to_server,
-                report.rows.len(),
-                report.writes_blocked.as_millis()
-            );
-        }
-        TenantsCommand::Delete { slug, purge } => {
-            let tenant = catalog::find_by_slug(control, slug)
-                .await?
-                .with_context(|| format!("no tenant has the subdomain {slug:?}"))?;
-            if tenant.status != catalog::STATUS_DELETED {
-                lifecycle::soft_delete(control, directory, slug, &actor).await?;
-                println!("{slug}: deleted (unreachable; its data is kept until --purge)");
-            }
-            if *purge {
-                lifecycle::purge(control, &platform.registry, directory, slug, &actor).await?;
-                println!("{slug}: purged (database dropped; the subdomain is free)");
-            } else if tenant.status == catalog::STATUS_DELETED {
-                println!("{slug}: already deleted; add --purge to drop its database");
-            }
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `tenantry servers …`
-pub async fn servers(config: &Config, command: &ServersCommand) -> anyhow::Result<ExitCode> {
-    let platform = Platform::connect(config).await?;
-    match command {
-        ServersCommand::Add { name, url, budget } => {
-            let server = servers::add(
-                &platform.control,
-                &platform.registry,
-                name,
-                url,
-                *budget,
-                &audit::cli_actor(),
-            )
-            .await?;
-            println!(
-                "server {} added (budget {}), template ready",
-                server.name, server.budget
-            );
-        }
-        ServersCommand::List => {
-            println!(
-                "{:<20} {:<10} {:>8} {:>8}",
-                "SERVER", "KIND", "BUDGET", "TENANTS"
-            );
-            for s in servers::list(&platform.control).await? {
-                println!(
-                    "{:<20} {:<10} {:>8} {:>8}",
-                    s.server.name, s.server.kind, s.server.connection_budget, s.tenants
-                );
-            }
-        }
-    }
-    Ok(ExitCode::SUCCESS)
 }
