@@ -1,4 +1,6 @@
-use crate::model::AppError;
+//! Form fields: the frame every field shares (`FieldShell`) and the
+//! labelled text input built on it (`Field`).
+
 use leptos::prelude::*;
 
 /// A labelled input with its error message underneath. `error` is the
@@ -16,11 +18,9 @@ pub fn Field(
     #[prop(optional)] on_input: Option<Callback<String>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    let described_by = error_id.clone();
+    let described_by = format!("{id}-error");
     view! {
-        <div class="field" class:has-error=move || error.get().is_some()>
-            <label for=id.clone()>{label}</label>
+        <FieldShell id=id.clone() name label error described=true>
             <input
                 id=id
                 name=name
@@ -36,23 +36,44 @@ pub fn Field(
                 }
             />
             {hint.map(|hint| view! { <p class="hint">{hint}</p> })}
-            <p class="field-error" id=error_id role="alert" data-field=name>
-                {move || error.get()}
-            </p>
-        </div>
+        </FieldShell>
     }
 }
 
-/// The message for errors that belong to no single field.
+/// The frame of a field whose control the page writes itself (a select, a
+/// textarea, an input `Field` does not fit): the label, the control (and
+/// its hint, if any) as `children`, and the error paragraph; the frame is
+/// marked `has-error` while there is a message. Without `error` there is
+/// no error paragraph (a filter's field).
 #[component]
-pub fn ErrorBanner(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    move || {
-        error.get().and_then(|e| match e {
-            AppError::Validation(ref fields) if fields.get("form").is_none() => None,
-            AppError::Validation(fields) => fields
-                .get("form")
-                .map(|m| view! { <p class="banner error" role="alert">{m.to_owned()}</p> }),
-            other => Some(view! { <p class="banner error" role="alert">{other.to_string()}</p> }),
-        })
+pub fn FieldShell(
+    /// The control's id, which the label points at.
+    #[prop(into)]
+    id: String,
+    /// The control's name, which the error paragraph carries as
+    /// `data-field`.
+    name: &'static str,
+    #[prop(into)] label: String,
+    #[prop(optional, into)] error: Option<Signal<Option<String>>>,
+    /// The control points at the error paragraph with
+    /// `aria-describedby="{id}-error"`, so the paragraph gets that id.
+    #[prop(optional)]
+    described: bool,
+    children: Children,
+) -> impl IntoView {
+    let error_id = described.then(|| format!("{id}-error"));
+    let message = error.map(|error| {
+        view! {
+            <p class="field-error" id=error_id role="alert" data-field=name>
+                {move || error.get()}
+            </p>
+        }
+    });
+    view! {
+        <div class="field" class:has-error=move || error.is_some_and(|e| e.get().is_some())>
+            <label for=id>{label}</label>
+            {children()}
+            {message}
+        </div>
     }
 }

@@ -1,6 +1,7 @@
 use crate::{
     api::teams::my_role,
-    model::{AppError, Permission},
+    components::{Loaded, SignInRequired},
+    model::{AppError, Permission, Role},
 };
 use leptos::prelude::*;
 
@@ -14,21 +15,10 @@ where
     V: IntoView + 'static,
 {
     let role = Resource::new_blocking(|| (), |_| my_role());
+    let signed_out = |e: &AppError| {
+        matches!(e, AppError::Unauthorized).then(|| view! { <SignInRequired /> }.into_any())
+    };
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match role.await {
-                        Ok(role) => children(role.grants(permission)).into_any(),
-                        Err(AppError::Unauthorized) => view! {
-                            <p data-testid="sign-in-required">"Please "<a href="/login">"log in"</a>" to continue."</p>
-                        }
-                        .into_any(),
-                        Err(e) => view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded resource=role explain=signed_out children=move |role: Role| children(role.grants(permission)) />
     }
 }

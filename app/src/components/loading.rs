@@ -1,0 +1,67 @@
+//! Waiting for a resource: the fallback every page shows meanwhile
+//! (`Loading`), and `Loaded`, which shows a resource's data, or its error,
+//! once it is in.
+
+use crate::{components::Alert, model::AppError};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// What a page shows while its data loads.
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="muted">"Loading…"</p> }
+}
+
+/// The errors a page words itself (log in, not found, an expired link):
+/// their view, or `None` for the error banner.
+#[derive(Clone)]
+pub struct Explain(Arc<ExplainFn>);
+
+type ExplainFn = dyn Fn(&AppError) -> Option<AnyView> + Send + Sync;
+
+impl<F> From<F> for Explain
+where
+    F: Fn(&AppError) -> Option<AnyView> + Send + Sync + 'static,
+{
+    fn from(explain: F) -> Self {
+        Self(Arc::new(explain))
+    }
+}
+
+/// `children` with the data of `resource` once it is in: `<Loading/>`
+/// until then, and an error banner if loading failed (unless `explain`
+/// words that error itself). The page is rendered on the server with the
+/// data in it, so it is complete without JavaScript.
+#[component]
+pub fn Loaded<T, V, F>(
+    resource: Resource<Result<T, AppError>>,
+    children: F,
+    #[prop(optional, into)] explain: Option<Explain>,
+    /// While the resource reloads, keep the previous data on screen (a
+    /// `Transition`) instead of showing `<Loading/>` again.
+    #[prop(optional)]
+    transition: bool,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(T) -> V + Send + Sync + Clone + 'static,
+    V: IntoView + 'static,
+{
+    let body = move || {
+        let children = children.clone();
+        let explain = explain.clone();
+        Suspend::new(async move {
+            match resource.await {
+                Ok(data) => children(data).into_any(),
+                Err(e) => explain
+                    .and_then(|explain| (explain.0)(&e))
+                    .unwrap_or_else(|| view! { <Alert>{e.to_string()}</Alert> }.into_any()),
+            }
+        })
+    };
+    if transition {
+        view! { <Transition fallback=Loading>{body}</Transition> }.into_any()
+    } else {
+        view! { <Suspense fallback=Loading>{body}</Suspense> }.into_any()
+    }
+}
