@@ -5,7 +5,7 @@
 mod apex;
 mod org;
 
-use crate::{api::site::get_site, model::site::Site};
+use crate::{api::site::get_site, components::Loading, model::site::Site};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -78,7 +78,7 @@ pub fn App() -> impl IntoView {
 fn Home() -> impl IntoView {
     let site = Resource::new_blocking(|| (), |_| get_site());
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=Loading>
             // Not a closure: the page is created once, when the answer is in.
             {Suspend::new(async move {
                 match site.await {

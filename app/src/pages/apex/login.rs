@@ -1,6 +1,6 @@
 use crate::{
     api::{auth::LogIn, site::get_site},
-    components::{ErrorBanner, Field},
+    components::{action_error, field_error, ErrorBanner, Field},
     model::site::Site,
 };
 use leptos::prelude::*;
@@ -13,15 +13,8 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || error.get().and_then(|e| e.field_error(field)))
-    };
-    let echoed = action
-        .value()
-        .get_untracked()
-        .and_then(Result::err)
-        .and_then(|e| e.field_value("email"));
+    let error = action_error(action);
+    let echoed = error.get_untracked().and_then(|e| e.field_value("email"));
     let site = Resource::new_blocking(|| (), |_| get_site());
     let pending = action.pending();
     let query = use_query_map();
@@ -53,14 +46,14 @@ pub fn LoginPage() -> impl IntoView {
                     input_type="email"
                     value=echoed.unwrap_or_default()
                     autocomplete="username"
-                    error=field_error("email")
+                    error=field_error(error, "email")
                 />
                 <Field
                     label="Password"
                     name="password"
                     input_type="password"
                     autocomplete="current-password"
-                    error=field_error("password")
+                    error=field_error(error, "password")
                 />
                 <button type="submit" class="button" disabled=move || pending.get()>
                     {move || if pending.get() { "Logging in…" } else { "Log in" }}

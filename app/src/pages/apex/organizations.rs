@@ -1,6 +1,6 @@
 use crate::{
     api::auth::{get_account, LogOut, LogOutEverywhere, OpenOrganization},
-    components::ErrorBanner,
+    components::{action_error, ErrorBanner, Loaded},
     model::{
         auth::{Account, Organization},
         AppError,
@@ -14,24 +14,24 @@ use leptos_meta::Title;
 #[component]
 pub fn OrganizationsPage() -> impl IntoView {
     let account = Resource::new_blocking(|| (), |_| get_account());
+    let signed_out = |e: &AppError| {
+        matches!(e, AppError::Unauthorized).then(|| {
+            view! {
+                <h1>"Your organizations"</h1>
+                <p data-testid="sign-in-required">
+                    <a href="/login">"Log in"</a>
+                    " to see the organizations you belong to."
+                </p>
+            }
+            .into_any()
+        })
+    };
     view! {
         <Title text="Your organizations · Tenantry" />
         <main class="card">
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match account.await {
-                        Ok(account) => view! { <Organizations account /> }.into_any(),
-                        Err(AppError::Unauthorized) => view! {
-                            <h1>"Your organizations"</h1>
-                            <p data-testid="sign-in-required">
-                                <a href="/login">"Log in"</a>
-                                " to see the organizations you belong to."
-                            </p>
-                        }.into_any(),
-                        Err(e) => view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=account explain=signed_out let:account>
+                <Organizations account />
+            </Loaded>
         </main>
     }
 }
@@ -39,7 +39,7 @@ pub fn OrganizationsPage() -> impl IntoView {
 #[component]
 fn Organizations(account: Account) -> impl IntoView {
     let open = ServerAction::<OpenOrganization>::new();
-    let error = Signal::derive(move || open.value().get().and_then(Result::err));
+    let error = action_error(open);
     view! {
         <h1>"Your organizations"</h1>
         <p class="muted">

@@ -3,7 +3,7 @@
 
 use crate::{
     api::recovery::{FindOrganizations, RequestPasswordReset, ResetPassword},
-    components::{ErrorBanner, Field},
+    components::{action_error, field_error, ErrorBanner, Field},
     model::AppError,
 };
 use leptos::prelude::*;
@@ -58,7 +58,7 @@ fn EmailField(
     view! {
         <ErrorBanner error />
         <Field label="Email" name="email" input_type="email" autocomplete="username" value=echoed.unwrap_or_default()
-            error=Signal::derive(move || error.get().and_then(|e| e.field_error("email"))) />
+            error=field_error(error, "email") />
         <button type="submit" class="button" data-testid=testid disabled=move || pending.get()>
             {button}
         </button>
@@ -69,12 +69,8 @@ fn EmailField(
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let echoed = action
-        .value()
-        .get_untracked()
-        .and_then(Result::err)
-        .and_then(|e| e.field_value("email"));
+    let error = action_error(action);
+    let echoed = error.get_untracked().and_then(|e| e.field_value("email"));
     view! {
         <EmailRequestPage
             title="Reset your password"
@@ -95,7 +91,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     let query = use_query_map();
     let token = move || query.with(|q| q.get("token").unwrap_or_default());
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = action_error(action);
     view! {
         <Title text="Choose a new password · Tenantry" />
         <main class="card">
@@ -106,7 +102,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 <input type="hidden" name="token" value=token />
                 <Field label="New password" name="password" input_type="password" autocomplete="new-password"
                     hint="At least 8 characters."
-                    error=Signal::derive(move || error.get().and_then(|e| e.field_error("password"))) />
+                    error=field_error(error, "password") />
                 <button type="submit" class="button" data-testid="set-password" disabled=move || action.pending().get()>
                     "Set the new password"
                 </button>
@@ -121,12 +117,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
 #[component]
 pub fn FindOrganizationsPage() -> impl IntoView {
     let action = ServerAction::<FindOrganizations>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let echoed = action
-        .value()
-        .get_untracked()
-        .and_then(Result::err)
-        .and_then(|e| e.field_value("email"));
+    let error = action_error(action);
+    let echoed = error.get_untracked().and_then(|e| e.field_value("email"));
     view! {
         <EmailRequestPage
             title="Find your organizations"

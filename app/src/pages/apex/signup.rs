@@ -1,6 +1,6 @@
 use crate::{
     api::signup::{check_subdomain, SignUp},
-    components::{ErrorBanner, Field},
+    components::{action_error, field_error, ErrorBanner, Field},
     model::{site::SlugAvailability, slug::validate_slug},
 };
 use leptos::prelude::*;
@@ -13,13 +13,10 @@ use leptos::prelude::*;
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || error.get().and_then(|e| e.field_error(field)))
-    };
+    let error = action_error(action);
     // After a rejected post without JavaScript, the error carries what the
     // user typed (never the password): fill the form with it again.
-    let echoed = action.value().get_untracked().and_then(Result::err);
+    let echoed = error.get_untracked();
     let echo = move |field: &str| echoed.as_ref().and_then(|e| e.field_value(field));
 
     // The live hint. Only input events (in the browser) set it, so the
@@ -55,14 +52,14 @@ pub fn SignUpPage() -> impl IntoView {
                     name="org_name"
                     value=echo("org_name").unwrap_or_default()
                     autocomplete="organization"
-                    error=field_error("org_name")
+                    error=field_error(error, "org_name")
                 />
                 <Field
                     label="Subdomain"
                     name="subdomain"
                     value=echo("subdomain").unwrap_or_default()
                     hint="3–40 lowercase letters, digits or hyphens."
-                    error=field_error("subdomain")
+                    error=field_error(error, "subdomain")
                     on_input=on_subdomain
                 />
                 <p
@@ -79,7 +76,7 @@ pub fn SignUpPage() -> impl IntoView {
                     input_type="email"
                     value=echo("email").unwrap_or_default()
                     autocomplete="email"
-                    error=field_error("email")
+                    error=field_error(error, "email")
                 />
                 <Field
                     label="Password"
@@ -87,7 +84,7 @@ pub fn SignUpPage() -> impl IntoView {
                     input_type="password"
                     autocomplete="new-password"
                     hint="At least 8 characters."
-                    error=field_error("password")
+                    error=field_error(error, "password")
                 />
                 <button type="submit" class="button" disabled=move || pending.get()>
                     {move || if pending.get() { "Creating your organization…" } else { "Create organization" }}

@@ -3,8 +3,10 @@
 
 use crate::{
     api::tokens::{get_api_tokens, CreateApiToken, RevokeApiToken},
-    components::{ErrorBanner, Field},
-    model::{AppError, Role},
+    components::{
+        action_error, field_error, ErrorBanner, Field, FieldShell, Loaded, SignInRequired,
+    },
+    model::{api_tokens::ApiTokens, AppError, Role},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,11 +19,9 @@ pub fn ApiTokensPage() -> impl IntoView {
         move || (create.version().get(), revoke.version().get()),
         |_| get_api_tokens(),
     );
-    let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
-    let revoke_error = Signal::derive(move || revoke.value().get().and_then(Result::err));
-    let typed = create_error
-        .get_untracked()
-        .and_then(|e| e.field_value("name"));
+    let signed_out = |e: &AppError| {
+        matches!(e, AppError::Unauthorized).then(|| view! { <SignInRequired /> }.into_any())
+    };
     view! {
         <Title text="API tokens" />
         <main class="card wide">
@@ -32,74 +32,78 @@ pub fn ApiTokensPage() -> impl IntoView {
                 <a href="/api/v1/openapi.json" rel="external">"OpenAPI document"</a>
                 "). Send one as "<code>"Authorization: Bearer …"</code>"."
             </p>
-            <ErrorBanner error=revoke_error />
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let page = match tokens.await {
-                        Ok(page) => page,
-                        Err(AppError::Unauthorized) => return view! {
-                            <p data-testid="sign-in-required">"Please "<a href="/login">"log in"</a>" to continue."</p>
-                        }.into_any(),
-                        Err(e) => return view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
-                    };
-                    let created = page.just_created.map(|created| view! {
-                        <div class="banner success" data-testid="new-token">
-                            <p>"Copy the token for " <strong>{created.token.name}</strong> " now: it will not be shown again."</p>
-                            <p><code data-testid="token-secret">{created.secret}</code></p>
-                        </div>
-                    });
-                    let list = if page.tokens.is_empty() {
-                        view! { <p class="muted" data-testid="no-tokens">"No tokens yet."</p> }.into_any()
-                    } else {
-                        view! {
-                            <table class="list" data-testid="token-list">
-                                <thead><tr><th>"Name"</th><th>"Token"</th><th>"Role"</th><th>"Created"</th><th>"Last used"</th><th></th></tr></thead>
-                                <tbody>
-                                    {page.tokens.into_iter().map(|t| view! {
-                                        <tr data-testid="token">
-                                            <td>{t.name}</td>
-                                            <td><code>{format!("{}…", t.prefix)}</code></td>
-                                            <td>{t.role.label()}</td>
-                                            <td>{format!("{} by {}", t.created, t.created_by)}</td>
-                                            <td>{t.last_used.unwrap_or_else(|| "never".to_owned())}</td>
-                                            <td>
-                                                <ActionForm action=revoke>
-                                                    <input type="hidden" name="id" value=t.id />
-                                                    <button type="submit" class="button danger">"Revoke"</button>
-                                                </ActionForm>
-                                            </td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any()
-                    };
-                    view! { {created} {list} }.into_any()
-                })}
-            </Suspense>
+            <ErrorBanner error=action_error(revoke) />
+            <Loaded resource=tokens explain=signed_out let:page>
+                <TokenList page revoke />
+            </Loaded>
             <h2>"New token"</h2>
-            <ActionForm action=create attr:class="inline-form" attr:data-testid="create-token">
-                <ErrorBanner error=create_error />
-                <Field
-                    label="Name"
-                    name="name"
-                    value=typed.unwrap_or_default()
-                    hint="What will use it, like CI"
-                    error=Signal::derive(move || create_error.get().and_then(|e| e.field_error("name")))
-                />
-                <div class="field">
-                    <label for="token-role">"Role"</label>
-                    <select id="token-role" name="role">
-                        {[Role::Viewer, Role::Member, Role::Admin].into_iter().map(|role| view! {
-                            <option value=role.as_str()>{role.label()}</option>
-                        }).collect_view()}
-                    </select>
-                    <p class="field-error" role="alert" data-field="role">
-                        {move || create_error.get().and_then(|e| e.field_error("role"))}
-                    </p>
-                </div>
-                <button type="submit" class="button">"Create token"</button>
-            </ActionForm>
+            <CreateForm create />
         </main>
+    }
+}
+
+/// The secret of the token just created, and every token with its Revoke
+/// button.
+#[component]
+fn TokenList(page: ApiTokens, revoke: ServerAction<RevokeApiToken>) -> impl IntoView {
+    let created = page.just_created.map(|created| view! {
+        <div class="banner success" data-testid="new-token">
+            <p>"Copy the token for " <strong>{created.token.name}</strong> " now: it will not be shown again."</p>
+            <p><code data-testid="token-secret">{created.secret}</code></p>
+        </div>
+    });
+    let list = if page.tokens.is_empty() {
+        view! { <p class="muted" data-testid="no-tokens">"No tokens yet."</p> }.into_any()
+    } else {
+        view! {
+            <table class="list" data-testid="token-list">
+                <thead><tr><th>"Name"</th><th>"Token"</th><th>"Role"</th><th>"Created"</th><th>"Last used"</th><th></th></tr></thead>
+                <tbody>
+                    {page.tokens.into_iter().map(|t| view! {
+                        <tr data-testid="token">
+                            <td>{t.name}</td>
+                            <td><code>{format!("{}…", t.prefix)}</code></td>
+                            <td>{t.role.label()}</td>
+                            <td>{format!("{} by {}", t.created, t.created_by)}</td>
+                            <td>{t.last_used.unwrap_or_else(|| "never".to_owned())}</td>
+                            <td>
+                                <ActionForm action=revoke>
+                                    <input type="hidden" name="id" value=t.id />
+                                    <button type="submit" class="button danger">"Revoke"</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }.into_any()
+    };
+    view! { {created} {list} }
+}
+
+/// A new token's name and role.
+#[component]
+fn CreateForm(create: ServerAction<CreateApiToken>) -> impl IntoView {
+    let error = action_error(create);
+    let typed = error.get_untracked().and_then(|e| e.field_value("name"));
+    view! {
+        <ActionForm action=create attr:class="inline-form" attr:data-testid="create-token">
+            <ErrorBanner error />
+            <Field
+                label="Name"
+                name="name"
+                value=typed.unwrap_or_default()
+                hint="What will use it, like CI"
+                error=field_error(error, "name")
+            />
+            <FieldShell id="token-role" name="role" label="Role" error=field_error(error, "role")>
+                <select id="token-role" name="role">
+                    {[Role::Viewer, Role::Member, Role::Admin].into_iter().map(|role| view! {
+                        <option value=role.as_str()>{role.label()}</option>
+                    }).collect_view()}
+                </select>
+            </FieldShell>
+            <button type="submit" class="button">"Create token"</button>
+        </ActionForm>
     }
 }

@@ -1,6 +1,10 @@
 use crate::{
     api::audit::get_audit_log,
-    model::{audit::AuditFilter, AppError},
+    components::{Alert, FieldShell, Loading},
+    model::{
+        audit::{AuditFilter, AuditPage as AuditLog},
+        AppError,
+    },
     pages::query_string,
 };
 use leptos::prelude::*;
@@ -29,95 +33,104 @@ pub fn AuditPage() -> impl IntoView {
         <main class="card wide">
             <p><a href="/">"← Back"</a></p>
             <h1>"Audit log"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
+                    // The form is shown whatever the answer: a refused
+                    // filter comes back in it, next to the dates.
                     let current = filter();
-                    let export = format!(
-                        "/audit.csv{}",
-                        query_string(&[
-                            ("actor", &current.actor),
-                            ("action", &current.action),
-                            ("from", &current.from),
-                            ("to", &current.to),
-                        ])
-                    );
                     let result = log.await;
                     let error = result.as_ref().err().cloned();
-                    let field_error = |field: &str| error.as_ref().and_then(|e| e.field_error(field));
                     let actions = result.as_ref().map(|p| p.actions.clone()).unwrap_or_default();
-                    let body = match result {
-                        Ok(page) if page.entries.is_empty() => view! {
-                            <p class="muted" data-testid="audit-empty">"No changes match this filter."</p>
-                        }.into_any(),
-                        Ok(page) => view! {
-                            <table class="audit" data-testid="audit-entries">
-                                <thead>
-                                    <tr><th>"Time"</th><th>"Who"</th><th>"Action"</th><th>"Target"</th><th>"Change"</th><th>"IP"</th></tr>
-                                </thead>
-                                <tbody>
-                                    {page.entries.into_iter().map(|e| view! {
-                                        <tr>
-                                            <td>{e.when}</td>
-                                            <td>{e.actor_email}</td>
-                                            <td><code>{e.action}</code></td>
-                                            <td>{e.target}</td>
-                                            <td>{change_text(e.before, e.after)}</td>
-                                            <td>{e.ip}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            {page.truncated.then(|| view! {
-                                <p class="muted">"Only the newest entries are shown: narrow the filter, or download them all."</p>
-                            })}
-                        }.into_any(),
-                        Err(AppError::Validation(_)) => ().into_any(),
-                        Err(AppError::Unauthorized) => view! {
-                            <p data-testid="sign-in-required"><a href="/login">"Log in"</a>" to continue."</p>
-                        }.into_any(),
-                        Err(AppError::Forbidden) => view! {
-                            <p class="banner error" role="alert" data-testid="forbidden">
-                                "Only owners and admins can see the audit log."
-                            </p>
-                        }.into_any(),
-                        Err(e) => view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
-                    };
                     view! {
-                        <form method="get" action="/audit" class="filters">
-                            <div class="field">
-                                <label for="audit-actor">"Who"</label>
-                                <input id="audit-actor" name="actor" type="search" value=current.actor.clone() placeholder="email" />
-                            </div>
-                            <div class="field">
-                                <label for="audit-action">"Action"</label>
-                                <select id="audit-action" name="action">
-                                    <option value="">"Any"</option>
-                                    {actions.into_iter().map(|a| {
-                                        let selected = a == current.action;
-                                        view! { <option value=a.clone() selected=selected>{a.clone()}</option> }
-                                    }).collect_view()}
-                                </select>
-                            </div>
-                            <div class="field" class:has-error=field_error("from").is_some()>
-                                <label for="audit-from">"From"</label>
-                                <input id="audit-from" name="from" type="date" value=current.from.clone() />
-                                <p class="field-error" role="alert" data-field="from">{field_error("from")}</p>
-                            </div>
-                            <div class="field" class:has-error=field_error("to").is_some()>
-                                <label for="audit-to">"To"</label>
-                                <input id="audit-to" name="to" type="date" value=current.to.clone() />
-                                <p class="field-error" role="alert" data-field="to">{field_error("to")}</p>
-                            </div>
-                            <button type="submit" class="button">"Filter"</button>
-                            <a class="button secondary" data-testid="audit-csv" href=export rel="external" download="">
-                                "Download CSV"
-                            </a>
-                        </form>
-                        {body}
+                        <Filters current actions error />
+                        <Entries result />
                     }
                 })}
             </Suspense>
         </main>
+    }
+}
+
+/// The filter form, filled with the `current` filter, and the CSV link
+/// for exactly that filter. `error` is the refused filter's, if any.
+#[component]
+fn Filters(current: AuditFilter, actions: Vec<String>, error: Option<AppError>) -> impl IntoView {
+    let export = format!(
+        "/audit.csv{}",
+        query_string(&[
+            ("actor", &current.actor),
+            ("action", &current.action),
+            ("from", &current.from),
+            ("to", &current.to),
+        ])
+    );
+    let field_error = |field: &str| error.as_ref().and_then(|e| e.field_error(field));
+    view! {
+        <form method="get" action="/audit" class="filters">
+            <FieldShell id="audit-actor" name="actor" label="Who">
+                <input id="audit-actor" name="actor" type="search" value=current.actor.clone() placeholder="email" />
+            </FieldShell>
+            <FieldShell id="audit-action" name="action" label="Action">
+                <select id="audit-action" name="action">
+                    <option value="">"Any"</option>
+                    {actions.into_iter().map(|a| {
+                        let selected = a == current.action;
+                        view! { <option value=a.clone() selected=selected>{a.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </FieldShell>
+            <FieldShell id="audit-from" name="from" label="From" error=field_error("from")>
+                <input id="audit-from" name="from" type="date" value=current.from.clone() />
+            </FieldShell>
+            <FieldShell id="audit-to" name="to" label="To" error=field_error("to")>
+                <input id="audit-to" name="to" type="date" value=current.to.clone() />
+            </FieldShell>
+            <button type="submit" class="button">"Filter"</button>
+            <a class="button secondary" data-testid="audit-csv" href=export rel="external" download="">
+                "Download CSV"
+            </a>
+        </form>
+    }
+}
+
+/// The entries that match, or why there are none to show. A refused
+/// filter shows nothing here: its message is in the form.
+#[component]
+fn Entries(result: Result<AuditLog, AppError>) -> impl IntoView {
+    match result {
+        Ok(page) if page.entries.is_empty() => view! {
+            <p class="muted" data-testid="audit-empty">"No changes match this filter."</p>
+        }.into_any(),
+        Ok(page) => view! {
+            <table class="audit" data-testid="audit-entries">
+                <thead>
+                    <tr><th>"Time"</th><th>"Who"</th><th>"Action"</th><th>"Target"</th><th>"Change"</th><th>"IP"</th></tr>
+                </thead>
+                <tbody>
+                    {page.entries.into_iter().map(|e| view! {
+                        <tr>
+                            <td>{e.when}</td>
+                            <td>{e.actor_email}</td>
+                            <td><code>{e.action}</code></td>
+                            <td>{e.target}</td>
+                            <td>{change_text(e.before, e.after)}</td>
+                            <td>{e.ip}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {page.truncated.then(|| view! {
+                <p class="muted">"Only the newest entries are shown: narrow the filter, or download them all."</p>
+            })}
+        }.into_any(),
+        Err(AppError::Validation(_)) => ().into_any(),
+        Err(AppError::Unauthorized) => view! {
+            <p data-testid="sign-in-required"><a href="/login">"Log in"</a>" to continue."</p>
+        }.into_any(),
+        Err(AppError::Forbidden) => view! {
+            <Alert attr:data-testid="forbidden">"Only owners and admins can see the audit log."</Alert>
+        }.into_any(),
+        Err(e) => view! { <Alert>{e.to_string()}</Alert> }.into_any(),
     }
 }
 

@@ -3,7 +3,7 @@ use crate::{
         invitations::{get_invitations, InviteMember, ResendInvitation, RevokeInvitation},
         members::{get_members, ChangeMemberRoles, LeaveOrganization, RemoveMembers},
     },
-    components::{ErrorBanner, Field},
+    components::{action_error, field_error, Alert, ErrorBanner, Field, FieldShell, Loaded},
     model::{
         members::{Member, MemberList},
         AppError, Permission, Role,
@@ -61,6 +61,14 @@ pub fn MembersPage() -> impl IntoView {
             }
         })
     };
+    let signed_out = |e: &AppError| {
+        matches!(e, AppError::Unauthorized).then(|| {
+            view! {
+                <p data-testid="sign-in-required"><a href="/login">"Log in"</a>" to continue."</p>
+            }
+            .into_any()
+        })
+    };
     let done = move || {
         let count = param("count");
         match param("done").as_str() {
@@ -76,31 +84,20 @@ pub fn MembersPage() -> impl IntoView {
             <p><a href="/">"← Back"</a></p>
             <h1>"Members"</h1>
             {move || done().map(|message| view! { <p class="banner success" role="status" data-testid="done">{message}</p> })}
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let search = param("q");
-                    let role_filter = param("role");
-                    match list.await {
-                        Ok(page) => {
-                            let confirm = confirm();
-                            view! {
-                                <FilterForm search=search.clone() role=role_filter.clone() />
-                                {confirm.map(|c| view! {
-                                    <ConfirmPanel confirm=c page=page.clone() search=search.clone() role_filter=role_filter.clone() change remove leave />
-                                })}
-                                {page.your_role.grants(Permission::ManageMembers).then(|| view! {
-                                    <Invitations your_role=page.your_role />
-                                })}
-                                <MemberTable page search role_filter />
-                            }.into_any()
-                        }
-                        Err(AppError::Unauthorized) => view! {
-                            <p data-testid="sign-in-required"><a href="/login">"Log in"</a>" to continue."</p>
-                        }.into_any(),
-                        Err(e) => view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=list explain=signed_out children=move |page: MemberList| {
+                let search = param("q");
+                let role_filter = param("role");
+                view! {
+                    <FilterForm search=search.clone() role=role_filter.clone() />
+                    {confirm().map(|c| view! {
+                        <ConfirmPanel confirm=c page=page.clone() search=search.clone() role_filter=role_filter.clone() change remove leave />
+                    })}
+                    {page.your_role.grants(Permission::ManageMembers).then(|| view! {
+                        <Invitations your_role=page.your_role />
+                    })}
+                    <MemberTable page search role_filter />
+                }
+            } />
         </main>
     }
 }
@@ -110,19 +107,17 @@ pub fn MembersPage() -> impl IntoView {
 fn FilterForm(search: String, role: String) -> impl IntoView {
     view! {
         <form method="get" action="/members" class="filters" data-testid="member-filter">
-            <div class="field">
-                <label for="members-q">"Search"</label>
+            <FieldShell id="members-q" name="q" label="Search">
                 <input id="members-q" name="q" type="search" value=search placeholder="email" />
-            </div>
-            <div class="field">
-                <label for="members-role">"Role"</label>
+            </FieldShell>
+            <FieldShell id="members-role" name="role" label="Role">
                 <select id="members-role" name="role" data-testid="role-filter">
                     <option value="">"Any"</option>
                     {Role::ALL.into_iter().map(|r| view! {
                         <option value=r.as_str() selected=r.as_str() == role>{r.label()}</option>
                     }).collect_view()}
                 </select>
-            </div>
+            </FieldShell>
             <button type="submit" class="button secondary">"Filter"</button>
         </form>
     }
@@ -226,13 +221,12 @@ fn ConfirmPanel(
     let ids_text = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let body = match confirm {
         Confirm::ChangeRole(ids) | Confirm::Remove(ids) if ids.is_empty() => view! {
-            <p class="banner error" role="alert">"Select at least one member first."</p>
+            <Alert>"Select at least one member first."</Alert>
             <a href=cancel.clone() class="button secondary">"Back"</a>
         }
         .into_any(),
         Confirm::ChangeRole(ids) => {
-            let error = Signal::derive(move || change.value().get().and_then(Result::err));
-            let role_error = move || error.get().and_then(|e| e.field_error("role"));
+            let error = action_error(change);
             let assignable: Vec<Role> = Role::ALL
                 .into_iter()
                 .filter(|r| page.your_role.may_assign(*r))
@@ -244,15 +238,13 @@ fn ConfirmPanel(
                 <ActionForm action=change>
                     <ErrorBanner error />
                     <input type="hidden" name="user_ids" value=ids_text(&ids) />
-                    <div class="field" class:has-error=move || role_error().is_some()>
-                        <label for="new-role">"New role"</label>
+                    <FieldShell id="new-role" name="role" label="New role" error=field_error(error, "role")>
                         <select id="new-role" name="role" data-testid="new-role">
                             {assignable.into_iter().map(|r| view! {
                                 <option value=r.as_str()>{r.label()}</option>
                             }).collect_view()}
                         </select>
-                        <p class="field-error" role="alert" data-field="role">{role_error}</p>
-                    </div>
+                    </FieldShell>
                     <button type="submit" class="button" data-testid="confirm-button" disabled=move || change.pending().get()>
                         "Change role"
                     </button>
@@ -263,7 +255,7 @@ fn ConfirmPanel(
             .into_any()
         }
         Confirm::Remove(ids) => {
-            let error = Signal::derive(move || remove.value().get().and_then(Result::err));
+            let error = action_error(remove);
             let emails = emails_of(&ids);
             view! {
                 <h2>{format!("Remove {} member(s)?", ids.len())}</h2>
@@ -282,7 +274,7 @@ fn ConfirmPanel(
             .into_any()
         }
         Confirm::Leave => {
-            let error = Signal::derive(move || leave.value().get().and_then(Result::err));
+            let error = action_error(leave);
             view! {
                 <h2>"Leave this organization?"</h2>
                 <p>"You lose access at once; an admin can invite you again."</p>
@@ -318,43 +310,28 @@ fn Invitations(your_role: Role) -> impl IntoView {
         },
         |_| get_invitations(),
     );
-    let error = Signal::derive(move || invite.value().get().and_then(Result::err));
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || error.get().and_then(|e| e.field_error(field)))
-    };
-    let typed = invite
-        .value()
-        .get_untracked()
-        .and_then(Result::err)
-        .and_then(|e| e.field_value("email"));
+    let error = action_error(invite);
+    let typed = error.get_untracked().and_then(|e| e.field_value("email"));
     let invited = move || {
         invite.value().get().and_then(Result::ok).map(|i| {
             view! { <p class="banner success" role="status" data-testid="invited">{format!("Invited {}.", i.email)}</p> }
         })
     };
-    let list_error = Signal::derive(move || {
-        resend
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| revoke.value().get().and_then(Result::err))
-    });
-    let role_error = field_error("role");
+    let (resend_error, revoke_error) = (action_error(resend), action_error(revoke));
+    let list_error = Signal::derive(move || resend_error.get().or_else(|| revoke_error.get()));
     view! {
         <section class="invite" data-testid="invite">
             <h2>"Invite someone"</h2>
             <ActionForm action=invite>
                 <ErrorBanner error />
-                <Field label="Email" name="email" input_type="email" value=typed.unwrap_or_default() error=field_error("email") />
-                <div class="field" class:has-error=move || role_error.get().is_some()>
-                    <label for="invite-role">"Role"</label>
+                <Field label="Email" name="email" input_type="email" value=typed.unwrap_or_default() error=field_error(error, "email") />
+                <FieldShell id="invite-role" name="role" label="Role" error=field_error(error, "role")>
                     <select id="invite-role" name="role" data-testid="invite-role">
                         {Role::ALL.into_iter().rev().filter(|r| your_role.may_assign(*r)).map(|r| view! {
                             <option value=r.as_str() selected=r == Role::Member>{r.label()}</option>
                         }).collect_view()}
                     </select>
-                    <p class="field-error" role="alert" data-field="role">{move || role_error.get()}</p>
-                </div>
+                </FieldShell>
                 <button type="submit" class="button" data-testid="invite-button" disabled=move || invite.pending().get()>
                     {move || if invite.pending().get() { "Sending…" } else { "Send invitation" }}
                 </button>

@@ -9,6 +9,7 @@ pub mod mapping;
 pub mod members;
 pub mod onboarding;
 pub mod repositories;
+pub mod repository;
 pub mod teams;
 pub mod tenant_home;
 
@@ -18,6 +19,7 @@ pub use invitation::InvitationPage;
 pub use mapping::{LabelsPage, RulesPage};
 pub use members::MembersPage;
 pub use onboarding::OnboardingPage;
-pub use repositories::{RepositoriesPage, RepositoryPage};
+pub use repositories::RepositoriesPage;
+pub use repository::RepositoryPage;
 pub use teams::TeamsPage;
 pub use tenant_home::TenantHomePage;

@@ -9,9 +9,10 @@ use crate::{
         onboarding::{get_onboarding, EndOnboarding, GoToStep},
         repositories::{get_repositories, AddRepository, PasteRepositories, SetRepositoryLabels},
     },
-    components::ErrorBanner,
+    components::{action_error, ErrorBanner, Loaded, SignInRequired},
     model::{
-        onboarding::{Progress, Step},
+        onboarding::{Onboarding, Progress, Step},
+        repositories::RepositoryPage,
         AppError,
     },
     pages::org::{
@@ -30,57 +31,59 @@ pub fn OnboardingPage() -> impl IntoView {
     let go = ServerAction::<GoToStep>::new();
     let end = ServerAction::<EndOnboarding>::new();
     let state = Resource::new_blocking(move || go.version().get(), |_| get_onboarding());
-    let error = Signal::derive(move || {
-        go.value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| end.value().get().and_then(Result::err))
-    });
+    let signed_out = |e: &AppError| {
+        matches!(e, AppError::Unauthorized).then(|| view! { <SignInRequired /> }.into_any())
+    };
     view! {
         <Title text="Set up your organization" />
         <main class="card wide onboarding">
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let state = match state.await {
-                        Ok(state) => state,
-                        Err(AppError::Unauthorized) => return view! {
-                            <p data-testid="sign-in-required">"Please "<a href="/login">"log in"</a>" to continue."</p>
-                        }.into_any(),
-                        Err(e) => return view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
-                    };
-                    // The address names the step; without one, the saved step.
-                    let step = query
-                        .with(|q| q.get("step"))
-                        .and_then(|s| Step::parse(&s))
-                        .unwrap_or(match state.progress {
-                            Progress::At(step) => step,
-                            Progress::Finished | Progress::Skipped => Step::Teams,
-                        });
-                    let may_manage = state.may_manage;
-                    view! {
-                        <p><a href="/">"← Back to "{state.org_name.clone()}</a></p>
-                        <h1>"Set up " {state.org_name.clone()}</h1>
-                        <ol class="stepper" data-testid="stepper">
-                            {Step::ALL.into_iter().map(|s| {
-                                let href = format!("/onboarding?step={}", s.as_str());
-                                let current = s == step;
-                                view! {
-                                    <li class:current=current>
-                                        <a href=href aria-current=current.then_some("step")>
-                                            {format!("{}. {}", s.number(), s.title())}
-                                        </a>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ol>
-                        <h2 data-testid="step-title">{format!("Step {} of 4: {}", step.number(), step.title())}</h2>
-                        <ErrorBanner error />
-                        <StepBody step may_manage />
-                        {may_manage.then(|| view! { <StepButtons step go end /> })}
-                    }.into_any()
-                })}
-            </Suspense>
+            <Loaded resource=state explain=signed_out children=move |state: Onboarding| {
+                // The address names the step; without one, the saved step.
+                let step = query
+                    .with(|q| q.get("step"))
+                    .and_then(|s| Step::parse(&s))
+                    .unwrap_or(match state.progress {
+                        Progress::At(step) => step,
+                        Progress::Finished | Progress::Skipped => Step::Teams,
+                    });
+                view! { <Wizard state step go end /> }
+            } />
         </main>
+    }
+}
+
+/// The stepper, the step's title and body, and (to those who may) the
+/// buttons that move on.
+#[component]
+fn Wizard(
+    state: Onboarding,
+    step: Step,
+    go: ServerAction<GoToStep>,
+    end: ServerAction<EndOnboarding>,
+) -> impl IntoView {
+    let (go_error, end_error) = (action_error(go), action_error(end));
+    let error = Signal::derive(move || go_error.get().or_else(|| end_error.get()));
+    let may_manage = state.may_manage;
+    view! {
+        <p><a href="/">"← Back to "{state.org_name.clone()}</a></p>
+        <h1>"Set up " {state.org_name.clone()}</h1>
+        <ol class="stepper" data-testid="stepper">
+            {Step::ALL.into_iter().map(|s| {
+                let href = format!("/onboarding?step={}", s.as_str());
+                let current = s == step;
+                view! {
+                    <li class:current=current>
+                        <a href=href aria-current=current.then_some("step")>
+                            {format!("{}. {}", s.number(), s.title())}
+                        </a>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        <h2 data-testid="step-title">{format!("Step {} of 4: {}", step.number(), step.title())}</h2>
+        <ErrorBanner error />
+        <StepBody step may_manage />
+        {may_manage.then(|| view! { <StepButtons step go end /> })}
     }
 }
 
@@ -165,28 +168,33 @@ fn ReviewStep() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => {
-                        let summary = if page.unassigned == 0 {
-                            format!("All {} repositories have a team.", page.all)
-                        } else {
-                            format!("{} of {} repositories have no team yet; they are highlighted below.", page.unassigned, page.all)
-                        };
-                        let more = (page.pages > 1 && page.unassigned > 0).then(|| view! {
-                            <p><a href="/repositories?unassigned=1">"See every repository without a team"</a></p>
-                        });
-                        view! {
-                            <p data-testid="review-summary" class:warning={page.unassigned > 0}>{summary}</p>
-                            <RepositoryTable rows=page.rows />
-                            {more}
-                        }.into_any()
-                    }
-                    Err(e) => view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=page let:page>
+            <Review page />
+        </Loaded>
+    }
+}
+
+/// Whether every repository has a team, and the first page of them with
+/// those without one highlighted.
+#[component]
+fn Review(page: RepositoryPage) -> impl IntoView {
+    let summary = if page.unassigned == 0 {
+        format!("All {} repositories have a team.", page.all)
+    } else {
+        format!(
+            "{} of {} repositories have no team yet; they are highlighted below.",
+            page.unassigned, page.all
+        )
+    };
+    let more = (page.pages > 1 && page.unassigned > 0).then(|| {
+        view! {
+            <p><a href="/repositories?unassigned=1">"See every repository without a team"</a></p>
+        }
+    });
+    view! {
+        <p data-testid="review-summary" class:warning={page.unassigned > 0}>{summary}</p>
+        <RepositoryTable rows=page.rows />
+        {more}
     }
 }
 

@@ -1,26 +1,26 @@
-//! `/repositories` (search, filters, sort, pages), one repository's page
-//! `/repositories/:id` (its teams and why, labels, decisions by hand), and
-//! the forms that link repositories, shared with the onboarding wizard.
+//! `/repositories` (search, filters, sort, pages), and the parts other
+//! pages share: the forms that link repositories (the onboarding wizard
+//! has them too), the table, and a repository's teams with why.
 
 use crate::{
     api::{
-        repositories::{
-            get_repositories, get_repository, AddRepository, DecideRepository, PasteRepositories,
-            RemoveRepository, RenameRepository, SetRepositoryLabels,
-        },
+        repositories::{get_repositories, AddRepository, PasteRepositories},
         teams::get_teams,
     },
-    components::{ErrorBanner, Field, Granted},
+    components::{
+        action_error, field_error, Alert, ErrorBanner, Field, FieldShell, Granted, Loading,
+    },
     model::{
-        mapping::{Decision, Ownership},
-        repositories::{RepositoryRow, Sort},
+        mapping::Ownership,
+        repositories::{RepositoryPage, RepositoryRow, Sort},
+        teams::TeamRow,
         AppError, Permission,
     },
     pages::query_string,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// Adding repositories: one by name or address, or a pasted list. Lines
 /// that could not be added come back with their reason, in the list field,
@@ -30,8 +30,8 @@ pub fn RepositoryAdder(
     add: ServerAction<AddRepository>,
     paste: ServerAction<PasteRepositories>,
 ) -> impl IntoView {
-    let add_error = Signal::derive(move || add.value().get().and_then(Result::err));
-    let paste_error = Signal::derive(move || paste.value().get().and_then(Result::err));
+    let add_error = action_error(add);
+    let paste_error = action_error(paste);
     let typed = add_error
         .get_untracked()
         .and_then(|e| e.field_value("name"));
@@ -67,11 +67,13 @@ pub fn RepositoryAdder(
                     name="name"
                     value=typed.unwrap_or_default()
                     hint="owner/name or its address, like https://github.com/acme/api"
-                    error=Signal::derive(move || add_error.get().and_then(|e| e.field_error("name")))
+                    error=field_error(add_error, "name")
                 />
                 <button type="submit" class="button" disabled=move || add.pending().get()>"Add"</button>
             </ActionForm>
             <ActionForm action=paste attr:data-testid="paste-repositories">
+                // Not a FieldShell: the frame is marked while any line is
+                // refused, though the list itself may have no message.
                 <div class="field" class:has-error=move || paste_error.get().is_some()>
                     <label for="field-list">"Or paste a list, one a line"</label>
                     <textarea id="field-list" name="list" rows="6" aria-describedby="field-list-error"
@@ -180,77 +182,18 @@ pub fn RepositoriesPage() -> impl IntoView {
         <main class="card wide">
             <p><a href="/">"← Back"</a></p>
             <h1>"Repositories"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
+                    // The filters are shown whatever the answer, with
+                    // what the address asks for.
                     let teams = teams.await.unwrap_or_default();
                     let result = page.await;
-                    let [q, team, label, unassigned, sort] =
-                        [param("q"), param("team"), param("label"), param("unassigned"), param("sort")];
-                    let link_to = move |page: u64| format!(
-                        "/repositories{}",
-                        query_string(&[
-                            ("q", &q), ("team", &team), ("label", &label),
-                            ("unassigned", &unassigned), ("sort", &sort), ("page", &page.to_string()),
-                        ])
-                    );
-                    let filters = view! {
-                        <form method="get" action="/repositories" class="filters" data-testid="repository-filters">
-                            <div class="field">
-                                <label for="q">"Name contains"</label>
-                                <input id="q" name="q" value=param("q") />
-                            </div>
-                            <div class="field">
-                                <label for="team">"Team"</label>
-                                <select id="team" name="team">
-                                    <option value="">"Any team"</option>
-                                    {teams.into_iter().map(|t| {
-                                        let selected = param("team") == t.id.to_string();
-                                        view! { <option value=t.id selected=selected>{t.name}</option> }
-                                    }).collect_view()}
-                                </select>
-                            </div>
-                            <div class="field">
-                                <label for="label">"Label"</label>
-                                <input id="label" name="label" value=param("label") />
-                            </div>
-                            <div class="field">
-                                <label for="sort">"Sort"</label>
-                                <select id="sort" name="sort">
-                                    {Sort::ALL.into_iter().map(|s| view! {
-                                        <option value=s.as_str() selected=param("sort") == s.as_str()>{s.label()}</option>
-                                    }).collect_view()}
-                                </select>
-                            </div>
-                            <label class="check">
-                                <input type="checkbox" name="unassigned" value="1" checked=param("unassigned") == "1" />
-                                " Only without a team"
-                            </label>
-                            <button type="submit" class="button secondary">"Filter"</button>
-                        </form>
-                    };
+                    let filter = [param("q"), param("team"), param("label"), param("unassigned"), param("sort")];
                     let body = match result {
-                        Ok(page) => {
-                            let previous = (page.page > 1).then(|| link_to(page.page - 1));
-                            let next = (page.page < page.pages).then(|| link_to(page.page + 1));
-                            view! {
-                                <p class="muted" data-testid="repository-summary">
-                                    {format!("{} of {} repositories; {} without a team.", page.total, page.all, page.unassigned)}
-                                </p>
-                                {if page.rows.is_empty() {
-                                    view! { <p class="muted" data-testid="no-repositories">"No repositories match."</p> }.into_any()
-                                } else {
-                                    view! { <RepositoryTable rows=page.rows /> }.into_any()
-                                }}
-                                <nav class="pages">
-                                    {previous.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
-                                    <span>{format!("Page {} of {}", page.page, page.pages)}</span>
-                                    {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
-                                </nav>
-                            }.into_any()
-                        }
-                        Err(e) => view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(page) => view! { <Results page filter=filter.clone() /> }.into_any(),
+                        Err(e) => view! { <Alert>{e.to_string()}</Alert> }.into_any(),
                     };
-                    view! { {filters} {body} }
+                    view! { <Filters teams filter /> {body} }
                 })}
             </Suspense>
             <Granted permission=Permission::ManageRepositories children=move |may_manage| may_manage.then(|| view! {
@@ -261,149 +204,77 @@ pub fn RepositoriesPage() -> impl IntoView {
     }
 }
 
-/// `/repositories/:id`: the repository's teams and why, its labels, and the
-/// decisions made by hand.
+/// The filter form, filled with `filter`: the address's `q`, `team`,
+/// `label`, `unassigned` and `sort`.
 #[component]
-pub fn RepositoryPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params.with(|p| {
-            p.get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-                .unwrap_or(0)
-        })
-    };
-    let labels = ServerAction::<SetRepositoryLabels>::new();
-    let decide = ServerAction::<DecideRepository>::new();
-    let rename = ServerAction::<RenameRepository>::new();
-    let remove = ServerAction::<RemoveRepository>::new();
-    let detail = Resource::new_blocking(
-        move || {
-            (
-                id(),
-                labels.version().get(),
-                decide.version().get(),
-                rename.version().get(),
-            )
-        },
-        |(id, ..)| get_repository(id),
-    );
-    let labels_error = Signal::derive(move || labels.value().get().and_then(Result::err));
-    let decide_error = Signal::derive(move || decide.value().get().and_then(Result::err));
-    let rename_error = Signal::derive(move || rename.value().get().and_then(Result::err));
-    let remove_error = Signal::derive(move || remove.value().get().and_then(Result::err));
+fn Filters(teams: Vec<TeamRow>, filter: [String; 5]) -> impl IntoView {
+    let [q, team, label, unassigned, sort] = filter;
     view! {
-        <Title text="Repository" />
-        <main class="card wide">
-            <p><a href="/repositories">"← Repositories"</a></p>
-            <Granted permission=Permission::ManageRepositories children=move |may_manage| view! {
-                <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
-                        let detail = match detail.await {
-                            Ok(detail) => detail,
-                            Err(AppError::NotFound) => return view! {
-                                <h1>"Repository not found"</h1>
-                                <p>"It may have been unlinked."</p>
-                            }.into_any(),
-                            Err(e) => return view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
-                        };
-                        let repo = detail.repository;
-                        let id = repo.id;
-                        let typed_labels = labels_error.get_untracked()
-                            .and_then(|e| e.field_value("labels"))
-                            .unwrap_or_else(|| repo.labels.join(", "));
-                        let typed_name = rename_error.get_untracked()
-                            .and_then(|e| e.field_value("name"))
-                            .unwrap_or_else(|| repo.name.clone());
-                        let decision_of = move |team_id: i64| detail.decisions.iter()
-                            .find(|d| d.team_id == team_id)
-                            .map(|d| d.decision);
-                        let header = view! {
-                            <Title text=repo.name.clone() />
-                            <h1 data-testid="repository-name">{repo.name.clone()}</h1>
-                            {repo.url.clone().map(|url| view! { <p class="muted">{url}</p> })}
-                            <h2>"Teams"</h2>
-                            <TeamsWithReasons teams=repo.teams />
-                            <h2>"Labels"</h2>
-                        };
-                        if !may_manage {
-                            // Readers see what the forms would edit, as text.
-                            let excluded: Vec<String> = detail.all_teams.iter()
-                                .filter(|team| decision_of(team.id) == Some(Decision::Exclude))
-                                .map(|team| team.name.clone())
-                                .collect();
-                            return view! {
-                                {header}
-                                <p data-testid="labels">{if repo.labels.is_empty() {
-                                    "No labels.".to_string()
-                                } else {
-                                    repo.labels.join(", ")
-                                }}</p>
-                                {(!excluded.is_empty()).then(|| view! {
-                                    <h2>"Excluded by hand"</h2>
-                                    <p data-testid="excluded">{excluded.join(", ")}</p>
-                                })}
-                            }.into_any();
-                        }
-                        view! {
-                            {header}
-                            <ActionForm action=labels attr:class="inline-form" attr:data-testid="labels-form">
-                                <input type="hidden" name="id" value=id />
-                                <Field
-                                    label="Labels, separated by commas"
-                                    name="labels"
-                                    value=typed_labels
-                                    error=Signal::derive(move || labels_error.get().and_then(|e| e.field_error("labels")))
-                                />
-                                <button type="submit" class="button secondary">"Save labels"</button>
-                            </ActionForm>
-                            <h2>"Decide by hand"</h2>
-                            <p class="muted">"A decision by hand beats the rules: assign puts the repository in the team, exclude keeps it out."</p>
-                            <ErrorBanner error=decide_error />
-                            <table class="decisions">
-                                <tbody>
-                                    {detail.all_teams.into_iter().map(|team| {
-                                        let current = decision_of(team.id);
-                                        view! {
-                                            <tr data-testid="decision-row">
-                                                <td>{team.name}</td>
-                                                <td>
-                                                    <ActionForm action=decide attr:class="inline-form">
-                                                        <input type="hidden" name="id" value=id />
-                                                        <input type="hidden" name="team_id" value=team.id />
-                                                        <select name="decision" aria-label="Decision">
-                                                            <option value="rules" selected=current.is_none()>"Rules decide"</option>
-                                                            <option value="assign" selected=current == Some(Decision::Assign)>"Assign"</option>
-                                                            <option value="exclude" selected=current == Some(Decision::Exclude)>"Exclude"</option>
-                                                        </select>
-                                                        <button type="submit" class="button secondary">"Save"</button>
-                                                    </ActionForm>
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <h2>"Rename or unlink"</h2>
-                            <ActionForm action=rename attr:class="inline-form">
-                                <input type="hidden" name="id" value=id />
-                                <Field
-                                    label="Name"
-                                    name="name"
-                                    value=typed_name
-                                    error=Signal::derive(move || rename_error.get().and_then(|e| e.field_error("name")))
-                                />
-                                <button type="submit" class="button secondary">"Rename"</button>
-                            </ActionForm>
-                            <ErrorBanner error=remove_error />
-                            <ActionForm action=remove attr:class="inline-form">
-                                <input type="hidden" name="id" value=id />
-                                <button type="submit" class="button danger" data-testid="remove-repository">"Unlink this repository"</button>
-                            </ActionForm>
-                        }.into_any()
-                    })}
-                </Suspense>
-            } />
-        </main>
+        <form method="get" action="/repositories" class="filters" data-testid="repository-filters">
+            <FieldShell id="q" name="q" label="Name contains">
+                <input id="q" name="q" value=q />
+            </FieldShell>
+            <FieldShell id="team" name="team" label="Team">
+                <select id="team" name="team">
+                    <option value="">"Any team"</option>
+                    {teams.into_iter().map(|t| {
+                        let selected = team == t.id.to_string();
+                        view! { <option value=t.id selected=selected>{t.name}</option> }
+                    }).collect_view()}
+                </select>
+            </FieldShell>
+            <FieldShell id="label" name="label" label="Label">
+                <input id="label" name="label" value=label />
+            </FieldShell>
+            <FieldShell id="sort" name="sort" label="Sort">
+                <select id="sort" name="sort">
+                    {Sort::ALL.into_iter().map(|s| view! {
+                        <option value=s.as_str() selected=sort == s.as_str()>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </FieldShell>
+            <label class="check">
+                <input type="checkbox" name="unassigned" value="1" checked=unassigned == "1" />
+                " Only without a team"
+            </label>
+            <button type="submit" class="button secondary">"Filter"</button>
+        </form>
+    }
+}
+
+/// The page of repositories that match, with links to the pages before and
+/// after it under the same `filter`.
+#[component]
+fn Results(page: RepositoryPage, filter: [String; 5]) -> impl IntoView {
+    let [q, team, label, unassigned, sort] = filter;
+    let link_to = move |page: u64| {
+        format!(
+            "/repositories{}",
+            query_string(&[
+                ("q", &q),
+                ("team", &team),
+                ("label", &label),
+                ("unassigned", &unassigned),
+                ("sort", &sort),
+                ("page", &page.to_string()),
+            ])
+        )
+    };
+    let previous = (page.page > 1).then(|| link_to(page.page - 1));
+    let next = (page.page < page.pages).then(|| link_to(page.page + 1));
+    view! {
+        <p class="muted" data-testid="repository-summary">
+            {format!("{} of {} repositories; {} without a team.", page.total, page.all, page.unassigned)}
+        </p>
+        {if page.rows.is_empty() {
+            view! { <p class="muted" data-testid="no-repositories">"No repositories match."</p> }.into_any()
+        } else {
+            view! { <RepositoryTable rows=page.rows /> }.into_any()
+        }}
+        <nav class="pages">
+            {previous.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
+            <span>{format!("Page {} of {}", page.page, page.pages)}</span>
+            {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
+        </nav>
     }
 }

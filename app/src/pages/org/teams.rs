@@ -3,9 +3,10 @@
 
 use crate::{
     api::teams::{get_teams, AddTeam, RemoveTeam, RenameTeam},
-    components::{ErrorBanner, Field, Granted},
+    components::{
+        action_error, error_for, field_error, ErrorBanner, Field, FieldShell, Granted, Loaded,
+    },
     model::{teams::TeamRow, AppError, Permission},
-    pages::org::mapping::error_for,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,9 +40,8 @@ pub fn TeamsEditor(may_manage: bool) -> impl IntoView {
         },
         |_| get_teams(),
     );
-    let add_error = Signal::derive(move || add.value().get().and_then(Result::err));
-    let rename_error = Signal::derive(move || rename.value().get().and_then(Result::err));
-    let remove_error = Signal::derive(move || remove.value().get().and_then(Result::err));
+    let add_error = action_error(add);
+    let rename_error = action_error(rename);
     // After a team is added the field empties, ready for the next one.
     let input = NodeRef::<leptos::html::Input>::new();
     Effect::new(move || {
@@ -52,36 +52,18 @@ pub fn TeamsEditor(may_manage: bool) -> impl IntoView {
     });
 
     view! {
-        <ErrorBanner error=remove_error />
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match teams.await {
-                    Ok(list) if list.is_empty() => view! {
-                        <p class="muted" data-testid="no-teams">"No teams yet."</p>
-                    }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="rows" data-testid="team-list">
-                            {list.into_iter().map(|team| view! {
-                                <TeamItem team may_manage rename remove error=rename_error />
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <ErrorBanner error=action_error(remove) />
+        <Loaded resource=teams let:teams>
+            <TeamList teams may_manage rename remove error=rename_error />
+        </Loaded>
         {may_manage.then(|| {
             let typed = add_error.get_untracked().and_then(|e| e.field_value("name"));
             view! {
                 <ActionForm action=add attr:class="inline-form" attr:data-testid="add-team">
                     <ErrorBanner error=add_error />
-                    <div class="field" class:has-error=move || add_error.get().and_then(|e| e.field_error("name")).is_some()>
-                        <label for="new-team">"New team"</label>
+                    <FieldShell id="new-team" name="name" label="New team" error=field_error(add_error, "name") described=true>
                         <input id="new-team" name="name" node_ref=input value=typed aria-describedby="new-team-error" />
-                        <p class="field-error" id="new-team-error" role="alert" data-field="name">
-                            {move || add_error.get().and_then(|e| e.field_error("name"))}
-                        </p>
-                    </div>
+                    </FieldShell>
                     <button type="submit" class="button" disabled=move || add.pending().get()>
                         {move || if add.pending().get() { "Adding…" } else { "Add team" }}
                     </button>
@@ -89,6 +71,28 @@ pub fn TeamsEditor(may_manage: bool) -> impl IntoView {
             }
         })}
     }
+}
+
+/// The teams, or that there are none yet.
+#[component]
+fn TeamList(
+    teams: Vec<TeamRow>,
+    may_manage: bool,
+    rename: ServerAction<RenameTeam>,
+    remove: ServerAction<RemoveTeam>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    if teams.is_empty() {
+        return view! { <p class="muted" data-testid="no-teams">"No teams yet."</p> }.into_any();
+    }
+    view! {
+        <ul class="rows" data-testid="team-list">
+            {teams.into_iter().map(|team| view! {
+                <TeamItem team may_manage rename remove error />
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 /// One team: its name and count, and (to those who may) rename and remove.
@@ -123,7 +127,7 @@ fn TeamItem(
                             label="Name"
                             name="name"
                             value=typed
-                            error=Signal::derive(move || mine.get().and_then(|e| e.field_error("name")))
+                            error=field_error(mine, "name")
                         />
                         <button type="submit" class="button secondary">"Rename"</button>
                     </ActionForm>
