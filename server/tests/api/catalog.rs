@@ -3,50 +3,15 @@
 //! assignments and their reasons as inputs change, validation at the field,
 //! the repository list's filters, and the onboarding wizard's progress.
 
-use crate::helpers::{app_error, spawn_app, Backend, TestApp};
-use crate::http::CookieJar;
+use crate::helpers::{Backend, Org};
 use app::model::{
     mapping::{RulesPage, Why},
     repositories::{RepositoryDetail, RepositoryPage},
     teams::TeamRow,
 };
-use serde::de::DeserializeOwned;
 
-/// An organization `acme` with its owner signed in.
-struct Org {
-    app: TestApp,
-    jar: CookieJar,
-    host: String,
-}
-
+/// The catalog's calls, on the helpers' [`Org`].
 impl Org {
-    async fn new(backend: Backend) -> Org {
-        let app = spawn_app(backend).await;
-        let jar = app.signed_in_owner("acme").await;
-        let host = app.tenant_host("acme");
-        Org { app, jar, host }
-    }
-
-    /// Calls `endpoint` and expects success.
-    async fn ok<T: DeserializeOwned>(&mut self, endpoint: &str, fields: &[(&str, &str)]) -> T {
-        let response = self
-            .app
-            .call(&self.host, endpoint, fields, Some(&mut self.jar))
-            .await;
-        assert_eq!(response.status, 200, "{endpoint}: {}", response.body);
-        serde_json::from_str(&response.body)
-            .unwrap_or_else(|e| panic!("{endpoint}: {e}: {}", response.body))
-    }
-
-    async fn fails(&mut self, endpoint: &str, fields: &[(&str, &str)]) -> app::model::AppError {
-        let response = self
-            .app
-            .call(&self.host, endpoint, fields, Some(&mut self.jar))
-            .await;
-        assert_ne!(response.status, 200, "{endpoint}: {}", response.body);
-        app_error(&response)
-    }
-
     async fn team(&mut self, name: &str) -> i64 {
         let team: app::model::teams::Team = self.ok("add_team", &[("name", name)]).await;
         team.id

@@ -1,0 +1,136 @@
+//! Requests as a browser or the hydrated page makes them, and what their
+//! answers say. They are methods of `Client`, a `Copy` port: a `TestApp`
+//! derefs to its client, and a spawned task or a `tenantry` subprocess's
+//! harness can hold one of its own.
+
+use super::BASE;
+use crate::http::{self, form_encode, CookieJar, Request, Response};
+use app::model::AppError;
+
+/// Requests to the Tenantry listening on `port`.
+#[derive(Clone, Copy, Debug)]
+pub struct Client {
+    pub port: u16,
+}
+
+impl Client {
+    pub fn apex(&self) -> String {
+        format!("{BASE}:{}", self.port)
+    }
+
+    pub fn tenant_host(&self, slug: &str) -> String {
+        format!("{slug}.{BASE}:{}", self.port)
+    }
+
+    pub async fn get(&self, host: &str, path: &str, jar: Option<&mut CookieJar>) -> Response {
+        http::send(
+            self.port,
+            Request {
+                method: "GET",
+                host,
+                path,
+                headers: vec![("Accept", "text/html".into())],
+                body: vec![],
+            },
+            jar,
+        )
+        .await
+    }
+
+    /// Calls a server function the way the hydrated page does (JSON answer).
+    pub async fn call(
+        &self,
+        host: &str,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        jar: Option<&mut CookieJar>,
+    ) -> Response {
+        let accept = ("Accept", "application/json".to_owned());
+        self.post_server_fn(host, endpoint, fields, vec![accept], jar)
+            .await
+    }
+
+    /// Posts a form the way a browser without JavaScript does, from the
+    /// home page.
+    pub async fn post_form(
+        &self,
+        host: &str,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        jar: Option<&mut CookieJar>,
+    ) -> Response {
+        self.post_form_from(host, "/", endpoint, fields, jar).await
+    }
+
+    /// Posts a form the way a browser without JavaScript does, from the
+    /// page at `path`, where the server sends it back.
+    pub async fn post_form_from(
+        &self,
+        host: &str,
+        path: &str,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        jar: Option<&mut CookieJar>,
+    ) -> Response {
+        let headers = vec![
+            ("Accept", "text/html,application/xhtml+xml".to_owned()),
+            ("Referer", format!("http://{host}{path}")),
+        ];
+        self.post_server_fn(host, endpoint, fields, headers, jar)
+            .await
+    }
+
+    /// Calls a server function with extra request headers (`Origin`, …).
+    pub async fn call_with_headers(
+        &self,
+        host: &str,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&'static str, &str)],
+        jar: Option<&mut CookieJar>,
+    ) -> Response {
+        let mut all = vec![("Accept", "application/json".to_owned())];
+        all.extend(headers.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        self.post_server_fn(host, endpoint, fields, all, jar).await
+    }
+
+    async fn post_server_fn(
+        &self,
+        host: &str,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        mut headers: Vec<(&str, String)>,
+        jar: Option<&mut CookieJar>,
+    ) -> Response {
+        headers.push(("Content-Type", "application/x-www-form-urlencoded".into()));
+        http::send(
+            self.port,
+            Request {
+                method: "POST",
+                host,
+                path: &format!("/api/{endpoint}"),
+                headers,
+                body: form_encode(fields),
+            },
+            jar,
+        )
+        .await
+    }
+}
+
+/// The error a server function answered with.
+pub fn app_error(response: &Response) -> AppError {
+    serde_json::from_str(&response.body).unwrap_or_else(|e| {
+        panic!(
+            "not an AppError ({e}): {} {}",
+            response.status, response.body
+        )
+    })
+}
+
+/// The team count shown on a tenant's home page, if the page shows one.
+pub fn team_count(body: &str) -> Option<u64> {
+    let after = &body[body.find(r#"data-testid="team-count""#)?..];
+    let digits = &after[after.find('>')? + 1..];
+    digits[..digits.find('<')?].trim().parse().ok()
+}
