@@ -7,20 +7,6 @@ use crate::model::{
 };
 use leptos::prelude::*;
 
-/// The member who invites, as the invitation service needs them.
-#[cfg(feature = "ssr")]
-fn inviter(
-    access: &crate::server::web::context::Access,
-) -> Result<crate::server::identity::invitations::Inviter, AppError> {
-    let host = crate::server::web::context::parsed_host()?;
-    Ok(crate::server::identity::invitations::Inviter {
-        actor: access.actor(),
-        role: access.member.role,
-        email_verified: access.member.email_verified,
-        tenant_url: host.tenant_url(&access.state, &access.ctx.tenant.slug, ""),
-    })
-}
-
 /// Invitations nobody has accepted or revoked yet, newest first.
 #[server(endpoint = "invitations")]
 pub async fn get_invitations() -> Result<Vec<Invitation>, AppError> {
@@ -37,7 +23,7 @@ pub async fn invite_member(email: String, role: String) -> Result<Invitation, Ap
     use crate::server::{identity::invitations, web::context};
     let access = context::require(Permission::ManageMembers).await?;
     let role = Role::parse(role.trim()).ok_or_else(|| AppError::field("role", "Choose a role."))?;
-    let inviter = inviter(&access)?;
+    let inviter = access.inviter()?;
     invitations::invite(
         &access.state.control,
         (&access.state.mailer, &access.state.limits),
@@ -55,7 +41,7 @@ pub async fn revoke_invitation(id: i64) -> Result<(), AppError> {
     use crate::model::Permission;
     use crate::server::{identity::invitations, web::context};
     let access = context::require(Permission::ManageMembers).await?;
-    invitations::revoke(&access.state.control, &access.ctx, &inviter(&access)?, id).await
+    invitations::revoke(&access.state.control, &access.ctx, &access.inviter()?, id).await
 }
 
 /// Sends invitation `id` again, with a new link and seven more days.
@@ -64,7 +50,7 @@ pub async fn resend_invitation(id: i64) -> Result<(), AppError> {
     use crate::model::Permission;
     use crate::server::{identity::invitations, web::context};
     let access = context::require(Permission::ManageMembers).await?;
-    let inviter = inviter(&access)?;
+    let inviter = access.inviter()?;
     invitations::resend(
         &access.state.control,
         (&access.state.mailer, &access.state.limits),

@@ -8,28 +8,17 @@ use leptos::prelude::*;
 #[server(endpoint = "onboarding")]
 pub async fn get_onboarding() -> Result<Onboarding, AppError> {
     use crate::model::Permission;
-    use crate::server::{
-        entities::tenant::{mapping_rules, repositories, teams},
-        error::tenant_db,
-        org::onboarding,
-        web::context,
-    };
-    use sea_orm::{EntityTrait, PaginatorTrait};
+    use crate::server::{error::tenant_db, org::onboarding, web::context};
     let access = context::require(Permission::ViewOrganization).await?;
     let db = &access.ctx.db;
+    let counts = onboarding::counts(db).await.map_err(tenant_db)?;
     Ok(Onboarding {
         org_name: access.ctx.tenant.name.clone(),
         progress: onboarding::progress(db).await.map_err(tenant_db)?,
         may_manage: access.member.role.grants(Permission::ManageSettings),
-        team_count: teams::Entity::find().count(db).await.map_err(tenant_db)?,
-        repository_count: repositories::Entity::find()
-            .count(db)
-            .await
-            .map_err(tenant_db)?,
-        rule_count: mapping_rules::Entity::find()
-            .count(db)
-            .await
-            .map_err(tenant_db)?,
+        team_count: counts.teams,
+        repository_count: counts.repositories,
+        rule_count: counts.rules,
     })
 }
 

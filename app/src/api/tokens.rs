@@ -4,11 +4,6 @@
 use crate::model::{api_tokens::ApiTokens, AppError};
 use leptos::prelude::*;
 
-/// Where a token just created waits, in the creator's session, until the
-/// page that shows it once reads it.
-#[cfg(feature = "ssr")]
-const JUST_CREATED: &str = "api_token.just_created";
-
 #[server(endpoint = "api_tokens")]
 pub async fn get_api_tokens() -> Result<ApiTokens, AppError> {
     use crate::model::{api_tokens::CreatedToken, Permission};
@@ -19,8 +14,10 @@ pub async fn get_api_tokens() -> Result<ApiTokens, AppError> {
     };
     let access = context::require(Permission::ManageSettings).await?;
     let session = context::session().await?;
-    let just_created: Option<CreatedToken> =
-        session.remove(JUST_CREATED).await.map_err(internal)?;
+    let just_created: Option<CreatedToken> = session
+        .remove(api_tokens::JUST_CREATED)
+        .await
+        .map_err(internal)?;
     Ok(ApiTokens {
         tokens: api_tokens::list(&access.ctx.db).await.map_err(tenant_db)?,
         just_created,
@@ -43,7 +40,7 @@ pub async fn create_api_token(name: String, role: String) -> Result<(), AppError
     .await?;
     context::session()
         .await?
-        .insert(JUST_CREATED, created)
+        .insert(api_tokens::JUST_CREATED, created)
         .await
         .map_err(internal)?;
     Ok(())

@@ -7,13 +7,21 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A member's role in one organization, from most to least powerful.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A member's role in one organization, from most to least powerful (the
+/// order `Ord` follows). On the server it is also the column type of every
+/// table that stores a role, as [`Role::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "owner"))]
     Owner,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "admin"))]
     Admin,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "member"))]
     Member,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "viewer"))]
     Viewer,
 }
 
@@ -55,12 +63,7 @@ impl Role {
 
     /// The less powerful of the two.
     pub fn lower(self, other: Role) -> Role {
-        let rank = |role: Role| Role::ALL.iter().position(|r| *r == role).unwrap_or(0);
-        if rank(self) >= rank(other) {
-            self
-        } else {
-            other
-        }
+        self.max(other)
     }
 
     /// Whether someone with this role may give `target` to a member, or

@@ -8,15 +8,7 @@ pub const MAX_EMAIL_LEN: usize = 254;
 
 /// Why `name` (trimmed) cannot name an organization, if it cannot.
 pub fn check_org_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        Err("Enter your organization's name.".to_owned())
-    } else if name.chars().count() > MAX_ORG_NAME_LEN {
-        Err(format!("Use at most {MAX_ORG_NAME_LEN} characters."))
-    } else if name.chars().any(char::is_control) {
-        Err("Remove control characters from the name.".to_owned())
-    } else {
-        Ok(())
-    }
+    super::check_name(name, MAX_ORG_NAME_LEN, "Enter your organization's name.")
 }
 
 /// The rule every new password follows.

@@ -84,6 +84,14 @@ impl AppError {
         AppError::Validation(errors)
     }
 
+    /// One field's error, with the value sent echoed back so that a page
+    /// rendered without JavaScript shows it again.
+    pub fn field_echo(field: &str, value: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::default().echo(field, value);
+        errors.add(field, message);
+        AppError::Validation(errors)
+    }
+
     /// The message for one form field, if this is a validation error that has one.
     pub fn field_error(&self, field: &str) -> Option<String> {
         match self {

@@ -7,7 +7,43 @@ pub const MAX_LABEL_LEN: usize = 50;
 /// Most labels one repository may carry.
 pub const MAX_LABELS_PER_REPOSITORY: usize = 20;
 
+/// Why `name` cannot be a label, if it cannot.
+pub fn check_label(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        Err("Enter a label, like backend.".to_owned())
+    } else if name.chars().count() > MAX_LABEL_LEN {
+        Err(format!(
+            "Use at most {MAX_LABEL_LEN} characters for a label."
+        ))
+    } else if name.contains(',') {
+        Err("A label cannot contain a comma.".to_owned())
+    } else if name.chars().any(char::is_control) {
+        Err("Remove control characters from the label.".to_owned())
+    } else {
+        Ok(())
+    }
+}
+
+/// Comma-separated labels, trimmed, without duplicates (ignoring case the
+/// way label names are compared).
+pub fn parse_labels(text: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for label in text.split(',').map(str::trim).filter(|l| !l.is_empty()) {
+        check_label(label)?;
+        if !out.iter().any(|l| l.to_lowercase() == label.to_lowercase()) {
+            out.push(label.to_owned());
+        }
+    }
+    if out.len() > MAX_LABELS_PER_REPOSITORY {
+        return Err(format!(
+            "Use at most {MAX_LABELS_PER_REPOSITORY} labels on one repository."
+        ));
+    }
+    Ok(out)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Label {
     pub id: i64,
     pub name: String,
@@ -18,6 +54,7 @@ pub struct Label {
 /// What a rule looks for; in JSON, `{"pattern"}` or `{"label_id", "label"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum RuleTarget {
     /// A regular expression found anywhere in the repository's name.
     Pattern { pattern: String },
@@ -26,6 +63,8 @@ pub enum RuleTarget {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = Rule))]
 pub struct MappingRule {
     pub id: i64,
     pub team_id: i64,
@@ -48,6 +87,7 @@ impl MappingRule {
 /// Why a repository belongs to a team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Why {
     /// Someone assigned it by hand.
     Manual,
@@ -73,6 +113,7 @@ impl Why {
 
 /// A team a repository belongs to, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Ownership {
     pub team_id: i64,
     pub team_name: String,

@@ -39,6 +39,8 @@ pub struct ParsedList {
 
 /// A linked repository with its labels and teams.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = Repository))]
 pub struct RepositoryRow {
     pub id: i64,
     pub name: String,

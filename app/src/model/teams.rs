@@ -27,6 +27,8 @@ pub struct TenantHome {
 
 /// A team on the teams page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = Team))]
 pub struct TeamRow {
     pub id: i64,
     pub name: String,

@@ -1,8 +1,10 @@
 //! Runtime settings the application needs, already validated. The server
 //! binary builds them from environment variables and flags.
 
-use std::path::PathBuf;
-use tenancy::registry::{self, RegistrySettings};
+use tenancy::registry::RegistrySettings;
+/// Where tenant databases go: the engine's own description of a server
+/// (one SQLite directory, or a PostgreSQL server's maintenance database).
+pub use tenancy::registry::ServerKind as TenantDatabases;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -45,40 +47,6 @@ impl Settings {
         match port {
             Some(port) => format!("{}://{host}:{port}{path}", self.scheme()),
             None => format!("{}://{host}{path}", self.scheme()),
-        }
-    }
-}
-
-#[derive(Clone)]
-pub enum TenantDatabases {
-    /// One SQLite file per tenant in this directory.
-    Sqlite { dir: PathBuf },
-    /// One database per tenant, created with `CREATE DATABASE` on this server.
-    /// `admin_url` points at an existing maintenance database (e.g. `postgres`).
-    Postgres { admin_url: String },
-}
-
-impl TenantDatabases {
-    /// The kind and URL recorded for the `default` database server.
-    pub fn server_record(&self) -> (&'static str, String) {
-        match self {
-            TenantDatabases::Sqlite { dir } => {
-                (registry::KIND_SQLITE, dir.to_string_lossy().into_owned())
-            }
-            TenantDatabases::Postgres { admin_url } => (registry::KIND_POSTGRES, admin_url.clone()),
-        }
-    }
-}
-
-impl std::fmt::Debug for TenantDatabases {
-    // The PostgreSQL URL may carry a password: never print it.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TenantDatabases::Sqlite { dir } => f.debug_struct("Sqlite").field("dir", dir).finish(),
-            TenantDatabases::Postgres { .. } => f
-                .debug_struct("Postgres")
-                .field("admin_url", &"[redacted]")
-                .finish(),
         }
     }
 }

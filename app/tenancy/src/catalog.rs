@@ -4,11 +4,7 @@
 use crate::{db::now_unix, entities::tenants};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-pub const STATUS_PROVISIONING: &str = "provisioning";
-pub const STATUS_ACTIVE: &str = "active";
-pub const STATUS_SUSPENDED: &str = "suspended";
-pub const STATUS_DELETED: &str = "deleted";
-
+/// Where a tenant is in its life; stored as [`TenantStatus::as_str`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TenantStatus {
     Provisioning,
@@ -21,20 +17,27 @@ impl TenantStatus {
     /// Unknown text (written by a newer version) is treated as not servable.
     pub fn parse(text: &str) -> Self {
         match text {
-            STATUS_ACTIVE => TenantStatus::Active,
-            STATUS_SUSPENDED => TenantStatus::Suspended,
-            STATUS_PROVISIONING => TenantStatus::Provisioning,
+            "active" => TenantStatus::Active,
+            "suspended" => TenantStatus::Suspended,
+            "provisioning" => TenantStatus::Provisioning,
             _ => TenantStatus::Deleted,
         }
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
-            TenantStatus::Provisioning => STATUS_PROVISIONING,
-            TenantStatus::Active => STATUS_ACTIVE,
-            TenantStatus::Suspended => STATUS_SUSPENDED,
-            TenantStatus::Deleted => STATUS_DELETED,
+            TenantStatus::Provisioning => "provisioning",
+            TenantStatus::Active => "active",
+            TenantStatus::Suspended => "suspended",
+            TenantStatus::Deleted => "deleted",
         }
+    }
+}
+
+impl tenants::Model {
+    /// The tenant's status (the column holds its text).
+    pub fn status(&self) -> TenantStatus {
+        TenantStatus::parse(&self.status)
     }
 }
 
@@ -44,7 +47,7 @@ pub const STALE_PROVISIONING_SECS: i64 = 120;
 /// Whether `tenant` is a sign-up that crashed mid-provisioning: its
 /// subdomain is free again (sign-up cleans it up when someone wants it).
 pub fn is_abandoned(tenant: &tenants::Model, now: i64) -> bool {
-    tenant.status == STATUS_PROVISIONING
+    tenant.status() == TenantStatus::Provisioning
         && now - tenant.status_changed_at.unwrap_or(tenant.created_at) >= STALE_PROVISIONING_SECS
 }
 

@@ -99,3 +99,19 @@ pub fn is_unreachable(e: &DbErr) -> bool {
         _ => false,
     }
 }
+
+/// The SQLSTATE of a PostgreSQL error, if `e` is one.
+pub fn pg_code(e: &DbErr) -> Option<String> {
+    use sea_orm::RuntimeErr;
+    let runtime = match e {
+        DbErr::Exec(r) | DbErr::Query(r) | DbErr::Conn(r) => r,
+        _ => return None,
+    };
+    match runtime {
+        RuntimeErr::SqlxError(sqlx) => match sqlx.as_ref() {
+            sea_orm::sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
+            _ => None,
+        },
+        _ => None,
+    }
+}

@@ -46,7 +46,7 @@ impl From<tenants::Model> for TenantRecord {
     fn from(m: tenants::Model) -> Self {
         TenantRecord {
             id: m.id,
-            status: TenantStatus::parse(&m.status),
+            status: m.status(),
             slug: m.slug,
             name: m.name,
             server_id: m.database_server_id,

@@ -4,7 +4,7 @@
 //! instances and recorded in the platform audit log.
 
 use crate::{
-    audit,
+    audit::{self, PlatformActor},
     catalog::{find_by_slug, TenantStatus},
     databases,
     db::now_unix,
@@ -55,13 +55,13 @@ async fn transition(
     directory: &TenantDirectory,
     slug: &str,
     change: Change,
-    actor: &str,
+    actor: &PlatformActor,
     reason: Option<&str>,
 ) -> Result<tenants::Model, LifecycleError> {
     let Change { from, to, action } = change;
     let txn = control.begin().await?;
     let tenant = require(&txn, slug).await?;
-    let status = TenantStatus::parse(&tenant.status);
+    let status = tenant.status();
     if !from.contains(&status) {
         return Err(LifecycleError::WrongState {
             slug: slug.to_owned(),
@@ -97,7 +97,7 @@ pub async fn suspend(
     control: &DatabaseConnection,
     directory: &TenantDirectory,
     slug: &str,
-    actor: &str,
+    actor: &PlatformActor,
     reason: Option<&str>,
 ) -> Result<tenants::Model, LifecycleError> {
     let change = Change {
@@ -113,7 +113,7 @@ pub async fn activate(
     control: &DatabaseConnection,
     directory: &TenantDirectory,
     slug: &str,
-    actor: &str,
+    actor: &PlatformActor,
 ) -> Result<tenants::Model, LifecycleError> {
     let change = Change {
         from: &[TenantStatus::Suspended, TenantStatus::Deleted],
@@ -128,7 +128,7 @@ pub async fn soft_delete(
     control: &DatabaseConnection,
     directory: &TenantDirectory,
     slug: &str,
-    actor: &str,
+    actor: &PlatformActor,
 ) -> Result<tenants::Model, LifecycleError> {
     let change = Change {
         from: &[TenantStatus::Active, TenantStatus::Suspended],
@@ -145,10 +145,10 @@ pub async fn purge(
     registry: &TenantRegistry,
     directory: &TenantDirectory,
     slug: &str,
-    actor: &str,
+    actor: &PlatformActor,
 ) -> Result<(), LifecycleError> {
     let tenant = require(control, slug).await?;
-    if TenantStatus::parse(&tenant.status) != TenantStatus::Deleted {
+    if tenant.status() != TenantStatus::Deleted {
         return Err(LifecycleError::WrongState {
             slug: slug.to_owned(),
             status: tenant.status,

@@ -9,7 +9,7 @@
 //! plane and announced, so running instances see it at once.
 
 use crate::{
-    catalog::{STATUS_ACTIVE, STATUS_DELETED, STATUS_SUSPENDED},
+    catalog::TenantStatus,
     db::is_unreachable,
     directory::TenantDirectory,
     entities::tenants,
@@ -49,7 +49,16 @@ pub async fn tenants_to_migrate(
     only: Option<&str>,
 ) -> Result<Vec<tenants::Model>, DbErr> {
     let mut query = tenants::Entity::find()
-        .filter(tenants::Column::Status.is_in([STATUS_ACTIVE, STATUS_SUSPENDED, STATUS_DELETED]))
+        .filter(
+            tenants::Column::Status.is_in(
+                [
+                    TenantStatus::Active,
+                    TenantStatus::Suspended,
+                    TenantStatus::Deleted,
+                ]
+                .map(TenantStatus::as_str),
+            ),
+        )
         .order_by_asc(tenants::Column::Slug);
     if let Some(slug) = only {
         query = query.filter(tenants::Column::Slug.eq(slug));

@@ -15,7 +15,8 @@
 //! writable again: nothing is lost and the tenant stays where it was.
 
 use crate::{
-    audit, catalog, databases,
+    audit::{self, PlatformActor},
+    catalog, databases,
     db::pg_ident,
     directory::{announce_change, TenantDirectory},
     entities::tenants as tenant_rows,
@@ -76,7 +77,7 @@ pub async fn move_tenant(
     directory: &TenantDirectory,
     slug: &str,
     to: &str,
-    actor: &str,
+    actor: &PlatformActor,
 ) -> Result<MoveReport, MoveError> {
     let tenant = catalog::find_by_slug(control, slug)
         .await?
@@ -97,7 +98,7 @@ pub async fn move_tenant(
             "tenants move between PostgreSQL servers only".into(),
         ));
     }
-    let status = catalog::TenantStatus::parse(&tenant.status);
+    let status = tenant.status();
     if !matches!(
         status,
         catalog::TenantStatus::Active | catalog::TenantStatus::Suspended
@@ -164,7 +165,7 @@ async fn switch(
     location: &str,
     source: &DatabaseServer,
     rows: &BTreeMap<String, u64>,
-    actor: &str,
+    actor: &PlatformActor,
 ) -> Result<(), DbErr> {
     let txn = control.begin().await?;
     let mut row: tenant_rows::ActiveModel = tenant.clone().into();

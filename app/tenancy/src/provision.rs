@@ -18,8 +18,8 @@
 //! minute, and by a sign-up that wants the same subdomain) removes it.
 
 use crate::{
-    audit,
-    catalog::{find_by_slug, is_abandoned, STATUS_ACTIVE, STATUS_PROVISIONING},
+    audit::{self, PlatformActor},
+    catalog::{find_by_slug, is_abandoned, TenantStatus},
     databases,
     db::now_unix,
     directory::{announce_change, TenantDirectory},
@@ -55,7 +55,7 @@ pub trait Setup: Send {
         self,
         txn: &DatabaseTransaction,
         tenant: &tenants::Model,
-    ) -> impl Future<Output = Result<(Self::Made, String), DbErr>> + Send;
+    ) -> impl Future<Output = Result<(Self::Made, PlatformActor), DbErr>> + Send;
 }
 
 /// A tenant that went live.
@@ -112,7 +112,7 @@ pub async fn provision<S: Setup>(
     let tenant = tenants::ActiveModel {
         slug: Set(slug.to_owned()),
         name: Set(name.to_owned()),
-        status: Set(STATUS_PROVISIONING.to_owned()),
+        status: Set(TenantStatus::Provisioning.as_str().to_owned()),
         database_location: Set(location.clone()),
         database_server_id: Set(Some(server.id)),
         provision_step: Set(Some(STEP_RESERVED.to_owned())),
@@ -184,7 +184,7 @@ async fn finish<S: Setup>(
     let txn = control.begin().await?;
     let (made, actor) = setup.activate(&txn, tenant).await?;
     let mut active: tenants::ActiveModel = tenant.clone().into();
-    active.status = Set(STATUS_ACTIVE.to_owned());
+    active.status = Set(TenantStatus::Active.as_str().to_owned());
     active.provision_step = Set(None);
     active.status_changed_at = Set(Some(now_unix()));
     active.schema_version = Set(Some(TenantMigrator::latest_version()));
@@ -236,7 +236,7 @@ pub async fn recover_stale(
 ) -> Result<usize, DbErr> {
     let now = now_unix();
     let stuck = tenants::Entity::find()
-        .filter(tenants::Column::Status.eq(STATUS_PROVISIONING))
+        .filter(tenants::Column::Status.eq(TenantStatus::Provisioning.as_str()))
         .all(control)
         .await?;
     let mut removed = 0;
@@ -268,7 +268,7 @@ async fn clean_up(
     // Only a row still provisioning: never a tenant that went live meanwhile.
     let deleted = tenants::Entity::delete_many()
         .filter(tenants::Column::Id.eq(tenant.id))
-        .filter(tenants::Column::Status.eq(STATUS_PROVISIONING))
+        .filter(tenants::Column::Status.eq(TenantStatus::Provisioning.as_str()))
         .exec(control)
         .await?;
     if deleted.rows_affected == 0 {
@@ -277,7 +277,7 @@ async fn clean_up(
     }
     audit::record(
         control,
-        "system",
+        &PlatformActor::System,
         "tenant.provisioning_abandoned",
         Some((tenant.id, &tenant.slug)),
         format!(

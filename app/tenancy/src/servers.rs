@@ -5,7 +5,8 @@
 //! the most headroom: the fewest tenants per connection of budget.
 
 use crate::{
-    audit, databases,
+    audit::{self, PlatformActor},
+    databases,
     db::now_unix,
     entities::{database_servers, tenants},
     registry::{self, DatabaseServer, RegistryError, TenantRegistry, DEFAULT_SERVER},
@@ -88,7 +89,7 @@ pub async fn add(
     name: &str,
     url: &str,
     budget: u32,
-    actor: &str,
+    actor: &PlatformActor,
 ) -> Result<DatabaseServer, ServerError> {
     let name_ok = !name.is_empty()
         && name.len() <= 40

@@ -133,14 +133,14 @@ async fn delete(platform: &Platform, slug: &str, purge: bool) -> anyhow::Result<
     let tenant = catalog::find_by_slug(control, slug)
         .await?
         .with_context(|| format!("no tenant has the subdomain {slug:?}"))?;
-    if tenant.status != catalog::STATUS_DELETED {
+    if tenant.status() != catalog::TenantStatus::Deleted {
         lifecycle::soft_delete(control, directory, slug, &actor).await?;
         println!("{slug}: deleted (unreachable; its data is kept until --purge)");
     }
     if purge {
         lifecycle::purge(control, &platform.registry, directory, slug, &actor).await?;
         println!("{slug}: purged (database dropped; the subdomain is free)");
-    } else if tenant.status == catalog::STATUS_DELETED {
+    } else if tenant.status() == catalog::TenantStatus::Deleted {
         println!("{slug}: already deleted; add --purge to drop its database");
     }
     Ok(())

@@ -14,7 +14,7 @@ use crate::server::{
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::net::IpAddr;
 use tenancy::{
-    catalog::{find_by_slug, STATUS_DELETED},
+    catalog::{find_by_slug, TenantStatus},
     entities::tenants,
 };
 
@@ -139,14 +139,14 @@ pub async fn handoff_to(
     let tenant = find_by_slug(control, slug.trim())
         .await
         .map_err(internal)?
-        .filter(|t| t.status != STATUS_DELETED)
+        .filter(|t| t.status() != TenantStatus::Deleted)
         .ok_or(AppError::NotFound)?;
     role_in(control, user_id, tenant.id)
         .await?
         .ok_or(AppError::NotFound)?;
     tokens::issue(
         control,
-        tokens::HANDOFF,
+        tokens::Purpose::Handoff,
         user_id,
         Some(tenant.id),
         tokens::HANDOFF_TTL_SECS,
@@ -167,7 +167,7 @@ pub async fn role_in(
         .one(control)
         .await
         .map_err(internal)?;
-    Ok(membership.and_then(|m| Role::parse(&m.role)))
+    Ok(membership.map(|m| m.role))
 }
 
 /// The organizations `user_id` belongs to, by name; deleted ones are left
@@ -179,7 +179,7 @@ pub async fn organizations_of(
     let rows = memberships::Entity::find()
         .filter(memberships::Column::UserId.eq(user_id))
         .find_also_related(tenants::Entity)
-        .filter(tenants::Column::Status.ne(STATUS_DELETED))
+        .filter(tenants::Column::Status.ne(TenantStatus::Deleted.as_str()))
         .order_by_asc(tenants::Column::Name)
         .all(control)
         .await
@@ -191,7 +191,7 @@ pub async fn organizations_of(
             Some(Organization {
                 slug: tenant.slug,
                 name: tenant.name,
-                role: Role::parse(&membership.role)?,
+                role: membership.role,
                 status: tenant.status,
             })
         })

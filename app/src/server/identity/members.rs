@@ -16,7 +16,7 @@ use crate::model::{
 use crate::server::{
     entities::control::{memberships, users},
     error::{internal, tenant_db},
-    org::audit::{self, Actor, Change},
+    org::audit::{self, Action, Actor, Change},
     time::utc_date,
 };
 use sea_orm::{
@@ -43,7 +43,7 @@ pub async fn list(
         query = query.filter(users::Column::Email.contains(&search));
     }
     if let Some(role) = role {
-        query = query.filter(memberships::Column::Role.eq(role.as_str()));
+        query = query.filter(memberships::Column::Role.eq(role));
     }
     let mut members: Vec<Member> = query
         .all(control)
@@ -55,20 +55,13 @@ pub async fn list(
                 user_id: user.id,
                 you: user.id == viewer_id,
                 email: user.email,
-                role: Role::parse(&membership.role)?,
+                role: membership.role,
                 joined: utc_date(membership.created_at),
             })
         })
         .collect();
-    members.sort_by(|a, b| rank(a.role).cmp(&rank(b.role)).then(a.email.cmp(&b.email)));
+    members.sort_by(|a, b| a.role.cmp(&b.role).then(a.email.cmp(&b.email)));
     Ok(members)
-}
-
-fn rank(role: Role) -> usize {
-    Role::ALL
-        .iter()
-        .position(|r| *r == role)
-        .unwrap_or(usize::MAX)
 }
 
 /// How many members `tenant_id` has.
@@ -148,7 +141,7 @@ async fn apply(
     let by_role = rows
         .iter()
         .find(|(m, _)| m.user_id == actor.user_id)
-        .and_then(|(m, _)| Role::parse(&m.role))
+        .map(|(m, _)| m.role)
         .ok_or(AppError::Unauthorized)?;
     let leaving = operation == Operation::Remove && user_ids == [actor.user_id];
     if !leaving && !by_role.grants(Permission::ManageMembers) {
@@ -162,10 +155,7 @@ async fn apply(
             ));
         }
     }
-    let mut owners = rows
-        .iter()
-        .filter(|(m, _)| m.role == Role::Owner.as_str())
-        .count();
+    let mut owners = rows.iter().filter(|(m, _)| m.role == Role::Owner).count();
     let mut targets = Vec::new();
     for id in user_ids {
         let Some((membership, Some(user))) = rows.iter().find(|(m, _)| m.user_id == *id) else {
@@ -174,12 +164,7 @@ async fn apply(
                 "Someone you selected is no longer a member. Reload the list and try again.",
             ));
         };
-        let current = Role::parse(&membership.role).ok_or_else(|| {
-            internal(format!(
-                "membership {} has an unknown role {:?}",
-                membership.id, membership.role
-            ))
-        })?;
+        let current = membership.role;
         // Anyone may leave; changing someone else needs the right role.
         if !leaving && !by_role.may_assign(current) {
             return Err(AppError::field(
@@ -211,7 +196,7 @@ async fn apply(
                     .await
                     .map_err(internal)?;
                 Change {
-                    action: "member.role_change",
+                    action: Action::MemberRoleChange,
                     target: format!("member {}", user.email),
                     before: Some(current.label().to_owned()),
                     after: Some(role.label().to_owned()),
@@ -226,7 +211,7 @@ async fn apply(
                     .await
                     .map_err(internal)?;
                 Change {
-                    action: "member.remove",
+                    action: Action::MemberRemove,
                     target: format!("member {}", user.email),
                     before: Some(current.label().to_owned()),
                     after: None,

@@ -7,7 +7,10 @@
 use crate::model::account::{check_email, check_password, normalize_email};
 use crate::model::AppError;
 use crate::server::{
-    entities::control::{one_time_tokens, sessions, users},
+    entities::control::{
+        one_time_tokens::{self, Purpose},
+        sessions, users,
+    },
     error::internal,
     identity::{
         accounts::{organizations_of, user_by_email},
@@ -22,18 +25,13 @@ use sea_orm::{
 };
 use std::sync::Arc;
 
-pub const RESET: &str = "password_reset";
 /// A reset link works for an hour.
 pub const RESET_TTL_SECS: i64 = 60 * 60;
 
 /// The email as typed, normalized, or a field error.
 pub fn email_field(email: &str) -> Result<String, AppError> {
     let email = normalize_email(email);
-    check_email(&email).map_err(|m| {
-        let mut errors = crate::model::FieldErrors::default().echo("email", &email);
-        errors.add("email", m);
-        AppError::Validation(errors)
-    })?;
+    check_email(&email).map_err(|m| AppError::field_echo("email", &email, m))?;
     Ok(email)
 }
 
@@ -69,9 +67,15 @@ pub fn request_reset(
         let Some(user) = user_by_email(&control, &email).await? else {
             return Ok(None);
         };
-        let token = tokens::issue(&control, RESET, user.id, None, RESET_TTL_SECS)
-            .await
-            .map_err(internal)?;
+        let token = tokens::issue(
+            &control,
+            Purpose::PasswordReset,
+            user.id,
+            None,
+            RESET_TTL_SECS,
+        )
+        .await
+        .map_err(internal)?;
         Ok(Some(Email {
             to: user.email.clone(),
             subject: "Reset your Tenantry password".to_owned(),
@@ -100,7 +104,7 @@ pub async fn reset(
     check_password(password).map_err(|m| AppError::field("password", m))?;
     let hash = hash_password(password.to_owned()).await.map_err(internal)?;
     let txn = control.begin().await.map_err(internal)?;
-    let user_id = tokens::consume(&txn, token, RESET, None)
+    let user_id = tokens::consume(&txn, token, Purpose::PasswordReset, None)
         .await
         .map_err(internal)?
         .ok_or_else(|| {
@@ -128,7 +132,7 @@ pub async fn reset(
     one_time_tokens::Entity::update_many()
         .col_expr(one_time_tokens::Column::UsedAt, Expr::value(now))
         .filter(one_time_tokens::Column::UserId.eq(user_id))
-        .filter(one_time_tokens::Column::Purpose.eq(RESET))
+        .filter(one_time_tokens::Column::Purpose.eq(Purpose::PasswordReset))
         .filter(one_time_tokens::Column::UsedAt.is_null())
         .exec(&txn)
         .await

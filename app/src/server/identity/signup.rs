@@ -23,13 +23,14 @@ use crate::server::{
         password::{hash_password, PasswordHashString},
         tokens,
     },
-    org::settings::SETTING_ORGANIZATION_NAME,
+    org::settings::Key,
     rate_limit::Limits,
     time::now_unix,
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, DbErr};
 use std::net::IpAddr;
 use tenancy::{
+    audit::PlatformActor,
     directory::TenantDirectory,
     entities::tenants,
     provision::{self as engine, ProvisionError, Setup},
@@ -143,7 +144,7 @@ pub async fn sign_up(
     };
     let token = tokens::issue(
         control,
-        tokens::HANDOFF,
+        tokens::Purpose::Handoff,
         provisioned.made,
         Some(provisioned.tenant.id),
         tokens::HANDOFF_TTL_SECS,
@@ -181,7 +182,7 @@ impl Setup for NewOrganization {
 
     async fn seed(&self, tenant_db: &DatabaseConnection) -> Result<(), DbErr> {
         settings::ActiveModel {
-            key: Set(SETTING_ORGANIZATION_NAME.to_owned()),
+            key: Set(Key::OrganizationName.as_str().to_owned()),
             value: Set(self.name.clone()),
             updated_at: Set(now_unix()),
         }
@@ -194,7 +195,7 @@ impl Setup for NewOrganization {
         self,
         txn: &DatabaseTransaction,
         tenant: &tenants::Model,
-    ) -> Result<(i64, String), DbErr> {
+    ) -> Result<(i64, PlatformActor), DbErr> {
         let now = now_unix();
         let user_id = match self.owner {
             Owner::Existing(id) => id,
@@ -216,13 +217,13 @@ impl Setup for NewOrganization {
         memberships::ActiveModel {
             user_id: Set(user_id),
             tenant_id: Set(tenant.id),
-            role: Set(Role::Owner.as_str().to_owned()),
+            role: Set(Role::Owner),
             created_at: Set(now),
             ..Default::default()
         }
         .insert(txn)
         .await?;
-        Ok((user_id, format!("user:{user_id}")))
+        Ok((user_id, PlatformActor::User(user_id)))
     }
 }
 

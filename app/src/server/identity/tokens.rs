@@ -9,8 +9,7 @@ use sea_orm::{
     QueryFilter,
 };
 
-/// Purpose of the sign-up / org-switch handoff token.
-pub const HANDOFF: &str = "handoff";
+pub use crate::server::entities::control::one_time_tokens::Purpose;
 /// A handoff is a redirect: it is used within a second or two, or never.
 pub const HANDOFF_TTL_SECS: i64 = 60;
 
@@ -20,7 +19,7 @@ pub use crate::server::secret::digest;
 /// nowhere else from now on.
 pub async fn issue(
     db: &impl ConnectionTrait,
-    purpose: &str,
+    purpose: Purpose,
     user_id: i64,
     tenant_id: Option<i64>,
     ttl_secs: i64,
@@ -28,7 +27,7 @@ pub async fn issue(
     let token = random_hex(32);
     one_time_tokens::Entity::insert(one_time_tokens::ActiveModel {
         token_hash: Set(digest(&token)),
-        purpose: Set(purpose.to_owned()),
+        purpose: Set(purpose),
         user_id: Set(user_id),
         tenant_id: Set(tenant_id),
         expires_at: Set(now_unix() + ttl_secs),
@@ -45,7 +44,7 @@ pub async fn issue(
 pub async fn consume(
     db: &impl ConnectionTrait,
     token: &str,
-    purpose: &str,
+    purpose: Purpose,
     tenant_id: Option<i64>,
 ) -> Result<Option<i64>, DbErr> {
     let hash = digest(token);

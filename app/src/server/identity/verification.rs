@@ -14,7 +14,6 @@ use sea_orm::{
     sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
 };
 
-pub const PURPOSE: &str = "verify_email";
 /// A verification link works for two days.
 pub const TTL_SECS: i64 = 48 * 60 * 60;
 
@@ -25,9 +24,15 @@ pub async fn send(
     user: &users::Model,
     apex: &str,
 ) -> Result<(), AppError> {
-    let token = tokens::issue(control, PURPOSE, user.id, None, TTL_SECS)
-        .await
-        .map_err(internal)?;
+    let token = tokens::issue(
+        control,
+        tokens::Purpose::VerifyEmail,
+        user.id,
+        None,
+        TTL_SECS,
+    )
+    .await
+    .map_err(internal)?;
     let link = format!("{apex}/verify-email?token={token}");
     let body = format!(
         "Hello,\n\n\
@@ -55,7 +60,8 @@ pub async fn verify(
 ) -> Result<Option<i64>, sea_orm::DbErr> {
     // One transaction: a link is never used up without confirming.
     let txn = control.begin().await?;
-    let Some(user_id) = tokens::consume(&txn, token, PURPOSE, None).await? else {
+    let Some(user_id) = tokens::consume(&txn, token, tokens::Purpose::VerifyEmail, None).await?
+    else {
         return Ok(None);
     };
     users::Entity::update_many()

@@ -6,12 +6,12 @@
 
 use crate::model::{
     api_tokens::{ApiToken, CreatedToken, MAX_TOKEN_NAME_LEN},
-    AppError, FieldErrors, Role,
+    check_name, AppError, FieldErrors, Role,
 };
 use crate::server::{
     entities::tenant::api_tokens,
     error::tenant_db,
-    org::audit::{self, Actor, Change},
+    org::audit::{self, Action, Actor, Change},
     secret::{digest, random_hex},
     time::{now_unix, utc_datetime},
 };
@@ -19,6 +19,10 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder, TransactionTrait,
 };
+
+/// Where a token just created waits, in the creator's session, until the
+/// tokens page, which shows it once, reads it.
+pub const JUST_CREATED: &str = "api_token.just_created";
 
 /// What every token starts with, so that a leaked one is recognizable.
 pub const TOKEN_PREFIX: &str = "tnt_";
@@ -30,7 +34,7 @@ fn view(model: api_tokens::Model) -> ApiToken {
         id: model.id,
         name: model.name,
         prefix: model.prefix,
-        role: Role::parse(&model.role).unwrap_or(Role::Viewer),
+        role: model.role,
         created_by: model.created_by_email,
         created: utc_datetime(model.created_at),
         last_used: model.last_used_at.map(utc_datetime),
@@ -60,15 +64,12 @@ pub async fn create(
 ) -> Result<CreatedToken, AppError> {
     let name = name.trim();
     let mut errors = FieldErrors::default().echo("name", name);
-    if name.is_empty() {
-        errors.add("name", "Name the token after what will use it, like CI.");
-    } else if name.chars().count() > MAX_TOKEN_NAME_LEN {
-        errors.add(
-            "name",
-            format!("Use at most {MAX_TOKEN_NAME_LEN} characters."),
-        );
-    } else if name.chars().any(char::is_control) {
-        errors.add("name", "Remove control characters from the name.");
+    if let Err(message) = check_name(
+        name,
+        MAX_TOKEN_NAME_LEN,
+        "Name the token after what will use it, like CI.",
+    ) {
+        errors.add("name", message);
     }
     let role = Role::parse(role.trim()).filter(|r| *r != Role::Owner);
     match role {
@@ -87,7 +88,7 @@ pub async fn create(
         name: Set(name.to_owned()),
         prefix: Set(secret.chars().take(10).collect()),
         digest: Set(digest(&secret)),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         created_by: Set(actor.user_id),
         created_by_email: Set(actor.email.clone()),
         created_at: Set(now_unix()),
@@ -99,7 +100,7 @@ pub async fn create(
     .await
     .map_err(tenant_db)?;
     let change = Change {
-        action: "api_token.create",
+        action: Action::ApiTokenCreate,
         target: format!("API token \"{name}\""),
         before: None,
         after: Some(role.as_str().to_owned()),
@@ -132,9 +133,9 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<(
     .await
     .map_err(tenant_db)?;
     let change = Change {
-        action: "api_token.revoke",
+        action: Action::ApiTokenRevoke,
         target: format!("API token \"{}\"", token.name),
-        before: Some(token.role),
+        before: Some(token.role.as_str().to_owned()),
         after: None,
     };
     audit::record(&txn, actor, change)

@@ -29,10 +29,70 @@ pub struct Actor {
     pub ip: String,
 }
 
+/// Every kind of change the organization's audit log records: its
+/// vocabulary in one place. Stored as [`Action::as_str`] (`team.add`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    ApiTokenCreate,
+    ApiTokenRevoke,
+    InvitationCreate,
+    InvitationResend,
+    InvitationRevoke,
+    LabelAdd,
+    LabelRemove,
+    LabelRename,
+    MemberJoin,
+    MemberRemove,
+    MemberRoleChange,
+    OnboardingProgress,
+    OrganizationRename,
+    RepositoryAdd,
+    RepositoryDecision,
+    RepositoryLabels,
+    RepositoryRemove,
+    RepositoryRename,
+    RuleAdd,
+    RuleRemove,
+    RuleUpdate,
+    TeamAdd,
+    TeamRemove,
+    TeamRename,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ApiTokenCreate => "api_token.create",
+            Action::ApiTokenRevoke => "api_token.revoke",
+            Action::InvitationCreate => "invitation.create",
+            Action::InvitationResend => "invitation.resend",
+            Action::InvitationRevoke => "invitation.revoke",
+            Action::LabelAdd => "label.add",
+            Action::LabelRemove => "label.remove",
+            Action::LabelRename => "label.rename",
+            Action::MemberJoin => "member.join",
+            Action::MemberRemove => "member.remove",
+            Action::MemberRoleChange => "member.role_change",
+            Action::OnboardingProgress => "onboarding.progress",
+            Action::OrganizationRename => "organization.rename",
+            Action::RepositoryAdd => "repository.add",
+            Action::RepositoryDecision => "repository.decision",
+            Action::RepositoryLabels => "repository.labels",
+            Action::RepositoryRemove => "repository.remove",
+            Action::RepositoryRename => "repository.rename",
+            Action::RuleAdd => "rule.add",
+            Action::RuleRemove => "rule.remove",
+            Action::RuleUpdate => "rule.update",
+            Action::TeamAdd => "team.add",
+            Action::TeamRemove => "team.remove",
+            Action::TeamRename => "team.rename",
+        }
+    }
+}
+
 /// One change to record.
-pub struct Change<'a> {
-    /// `team.add`, `member.role_change`, …
-    pub action: &'a str,
+pub struct Change {
+    pub action: Action,
     /// What was changed, as users name it.
     pub target: String,
     pub before: Option<String>,
@@ -40,16 +100,12 @@ pub struct Change<'a> {
 }
 
 /// Records `change` by `actor`. Call it inside the change's transaction.
-pub async fn record(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    change: Change<'_>,
-) -> Result<(), DbErr> {
+pub async fn record(db: &impl ConnectionTrait, actor: &Actor, change: Change) -> Result<(), DbErr> {
     audit_log::Entity::insert(audit_log::ActiveModel {
         at: Set(now_unix()),
         actor_id: Set(Some(actor.user_id)),
         actor_email: Set(actor.email.clone()),
-        action: Set(change.action.to_owned()),
+        action: Set(change.action.as_str().to_owned()),
         target: Set(truncate(&change.target, 200)),
         before: Set(change.before),
         after: Set(change.after),

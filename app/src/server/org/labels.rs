@@ -2,61 +2,80 @@
 //! unique in its organization, ignoring case.
 
 use crate::model::{
-    mapping::{Label, MAX_LABEL_LEN},
-    AppError, FieldErrors,
+    mapping::{check_label, Label},
+    AppError,
 };
 use crate::server::org::found;
 use crate::server::{
     entities::tenant::{labels, repository_labels},
     error::tenant_db,
     org::{
-        audit::{self, Actor, Change},
+        audit::{self, Action, Actor, Change},
         mapping::assignments::{finish, lock, Scope},
     },
     time::now_unix,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use std::collections::HashMap;
 
-/// Why `name` cannot be a label, if it cannot.
-pub fn check_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        Err("Enter a label, like backend.".to_owned())
-    } else if name.chars().count() > MAX_LABEL_LEN {
-        Err(format!(
-            "Use at most {MAX_LABEL_LEN} characters for a label."
-        ))
-    } else if name.contains(',') {
-        Err("A label cannot contain a comma.".to_owned())
-    } else if name.chars().any(char::is_control) {
-        Err("Remove control characters from the label.".to_owned())
-    } else {
-        Ok(())
-    }
-}
-
-fn field_error(field: &str, value: &str, message: String) -> AppError {
-    let mut errors = FieldErrors::default().echo(field, value);
-    errors.add(field, message);
-    AppError::Validation(errors)
-}
-
 /// Every label, by name, with how many repositories carry it.
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Label>, DbErr> {
-    let mut counts: HashMap<i64, u64> = HashMap::new();
-    for row in repository_labels::Entity::find().all(db).await? {
-        *counts.entry(row.label_id).or_default() += 1;
-    }
-    Ok(labels::Entity::find()
+    let found = labels::Entity::find()
         .order_by_asc(labels::Column::NameKey)
+        .all(db)
+        .await?;
+    with_counts(db, found).await
+}
+
+/// One page of the labels by name: at most `limit` after the first
+/// `offset`, and how many labels there are in all.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<Label>, u64), DbErr> {
+    let total = labels::Entity::find().count(db).await?;
+    let found = labels::Entity::find()
+        .order_by_asc(labels::Column::NameKey)
+        .order_by_asc(labels::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((with_counts(db, found).await?, total))
+}
+
+/// `found`, each with how many repositories carry it: one grouped count.
+async fn with_counts(
+    db: &impl ConnectionTrait,
+    found: Vec<labels::Model>,
+) -> Result<Vec<Label>, DbErr> {
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let counts: HashMap<i64, i64> = repository_labels::Entity::find()
+        .select_only()
+        .column(repository_labels::Column::LabelId)
+        .column_as(
+            Expr::col(repository_labels::Column::RepositoryId).count(),
+            "n",
+        )
+        .filter(repository_labels::Column::LabelId.is_in(found.iter().map(|l| l.id)))
+        .group_by(repository_labels::Column::LabelId)
+        .into_tuple::<(i64, i64)>()
         .all(db)
         .await?
         .into_iter()
+        .collect();
+    Ok(found
+        .into_iter()
         .map(|l| Label {
-            repository_count: counts.get(&l.id).copied().unwrap_or(0),
+            repository_count: counts.get(&l.id).copied().unwrap_or(0) as u64,
             id: l.id,
             name: l.name,
         })
@@ -99,7 +118,7 @@ pub async fn find_or_create(
     if let Some(label) = by_name(txn, name).await.map_err(tenant_db)? {
         return Ok(label);
     }
-    check_name(name).map_err(|m| field_error("label", name, m))?;
+    check_label(name).map_err(|m| AppError::field_echo("label", name, m))?;
     let model = labels::Entity::insert(labels::ActiveModel {
         name: Set(name.to_owned()),
         name_key: Set(name.to_lowercase()),
@@ -110,7 +129,7 @@ pub async fn find_or_create(
     .await
     .map_err(tenant_db)?;
     let change = Change {
-        action: "label.add",
+        action: Action::LabelAdd,
         target: format!("label \"{name}\""),
         before: None,
         after: Some(name.to_owned()),
@@ -122,11 +141,11 @@ pub async fn find_or_create(
 /// Adds the label `name`.
 pub async fn add(db: &DatabaseConnection, actor: &Actor, name: &str) -> Result<Label, AppError> {
     let name = name.trim();
-    check_name(name).map_err(|m| field_error("name", name, m))?;
+    check_label(name).map_err(|m| AppError::field_echo("name", name, m))?;
     let txn = db.begin().await.map_err(tenant_db)?;
     lock(&txn).await.map_err(tenant_db)?;
     if by_name(&txn, name).await.map_err(tenant_db)?.is_some() {
-        return Err(field_error(
+        return Err(AppError::field_echo(
             "name",
             name,
             "A label with this name already exists.".to_owned(),
@@ -153,7 +172,7 @@ pub async fn rename(
     name: &str,
 ) -> Result<(), AppError> {
     let name = name.trim();
-    check_name(name).map_err(|m| field_error("name", name, m))?;
+    check_label(name).map_err(|m| AppError::field_echo("name", name, m))?;
     let txn = db.begin().await.map_err(tenant_db)?;
     lock(&txn).await.map_err(tenant_db)?;
     let label = find(&txn, id).await?;
@@ -167,7 +186,7 @@ pub async fn rename(
         .await
         .map_err(tenant_db)?;
     if clash > 0 {
-        return Err(field_error(
+        return Err(AppError::field_echo(
             "name",
             name,
             "A label with this name already exists.".to_owned(),
@@ -183,7 +202,7 @@ pub async fn rename(
     .await
     .map_err(tenant_db)?;
     let change = Change {
-        action: "label.rename",
+        action: Action::LabelRename,
         target: format!("label \"{}\"", label.name),
         before: Some(label.name),
         after: Some(name.to_owned()),
@@ -201,7 +220,7 @@ pub async fn remove(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<(
         .await
         .map_err(tenant_db)?;
     let change = Change {
-        action: "label.remove",
+        action: Action::LabelRemove,
         target: format!("label \"{}\"", label.name),
         before: Some(label.name),
         after: None,

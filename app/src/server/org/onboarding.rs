@@ -3,22 +3,35 @@
 
 use crate::model::{onboarding::Progress, AppError};
 use crate::server::{
-    entities::tenant::settings,
+    entities::tenant::{mapping_rules, repositories, teams},
     error::tenant_db,
     org::{
-        audit::{self, Actor, Change},
-        settings as org_settings,
+        audit::{self, Action, Actor, Change},
+        settings::{self as org_settings, Key},
     },
 };
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, TransactionTrait,
+};
 
-const KEY: &str = "onboarding";
+/// How far the organization's setup has come: what the wizard's steps make.
+pub struct Counts {
+    pub teams: u64,
+    pub repositories: u64,
+    pub rules: u64,
+}
+
+pub async fn counts(db: &impl ConnectionTrait) -> Result<Counts, DbErr> {
+    Ok(Counts {
+        teams: teams::Entity::find().count(db).await?,
+        repositories: repositories::Entity::find().count(db).await?,
+        rules: mapping_rules::Entity::find().count(db).await?,
+    })
+}
 
 pub async fn progress(db: &impl ConnectionTrait) -> Result<Progress, DbErr> {
-    let row = settings::Entity::find_by_id(KEY.to_owned()).one(db).await?;
-    Ok(Progress::from_setting(
-        row.as_ref().map(|r| r.value.as_str()),
-    ))
+    let value = org_settings::get(db, Key::Onboarding).await?;
+    Ok(Progress::from_setting(value.as_deref()))
 }
 
 /// Saves `progress`; a change is recorded in the audit log.
@@ -32,11 +45,11 @@ pub async fn save(
     if before == progress {
         return Ok(());
     }
-    org_settings::put(&txn, KEY, &progress.to_setting())
+    org_settings::put(&txn, Key::Onboarding, &progress.to_setting())
         .await
         .map_err(tenant_db)?;
     let change = Change {
-        action: "onboarding.progress",
+        action: Action::OnboardingProgress,
         target: "onboarding".to_owned(),
         before: Some(before.to_setting()),
         after: Some(progress.to_setting()),

@@ -2,12 +2,12 @@
 //! display name.
 
 use crate::model::account::check_org_name;
-use crate::model::{AppError, FieldErrors};
+use crate::model::AppError;
 use crate::server::{
     error::{internal, tenant_db},
     org::{
-        audit::{self, Actor, Change},
-        settings::{self as org_settings, SETTING_ORGANIZATION_NAME},
+        audit::{self, Action, Actor, Change},
+        settings::{self as org_settings, Key},
     },
 };
 use sea_orm::{
@@ -30,16 +30,14 @@ pub async fn rename(
 ) -> Result<String, AppError> {
     let name = name.trim();
     if let Err(message) = check_org_name(name) {
-        let mut errors = FieldErrors::default().echo("name", name);
-        errors.add("name", message);
-        return Err(AppError::Validation(errors));
+        return Err(AppError::field_echo("name", name, message));
     }
     if name == ctx.tenant.name {
         return Ok(name.to_owned());
     }
     let txn = ctx.db.begin().await.map_err(tenant_db)?;
     let change = Change {
-        action: "organization.rename",
+        action: Action::OrganizationRename,
         target: "organization".to_owned(),
         before: Some(ctx.tenant.name.clone()),
         after: Some(name.to_owned()),
@@ -47,7 +45,7 @@ pub async fn rename(
     audit::record(&txn, actor, change)
         .await
         .map_err(tenant_db)?;
-    org_settings::put(&txn, SETTING_ORGANIZATION_NAME, name)
+    org_settings::put(&txn, Key::OrganizationName, name)
         .await
         .map_err(tenant_db)?;
     txn.commit().await.map_err(tenant_db)?;

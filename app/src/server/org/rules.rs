@@ -8,10 +8,10 @@ use crate::model::{
 };
 use crate::server::org::found;
 use crate::server::{
-    entities::tenant::{assignments, mapping_rules},
+    entities::tenant::{assignments, mapping_rules, teams as team_entity},
     error::tenant_db,
     org::{
-        audit::{Actor, Change},
+        audit::{Action, Actor, Change},
         labels::find_or_create,
         mapping::{
             assignments::{finish, lock, rule_targets, team_names, Scope},
@@ -23,7 +23,8 @@ use crate::server::{
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -70,9 +71,34 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<MappingRule>, DbErr> 
     shown(db, None).await
 }
 
+/// One page of the rules in [`list`]'s order: at most `limit` after the
+/// first `offset`, and how many rules there are in all.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<MappingRule>, u64), DbErr> {
+    let total = mapping_rules::Entity::find().count(db).await?;
+    let ids: Vec<i64> = mapping_rules::Entity::find()
+        .join(JoinType::InnerJoin, mapping_rules::Relation::Team.def())
+        .order_by_asc(team_entity::Column::Name)
+        .order_by_asc(mapping_rules::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .select_only()
+        .column(mapping_rules::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if ids.is_empty() {
+        return Ok((Vec::new(), total));
+    }
+    Ok((shown(db, Some(&ids)).await?, total))
+}
+
 /// The rule `id` as the API shows it, or `NotFound`.
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<MappingRule, AppError> {
-    shown(db, Some(id))
+    shown(db, Some(&[id]))
         .await
         .map_err(tenant_db)?
         .pop()
@@ -80,10 +106,10 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<MappingRule, AppE
 }
 
 /// Every rule, or only the rule `only`, as pages and the API show them.
-async fn shown(db: &impl ConnectionTrait, only: Option<i64>) -> Result<Vec<MappingRule>, DbErr> {
+async fn shown(db: &impl ConnectionTrait, only: Option<&[i64]>) -> Result<Vec<MappingRule>, DbErr> {
     let mut query = mapping_rules::Entity::find().order_by_asc(mapping_rules::Column::Id);
-    if let Some(id) = only {
-        query = query.filter(mapping_rules::Column::Id.eq(id));
+    if let Some(ids) = only {
+        query = query.filter(mapping_rules::Column::Id.is_in(ids.iter().copied()));
     }
     let found = query.all(db).await?;
     if found.is_empty() {
@@ -93,8 +119,9 @@ async fn shown(db: &impl ConnectionTrait, only: Option<i64>) -> Result<Vec<Mappi
     let mut targets = rule_targets(db).await?;
     // A rule's reasons are only in its own team's assignments.
     let mut assigned = assignments::Entity::find();
-    if let [rule] = found.as_slice() {
-        assigned = assigned.filter(assignments::Column::TeamId.eq(rule.team_id));
+    if only.is_some() {
+        assigned = assigned
+            .filter(assignments::Column::TeamId.is_in(found.iter().map(|rule| rule.team_id)));
     }
     let mut counts: HashMap<i64, u64> = HashMap::new();
     for row in assigned.all(db).await? {
@@ -149,7 +176,7 @@ async fn checked(
             }
         }
         RuleInput::Label(label) => {
-            if let Err(message) = crate::server::org::labels::check_name(label.trim()) {
+            if let Err(message) = crate::model::mapping::check_label(label.trim()) {
                 errors.add(field, message);
             }
         }
@@ -171,9 +198,11 @@ async fn checked(
         .into_iter()
         .any(|r| Some(r.id) != except && r.pattern == pattern && r.label_id == label_id);
     if duplicate {
-        let mut errors = FieldErrors::default().echo(field, text);
-        errors.add(field, format!("{} already has this rule.", team.name));
-        return Err(AppError::Validation(errors));
+        return Err(AppError::field_echo(
+            field,
+            text,
+            format!("{} already has this rule.", team.name),
+        ));
     }
     Ok((
         team.id,
@@ -205,7 +234,7 @@ pub async fn add(
     .await
     .map_err(tenant_db)?;
     let change = Change {
-        action: "rule.add",
+        action: Action::RuleAdd,
         target: format!("rule {}", rule.last_insert_id),
         before: None,
         after: Some(described),
@@ -250,7 +279,7 @@ pub async fn update(
     .await
     .map_err(tenant_db)?;
     let change = (before != after).then(|| Change {
-        action: "rule.update",
+        action: Action::RuleUpdate,
         target: format!("rule {id}"),
         before: Some(before),
         after: Some(after),
@@ -269,7 +298,7 @@ pub async fn remove(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<(
         .await
         .map_err(tenant_db)?;
     let change = Change {
-        action: "rule.remove",
+        action: Action::RuleRemove,
         target: format!("rule {id}"),
         before: Some(before),
         after: None,

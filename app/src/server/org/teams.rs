@@ -1,6 +1,7 @@
 //! Teams, in a tenant's own database.
 
 use crate::model::{
+    check_name,
     teams::{Team, TeamRow, MAX_TEAM_NAME_LEN},
     AppError, FieldErrors,
 };
@@ -9,14 +10,16 @@ use crate::server::{
     entities::tenant::{assignments, teams},
     error::tenant_db,
     org::{
-        audit::{self, Actor, Change},
+        audit::{self, Action, Actor, Change},
         mapping::assignments::{finish, lock},
     },
     time::now_unix,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, SqlErr, TransactionTrait,
 };
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Team>, DbErr> {
@@ -34,15 +37,61 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Team>, DbErr> {
 
 /// Every team, by name, with how many repositories it has.
 pub async fn rows(db: &impl ConnectionTrait) -> Result<Vec<TeamRow>, DbErr> {
-    let mut counts = std::collections::HashMap::new();
-    for row in assignments::Entity::find().all(db).await? {
-        *counts.entry(row.team_id).or_insert(0u64) += 1;
+    let found = teams::Entity::find()
+        .order_by_asc(teams::Column::Name)
+        .all(db)
+        .await?;
+    with_counts(db, found).await
+}
+
+/// One page of the teams by name: at most `limit` after the first `offset`,
+/// and how many teams there are in all.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<TeamRow>, u64), DbErr> {
+    let total = teams::Entity::find().count(db).await?;
+    let found = teams::Entity::find()
+        .order_by_asc(teams::Column::Name)
+        .order_by_asc(teams::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((with_counts(db, found).await?, total))
+}
+
+/// The team `id` with how many repositories it has, or `NotFound`.
+pub async fn row(db: &impl ConnectionTrait, id: i64) -> Result<TeamRow, AppError> {
+    let team = get(db, id).await?;
+    let mut rows = with_counts(db, vec![team]).await.map_err(tenant_db)?;
+    rows.pop().ok_or(AppError::NotFound)
+}
+
+/// `found`, each with how many repositories it has: one grouped count.
+async fn with_counts(
+    db: &impl ConnectionTrait,
+    found: Vec<teams::Model>,
+) -> Result<Vec<TeamRow>, DbErr> {
+    if found.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(list(db)
+    let counts: std::collections::HashMap<i64, i64> = assignments::Entity::find()
+        .select_only()
+        .column(assignments::Column::TeamId)
+        .column_as(Expr::col(assignments::Column::RepositoryId).count(), "n")
+        .filter(assignments::Column::TeamId.is_in(found.iter().map(|t| t.id)))
+        .group_by(assignments::Column::TeamId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
         .await?
         .into_iter()
+        .collect();
+    Ok(found
+        .into_iter()
         .map(|t| TeamRow {
-            repository_count: counts.get(&t.id).copied().unwrap_or(0),
+            repository_count: counts.get(&t.id).copied().unwrap_or(0) as u64,
             id: t.id,
             name: t.name,
         })
@@ -58,15 +107,8 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<teams::Model, App
 fn checked_name(name: &str) -> Result<String, FieldErrors> {
     let name = name.trim();
     let mut errors = FieldErrors::default().echo("name", name);
-    if name.is_empty() {
-        errors.add("name", "Enter a team name.");
-    } else if name.chars().count() > MAX_TEAM_NAME_LEN {
-        errors.add(
-            "name",
-            format!("Use at most {MAX_TEAM_NAME_LEN} characters."),
-        );
-    } else if name.chars().any(char::is_control) {
-        errors.add("name", "Remove control characters from the name.");
+    if let Err(message) = check_name(name, MAX_TEAM_NAME_LEN, "Enter a team name.") {
+        errors.add("name", message);
     }
     if errors.is_empty() {
         Ok(name.to_owned())
@@ -76,9 +118,7 @@ fn checked_name(name: &str) -> Result<String, FieldErrors> {
 }
 
 fn name_taken(name: &str) -> AppError {
-    let mut errors = FieldErrors::default().echo("name", name);
-    errors.add("name", "A team with this name already exists.");
-    AppError::Validation(errors)
+    AppError::field_echo("name", name, "A team with this name already exists.")
 }
 
 /// Whether another team than `except` is called `name`.
@@ -124,7 +164,7 @@ pub async fn add(db: &DatabaseConnection, actor: &Actor, name: &str) -> Result<T
     .await
     .map_err(|e| unique_or(e, &name))?;
     let change = Change {
-        action: "team.add",
+        action: Action::TeamAdd,
         target: format!("team \"{name}\""),
         before: None,
         after: Some(name.clone()),
@@ -164,7 +204,7 @@ pub async fn rename(
     .await
     .map_err(|e| unique_or(e, &name))?;
     let change = Change {
-        action: "team.rename",
+        action: Action::TeamRename,
         target: format!("team \"{}\"", team.name),
         before: Some(team.name),
         after: Some(name.clone()),
@@ -187,7 +227,7 @@ pub async fn remove(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<(
         .await
         .map_err(tenant_db)?;
     let change = Change {
-        action: "team.remove",
+        action: Action::TeamRemove,
         target: format!("team \"{}\"", team.name),
         before: Some(team.name),
         after: None,

@@ -6,7 +6,10 @@ use crate::model::{AppError, Permission, Role};
 use crate::server::{
     entities::control::{memberships, users},
     error::internal,
-    identity::sign_in::{self, SignedIn},
+    identity::{
+        invitations::Inviter,
+        sign_in::{self, SignedIn},
+    },
     org::audit::Actor,
     web::host::{HostKind, ParsedHost},
     AppState,
@@ -145,12 +148,7 @@ async fn member_of(
         .map_err(internal)?
         .ok_or(AppError::Unauthorized)?;
     let user = user.ok_or(AppError::Unauthorized)?;
-    let role = Role::parse(&membership.role).ok_or_else(|| {
-        internal(format!(
-            "membership {} has an unknown role {:?}",
-            membership.id, membership.role
-        ))
-    })?;
+    let role = membership.role;
     Ok(CurrentMember {
         user_id: signed_in.user_id,
         email_verified: user.email_verified_at.is_some(),
@@ -177,6 +175,18 @@ impl Access {
             email: self.member.email.clone(),
             ip: self.ip.to_string(),
         }
+    }
+
+    /// The member as the invitation service needs them: who invites, and
+    /// where the link points (`http://SLUG.BASE:PORT`).
+    pub fn inviter(&self) -> Result<Inviter, AppError> {
+        let host = parsed_host()?;
+        Ok(Inviter {
+            actor: self.actor(),
+            role: self.member.role,
+            email_verified: self.member.email_verified,
+            tenant_url: host.tenant_url(&self.state, &self.ctx.tenant.slug, ""),
+        })
     }
 }
 

@@ -36,12 +36,18 @@ pub async fn accept_handoff(
     let Some(token) = query.token.filter(|t| !t.is_empty() && t.len() <= 128) else {
         return link_expired();
     };
-    let user_id =
-        match tokens::consume(&state.control, &token, tokens::HANDOFF, Some(ctx.tenant.id)).await {
-            Ok(Some(user_id)) => user_id,
-            Ok(None) => return link_expired(),
-            Err(e) => return failed(e, &request_id),
-        };
+    let user_id = match tokens::consume(
+        &state.control,
+        &token,
+        tokens::Purpose::Handoff,
+        Some(ctx.tenant.id),
+    )
+    .await
+    {
+        Ok(Some(user_id)) => user_id,
+        Ok(None) => return link_expired(),
+        Err(e) => return failed(e, &request_id),
+    };
     if let Err(e) = sign_in::start(&session, user_id, Some(ctx.tenant.id)).await {
         return failed(e, &request_id);
     }

@@ -1,9 +1,9 @@
 //! A request's tenant context. The host router classifies the `Host` header,
 //! answers hosts that are not ours with a 404 page, and, on a tenant's host,
-//! resolves the tenant (from the in-process [`TenantDirectory`]), checks that
-//! it may be served, and leases its database pool from the connection
-//! registry into a [`TenantCtx`]. This is the only place a request obtains a
-//! tenant database.
+//! has the engine resolve the tenant ([`resolve`]: the in-process
+//! [`TenantDirectory`], whether it may be served, its database pool leased
+//! from the connection registry into a [`TenantCtx`]) and answers each
+//! [`Refusal`]. This is the only place a request obtains a tenant database.
 //!
 //! What a tenant host answers when it cannot serve:
 //! * unknown or deleted: 404 "no organization here";
@@ -27,10 +27,7 @@ use axum::{
     middleware::Next,
     response::{Html, IntoResponse, Redirect, Response},
 };
-use migration::TenantMigrator;
-use tenancy::{
-    catalog::TenantStatus, context::TenantCtx, directory::TenantRecord, registry::RegistryError,
-};
+use tenancy::context::{resolve, Refusal, TenantCtx};
 
 /// The host as the client sent it: `Host` for HTTP/1.1, the URI authority
 /// for HTTP/2. Anything that is not visible ASCII yields an empty string,
@@ -101,69 +98,37 @@ async fn tenant_context(
     req: &RequestFacts,
     apex_url: &str,
 ) -> Result<TenantCtx, Box<Response>> {
-    let tenant = match state.directory.lookup(slug).await {
-        Ok(Some(tenant)) => tenant,
-        Ok(None) => return Err(Box::new(no_such_organization(apex_url))),
-        Err(e) => {
-            tracing::error!(request_id = %req.id, error = %e, "control database unavailable");
-            return Err(Box::new(unavailable_for(req, "Tenantry")));
-        }
-    };
-    if let Some(response) = refuse(&tenant, req, apex_url) {
-        return Err(Box::new(response));
-    }
-    let Some(server_id) = tenant.server_id else {
-        tracing::error!(request_id = %req.id, "tenant has no database server");
-        return Err(Box::new(unavailable_for(req, &tenant.name)));
-    };
-    match state
-        .registry
-        .connection(tenant.id, server_id, &tenant.location)
+    resolve(&state.directory, &state.registry, slug)
         .await
-    {
-        Ok(connection) => Ok(TenantCtx::new(&tenant, connection)),
-        Err(e) => {
-            let id = &req.id;
-            match &e {
-                RegistryError::Busy { .. } => {
-                    tracing::warn!(request_id = %id, error = %e, "no room for the tenant's pool")
-                }
-                _ => tracing::error!(request_id = %id, error = %e, "tenant database unavailable"),
-            }
-            Err(Box::new(unavailable_for(req, &tenant.name)))
-        }
-    }
+        .map_err(|refusal| Box::new(refuse(&refusal, req, apex_url)))
 }
 
 /// The answer for a tenant that exists but must not be served now.
-fn refuse(tenant: &TenantRecord, req: &RequestFacts, apex_url: &str) -> Option<Response> {
+fn refuse(refusal: &Refusal, req: &RequestFacts, apex_url: &str) -> Response {
     let api = req.api;
-    match tenant.status {
-        TenantStatus::Active => {}
-        TenantStatus::Deleted => return Some(no_such_organization(apex_url)),
-        TenantStatus::Suspended if api => {
-            return Some(json_error(StatusCode::FORBIDDEN, &AppError::Forbidden))
+    match refusal {
+        Refusal::NotFound => no_such_organization(apex_url),
+        Refusal::Suspended { .. } if api => json_error(StatusCode::FORBIDDEN, &AppError::Forbidden),
+        Refusal::Provisioning { name } | Refusal::Maintenance { name } if api => {
+            unavailable_for(req, name)
         }
-        TenantStatus::Provisioning if api => return Some(unavailable_for(req, &tenant.name)),
-        TenantStatus::Suspended => {
-            return Some(plain_page(
-                StatusCode::FORBIDDEN,
-                "Organization suspended",
-                &format!(
-                    "<p data-testid=\"suspended\">{} is suspended. Its members cannot use it \
-                     until it is reactivated; its data is kept. Contact support to restore it.</p>",
-                    escape_html(&tenant.name)
-                ),
-            ))
-        }
-        TenantStatus::Provisioning => {
+        Refusal::Suspended { name } => plain_page(
+            StatusCode::FORBIDDEN,
+            "Organization suspended",
+            &format!(
+                "<p data-testid=\"suspended\">{} is suspended. Its members cannot use it \
+                 until it is reactivated; its data is kept. Contact support to restore it.</p>",
+                escape_html(name)
+            ),
+        ),
+        Refusal::Provisioning { name } => {
             let mut response = plain_page(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Setting up your organization",
                 &format!(
                     "<p data-testid=\"provisioning\">{} is being set up. This page reloads \
                      by itself in a moment.</p>",
-                    escape_html(&tenant.name)
+                    escape_html(name)
                 ),
             );
             response
@@ -172,28 +137,33 @@ fn refuse(tenant: &TenantRecord, req: &RequestFacts, apex_url: &str) -> Option<R
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
-            return Some(response);
+            response
+        }
+        Refusal::Maintenance { name } => {
+            let mut response = plain_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Down for maintenance",
+                &format!(
+                    "<p data-testid=\"maintenance\">{} is being upgraded and will be back \
+                     shortly. Your data is safe.</p>",
+                    escape_html(name)
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            response
+        }
+        Refusal::Unavailable { name, busy, cause } => {
+            let id = &req.id;
+            if *busy {
+                tracing::warn!(request_id = %id, error = %cause, "no room for the tenant's pool");
+            } else {
+                tracing::error!(request_id = %id, error = %cause, "tenant database unavailable");
+            }
+            unavailable_for(req, name)
         }
     }
-    if !TenantMigrator::can_serve(tenant.schema_version.as_deref()) {
-        if api {
-            return Some(unavailable_for(req, &tenant.name));
-        }
-        let mut response = plain_page(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Down for maintenance",
-            &format!(
-                "<p data-testid=\"maintenance\">{} is being upgraded and will be back \
-                 shortly. Your data is safe.</p>",
-                escape_html(&tenant.name)
-            ),
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
-        return Some(response);
-    }
-    None
 }
 
 /// The tenant cannot be served right now: a page, or for server functions

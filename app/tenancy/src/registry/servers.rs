@@ -20,6 +20,16 @@ pub enum ServerKind {
     Postgres { admin_url: String },
 }
 
+impl ServerKind {
+    /// The kind and URL recorded for a server of this kind.
+    pub fn server_record(&self) -> (&'static str, String) {
+        match self {
+            ServerKind::Sqlite { dir } => (KIND_SQLITE, dir.to_string_lossy().into_owned()),
+            ServerKind::Postgres { admin_url } => (KIND_POSTGRES, admin_url.clone()),
+        }
+    }
+}
+
 impl std::fmt::Debug for ServerKind {
     // The PostgreSQL URL may carry a password: never print it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

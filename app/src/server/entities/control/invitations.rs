@@ -9,7 +9,7 @@ pub struct Model {
     pub id: i64,
     pub tenant_id: i64,
     pub email: String,
-    pub role: String,
+    pub role: crate::model::Role,
     #[sea_orm(unique)]
     pub token_hash: String,
     pub invited_by: i64,

@@ -7,7 +7,7 @@ pub struct Model {
     pub id: i64,
     pub user_id: i64,
     pub tenant_id: i64,
-    pub role: String,
+    pub role: crate::model::Role,
     pub created_at: i64,
 }
 

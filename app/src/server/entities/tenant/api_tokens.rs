@@ -12,7 +12,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub digest: String,
     /// The role the token acts with (`admin`, `member`, `viewer`).
-    pub role: String,
+    pub role: crate::model::Role,
     /// The control-plane user who created it.
     pub created_by: i64,
     pub created_by_email: String,

@@ -14,6 +14,14 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// The team the rule gives repositories to (the API lists rules by it).
+    #[sea_orm(
+        belongs_to = "super::teams::Entity",
+        from = "Column::TeamId",
+        to = "super::teams::Column::Id"
+    )]
+    Team,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

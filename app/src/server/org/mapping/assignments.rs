@@ -51,7 +51,12 @@ pub enum Scope {
 /// which PostgreSQL locks until commit and SQLite answers by taking its
 /// write lock.
 pub async fn lock(db: &impl ConnectionTrait) -> Result<(), DbErr> {
-    org_settings::put(db, "mapping.changed_at", &now_unix().to_string()).await
+    org_settings::put(
+        db,
+        org_settings::Key::MappingChangedAt,
+        &now_unix().to_string(),
+    )
+    .await
 }
 
 /// Ends a change to the mapping's inputs, in its transaction: its audit
@@ -60,7 +65,7 @@ pub async fn lock(db: &impl ConnectionTrait) -> Result<(), DbErr> {
 pub async fn finish(
     txn: DatabaseTransaction,
     actor: &Actor,
-    change: Option<Change<'_>>,
+    change: Option<Change>,
     scope: Option<Scope>,
 ) -> Result<(), AppError> {
     if let Some(change) = change {

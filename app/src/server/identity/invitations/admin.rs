@@ -1,97 +1,24 @@
-//! Invitations: an admin invites an email address with a role; the link
-//! (single-use, 7 days, revocable, resendable: a resend replaces it) lets the
-//! person create an account or join with the one they have.
-//!
-//! Invitations live in the control plane, their audit entries in the
-//! organization's database, written and committed before the control-plane
-//! change (see `members`).
+//! What an organization's admins do with invitations: invite an address
+//! with a role, withdraw an invitation, send it again with a new link.
 
-use crate::model::account::{check_email, check_password, normalize_email};
-use crate::model::{
-    invitations::{Invitation, InvitationOffer},
-    AppError, FieldErrors, Role,
-};
-use crate::server::secret::random_hex;
+use super::{new_token, view, Inviter, TTL_SECS, UNCONFIRMED};
+
+use crate::model::account::{check_email, normalize_email};
+use crate::model::{invitations::Invitation, AppError, FieldErrors, Role};
 use crate::server::{
     entities::control::{invitations, memberships, users},
     error::{internal, tenant_db},
-    identity::{
-        accounts::{user_by_email, verify_limited},
-        password::hash_password,
-        tokens,
-    },
+    identity::tokens,
     mail::{Email, Mailer},
-    org::audit::{self, Actor, Change},
+    org::audit::{self, Action, Change},
     rate_limit::Limits,
-    time::{now_unix, utc_date},
+    time::now_unix,
 };
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+    PaginatorTrait, QueryFilter, SqlErr, TransactionTrait,
 };
-use std::net::IpAddr;
 use tenancy::context::TenantCtx;
-
-/// An invitation link works for seven days.
-pub const TTL_SECS: i64 = 7 * 24 * 60 * 60;
-
-const UNCONFIRMED: &str = "Confirm your email address first: use the link we sent you, or send it again from the home page.";
-
-const EXPIRED: &str =
-    "This invitation has expired or was withdrawn. Ask the person who invited you for a new one.";
-
-/// The role an invitation gives.
-fn role_of(row: &invitations::Model) -> Result<Role, AppError> {
-    Role::parse(&row.role).ok_or_else(|| {
-        internal(format!(
-            "invitation {} has an unknown role {:?}",
-            row.id, row.role
-        ))
-    })
-}
-
-fn new_token() -> String {
-    random_hex(32)
-}
-
-fn view(row: invitations::Model, now: i64) -> Option<Invitation> {
-    Some(Invitation {
-        id: row.id,
-        role: Role::parse(&row.role)?,
-        sent: utc_date(row.sent_at),
-        expires: utc_date(row.expires_at),
-        expired: row.expires_at <= now,
-        email: row.email,
-    })
-}
-
-/// The invitations of `tenant_id` nobody has accepted or revoked, newest
-/// first (expired ones too: they can be sent again).
-pub async fn pending(
-    control: &DatabaseConnection,
-    tenant_id: i64,
-) -> Result<Vec<Invitation>, AppError> {
-    let now = now_unix();
-    Ok(invitations::Entity::find()
-        .filter(invitations::Column::TenantId.eq(tenant_id))
-        .filter(invitations::Column::AcceptedAt.is_null())
-        .filter(invitations::Column::RevokedAt.is_null())
-        .order_by_desc(invitations::Column::Id)
-        .all(control)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .filter_map(|row| view(row, now))
-        .collect())
-}
-
-/// Who invites, and where the link points (`http://SLUG.BASE:PORT`).
-pub struct Inviter {
-    pub actor: Actor,
-    pub role: Role,
-    pub email_verified: bool,
-    pub tenant_url: String,
-}
 
 fn mail(org_name: &str, inviter: &Inviter, to: &str, role: Role, token: &str) -> Email {
     let link = format!("{}/invitation?token={token}", inviter.tenant_url);
@@ -182,7 +109,7 @@ pub async fn invite(
         &log,
         &inviter.actor,
         Change {
-            action: "invitation.create",
+            action: Action::InvitationCreate,
             target: format!("invitation {email}"),
             before: None,
             after: Some(role.label().to_owned()),
@@ -194,7 +121,7 @@ pub async fn invite(
     let inserted = invitations::Entity::insert(invitations::ActiveModel {
         tenant_id: Set(ctx.tenant.id),
         email: Set(email.clone()),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         token_hash: Set(tokens::digest(&token)),
         invited_by: Set(inviter.actor.user_id),
         created_at: Set(now),
@@ -260,7 +187,7 @@ pub async fn revoke(
     id: i64,
 ) -> Result<(), AppError> {
     let row = pending_one(control, ctx.tenant.id, id).await?;
-    let role = role_of(&row)?;
+    let role = row.role;
     if !inviter.role.may_assign(role) {
         return Err(AppError::field(
             "form",
@@ -272,7 +199,7 @@ pub async fn revoke(
         &log,
         &inviter.actor,
         Change {
-            action: "invitation.revoke",
+            action: Action::InvitationRevoke,
             target: format!("invitation {}", row.email),
             before: Some(role.label().to_owned()),
             after: None,
@@ -303,7 +230,7 @@ pub async fn resend(
         return Err(AppError::field("form", UNCONFIRMED));
     }
     let row = pending_one(control, ctx.tenant.id, id).await?;
-    let role = role_of(&row)?;
+    let role = row.role;
     if !inviter.role.may_assign(role) {
         return Err(AppError::field("form", "Only owners can invite owners."));
     }
@@ -321,7 +248,7 @@ pub async fn resend(
         &log,
         &inviter.actor,
         Change {
-            action: "invitation.resend",
+            action: Action::InvitationResend,
             target: format!("invitation {}", row.email),
             before: None,
             after: Some(role.label().to_owned()),
@@ -343,140 +270,4 @@ pub async fn resend(
         .map_err(internal)?;
     log.commit().await.map_err(tenant_db)?;
     txn.commit().await.map_err(internal)
-}
-
-/// The invitation `token` opens in this organization, if it still works.
-async fn usable(
-    control: &impl sea_orm::ConnectionTrait,
-    tenant_id: i64,
-    token: &str,
-) -> Result<Option<invitations::Model>, AppError> {
-    invitations::Entity::find()
-        .filter(invitations::Column::TokenHash.eq(tokens::digest(token)))
-        .filter(invitations::Column::TenantId.eq(tenant_id))
-        .filter(invitations::Column::AcceptedAt.is_null())
-        .filter(invitations::Column::RevokedAt.is_null())
-        .filter(invitations::Column::ExpiresAt.gt(now_unix()))
-        .one(control)
-        .await
-        .map_err(internal)
-}
-
-/// What the invitation page shows for `token`.
-pub async fn offer(
-    control: &DatabaseConnection,
-    ctx: &TenantCtx,
-    token: &str,
-) -> Result<InvitationOffer, AppError> {
-    let row = usable(control, ctx.tenant.id, token)
-        .await?
-        .ok_or_else(|| AppError::field("form", EXPIRED))?;
-    Ok(InvitationOffer {
-        org_name: ctx.tenant.name.clone(),
-        role: role_of(&row)?,
-        account_exists: user_by_email(control, &row.email).await?.is_some(),
-        email: row.email,
-    })
-}
-
-/// Accepts the invitation `token`: with the existing account's password, or
-/// a new password that creates the account (its email counts as confirmed:
-/// the link arrived there). Returns the user, now a member.
-pub async fn accept(
-    control: &DatabaseConnection,
-    ctx: &TenantCtx,
-    (limits, ip): (&Limits, IpAddr),
-    token: &str,
-    password: &str,
-) -> Result<users::Model, AppError> {
-    let row = usable(control, ctx.tenant.id, token)
-        .await?
-        .ok_or_else(|| AppError::field("form", EXPIRED))?;
-    let role = role_of(&row)?;
-    let existing = user_by_email(control, &row.email).await?;
-    let new_hash = match &existing {
-        Some(user) => {
-            let hash = Some(user.password_hash.clone());
-            if !verify_limited(limits, ip, &row.email, password, hash).await? {
-                return Err(AppError::field(
-                    "password",
-                    format!("This is not the password of {}.", row.email),
-                ));
-            }
-            None
-        }
-        None => {
-            check_password(password).map_err(|m| AppError::field("password", m))?;
-            Some(hash_password(password.to_owned()).await.map_err(internal)?)
-        }
-    };
-
-    let now = now_unix();
-    let txn = control.begin().await.map_err(internal)?;
-    // Single use: of two acceptances at once, one updates the row.
-    let taken = invitations::Entity::update_many()
-        .col_expr(invitations::Column::AcceptedAt, Expr::value(now))
-        .filter(invitations::Column::Id.eq(row.id))
-        .filter(invitations::Column::AcceptedAt.is_null())
-        .filter(invitations::Column::RevokedAt.is_null())
-        .filter(invitations::Column::ExpiresAt.gt(now))
-        .exec(&txn)
-        .await
-        .map_err(internal)?;
-    if taken.rows_affected != 1 {
-        return Err(AppError::field("form", EXPIRED));
-    }
-    let user = match existing {
-        Some(user) => user,
-        None => users::Entity::insert(users::ActiveModel {
-            email: Set(row.email.clone()),
-            password_hash: Set(new_hash.map(|h| h.0).unwrap_or_default()),
-            created_at: Set(now),
-            email_verified_at: Set(Some(now)),
-            ..Default::default()
-        })
-        .exec_with_returning(&txn)
-        .await
-        .map_err(internal)?,
-    };
-    let already = memberships::Entity::find()
-        .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
-        .filter(memberships::Column::UserId.eq(user.id))
-        .count(&txn)
-        .await
-        .map_err(internal)?
-        > 0;
-    if !already {
-        let log = ctx.db.begin().await.map_err(tenant_db)?;
-        let actor = Actor {
-            user_id: user.id,
-            email: user.email.clone(),
-            ip: ip.to_string(),
-        };
-        audit::record(
-            &log,
-            &actor,
-            Change {
-                action: "member.join",
-                target: format!("member {}", user.email),
-                before: None,
-                after: Some(role.label().to_owned()),
-            },
-        )
-        .await
-        .map_err(tenant_db)?;
-        memberships::Entity::insert(memberships::ActiveModel {
-            user_id: Set(user.id),
-            tenant_id: Set(ctx.tenant.id),
-            role: Set(role.as_str().to_owned()),
-            created_at: Set(now),
-            ..Default::default()
-        })
-        .exec(&txn)
-        .await
-        .map_err(internal)?;
-        log.commit().await.map_err(tenant_db)?;
-    }
-    txn.commit().await.map_err(internal)?;
-    Ok(user)
 }

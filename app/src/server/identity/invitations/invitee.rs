@@ -1,0 +1,161 @@
+//! What the person invited does: open the link, then accept it with the
+//! account they have or a new one.
+
+use super::EXPIRED;
+
+use crate::model::account::check_password;
+use crate::model::{invitations::InvitationOffer, AppError};
+use crate::server::{
+    entities::control::{invitations, memberships, users},
+    error::{internal, tenant_db},
+    identity::{
+        accounts::{user_by_email, verify_limited},
+        password::hash_password,
+        tokens,
+    },
+    org::audit::{self, Action, Actor, Change},
+    rate_limit::Limits,
+    time::now_unix,
+};
+use sea_orm::{
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, TransactionTrait,
+};
+use std::net::IpAddr;
+use tenancy::context::TenantCtx;
+
+/// The invitation `token` opens in this organization, if it still works.
+async fn usable(
+    control: &impl sea_orm::ConnectionTrait,
+    tenant_id: i64,
+    token: &str,
+) -> Result<Option<invitations::Model>, AppError> {
+    invitations::Entity::find()
+        .filter(invitations::Column::TokenHash.eq(tokens::digest(token)))
+        .filter(invitations::Column::TenantId.eq(tenant_id))
+        .filter(invitations::Column::AcceptedAt.is_null())
+        .filter(invitations::Column::RevokedAt.is_null())
+        .filter(invitations::Column::ExpiresAt.gt(now_unix()))
+        .one(control)
+        .await
+        .map_err(internal)
+}
+
+/// What the invitation page shows for `token`.
+pub async fn offer(
+    control: &DatabaseConnection,
+    ctx: &TenantCtx,
+    token: &str,
+) -> Result<InvitationOffer, AppError> {
+    let row = usable(control, ctx.tenant.id, token)
+        .await?
+        .ok_or_else(|| AppError::field("form", EXPIRED))?;
+    Ok(InvitationOffer {
+        org_name: ctx.tenant.name.clone(),
+        role: row.role,
+        account_exists: user_by_email(control, &row.email).await?.is_some(),
+        email: row.email,
+    })
+}
+
+/// Accepts the invitation `token`: with the existing account's password, or
+/// a new password that creates the account (its email counts as confirmed:
+/// the link arrived there). Returns the user, now a member.
+pub async fn accept(
+    control: &DatabaseConnection,
+    ctx: &TenantCtx,
+    (limits, ip): (&Limits, IpAddr),
+    token: &str,
+    password: &str,
+) -> Result<users::Model, AppError> {
+    let row = usable(control, ctx.tenant.id, token)
+        .await?
+        .ok_or_else(|| AppError::field("form", EXPIRED))?;
+    let role = row.role;
+    let existing = user_by_email(control, &row.email).await?;
+    let new_hash = match &existing {
+        Some(user) => {
+            let hash = Some(user.password_hash.clone());
+            if !verify_limited(limits, ip, &row.email, password, hash).await? {
+                return Err(AppError::field(
+                    "password",
+                    format!("This is not the password of {}.", row.email),
+                ));
+            }
+            None
+        }
+        None => {
+            check_password(password).map_err(|m| AppError::field("password", m))?;
+            Some(hash_password(password.to_owned()).await.map_err(internal)?)
+        }
+    };
+
+    let now = now_unix();
+    let txn = control.begin().await.map_err(internal)?;
+    // Single use: of two acceptances at once, one updates the row.
+    let taken = invitations::Entity::update_many()
+        .col_expr(invitations::Column::AcceptedAt, Expr::value(now))
+        .filter(invitations::Column::Id.eq(row.id))
+        .filter(invitations::Column::AcceptedAt.is_null())
+        .filter(invitations::Column::RevokedAt.is_null())
+        .filter(invitations::Column::ExpiresAt.gt(now))
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+    if taken.rows_affected != 1 {
+        return Err(AppError::field("form", EXPIRED));
+    }
+    let user = match existing {
+        Some(user) => user,
+        None => users::Entity::insert(users::ActiveModel {
+            email: Set(row.email.clone()),
+            password_hash: Set(new_hash.map(|h| h.0).unwrap_or_default()),
+            created_at: Set(now),
+            email_verified_at: Set(Some(now)),
+            ..Default::default()
+        })
+        .exec_with_returning(&txn)
+        .await
+        .map_err(internal)?,
+    };
+    let already = memberships::Entity::find()
+        .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
+        .filter(memberships::Column::UserId.eq(user.id))
+        .count(&txn)
+        .await
+        .map_err(internal)?
+        > 0;
+    if !already {
+        let log = ctx.db.begin().await.map_err(tenant_db)?;
+        let actor = Actor {
+            user_id: user.id,
+            email: user.email.clone(),
+            ip: ip.to_string(),
+        };
+        audit::record(
+            &log,
+            &actor,
+            Change {
+                action: Action::MemberJoin,
+                target: format!("member {}", user.email),
+                before: None,
+                after: Some(role.label().to_owned()),
+            },
+        )
+        .await
+        .map_err(tenant_db)?;
+        memberships::Entity::insert(memberships::ActiveModel {
+            user_id: Set(user.id),
+            tenant_id: Set(ctx.tenant.id),
+            role: Set(role),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+        log.commit().await.map_err(tenant_db)?;
+    }
+    txn.commit().await.map_err(internal)?;
+    Ok(user)
+}

@@ -1,0 +1,77 @@
+//! Invitations: an admin invites an email address with a role; the link
+//! (single-use, 7 days, revocable, resendable: a resend replaces it) lets the
+//! person create an account or join with the one they have.
+//!
+//! Invitations live in the control plane, their audit entries in the
+//! organization's database, written and committed before the control-plane
+//! change (see `members`).
+//!
+//! [`admin`] holds what an organization's admins do (invite, revoke,
+//! resend); [`invitee`] what the person invited does (open, accept).
+
+mod admin;
+mod invitee;
+
+pub use admin::{invite, resend, revoke};
+pub use invitee::{accept, offer};
+
+use crate::model::{invitations::Invitation, AppError, Role};
+use crate::server::secret::random_hex;
+use crate::server::{
+    entities::control::invitations,
+    error::internal,
+    org::audit::Actor,
+    time::{now_unix, utc_date},
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+/// An invitation link works for seven days.
+pub const TTL_SECS: i64 = 7 * 24 * 60 * 60;
+
+const UNCONFIRMED: &str = "Confirm your email address first: use the link we sent you, or send it again from the home page.";
+
+const EXPIRED: &str =
+    "This invitation has expired or was withdrawn. Ask the person who invited you for a new one.";
+
+fn new_token() -> String {
+    random_hex(32)
+}
+
+fn view(row: invitations::Model, now: i64) -> Option<Invitation> {
+    Some(Invitation {
+        id: row.id,
+        role: row.role,
+        sent: utc_date(row.sent_at),
+        expires: utc_date(row.expires_at),
+        expired: row.expires_at <= now,
+        email: row.email,
+    })
+}
+
+/// The invitations of `tenant_id` nobody has accepted or revoked, newest
+/// first (expired ones too: they can be sent again).
+pub async fn pending(
+    control: &DatabaseConnection,
+    tenant_id: i64,
+) -> Result<Vec<Invitation>, AppError> {
+    let now = now_unix();
+    Ok(invitations::Entity::find()
+        .filter(invitations::Column::TenantId.eq(tenant_id))
+        .filter(invitations::Column::AcceptedAt.is_null())
+        .filter(invitations::Column::RevokedAt.is_null())
+        .order_by_desc(invitations::Column::Id)
+        .all(control)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter_map(|row| view(row, now))
+        .collect())
+}
+
+/// Who invites, and where the link points (`http://SLUG.BASE:PORT`).
+pub struct Inviter {
+    pub actor: Actor,
+    pub role: Role,
+    pub email_verified: bool,
+    pub tenant_url: String,
+}
