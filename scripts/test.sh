@@ -24,7 +24,7 @@ echo "==> cargo leptos build (server + wasm front end)"
 cargo leptos build ${TENANTRY_LEPTOS_ARGS:-}
 
 # The integration tests start a second PostgreSQL cluster (tests/api/
-# helpers.rs, second_pg_url) to move tenants between servers: stop it after.
+# helpers/app.rs, second_pg_url) to move tenants between servers: stop it after.
 trap 'disk; scripts/stop-pg-cluster.sh "${TENANTRY_TEST_PG2_PORT:-5499}"' EXIT
 
 echo "==> cargo test (unit and integration; SQLite and PostgreSQL)"

@@ -2,7 +2,7 @@
 //! with `initdb` and `pg_ctl` from the machine's PostgreSQL packages, in the
 //! temporary directory, with trust authentication on 127.0.0.1:PORT. A
 //! cluster already answering on that port is reused. Shared by
-//! `tests/api` and `benches/engine.rs`; the scripts stop it afterwards.
+//! `tests/api` and `benches/engine/`; the scripts stop it afterwards.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
