@@ -195,13 +195,26 @@ impl Limits {
     }
 }
 
+/// Who makes a REST request, as its limit counts them.
+#[derive(Clone, Copy, Debug)]
+pub enum ApiCaller {
+    /// An API token, by id.
+    Token(i64),
+    /// A member's browser session, by user id.
+    Member(i64),
+}
+
 impl Limits {
-    /// Counts one REST request to organization `tenant_id` by `caller` (a
-    /// key naming the token or the member), or says how long to wait.
-    pub fn take_api(&self, tenant_id: i64, caller: &str) -> Result<(), AppError> {
+    /// Counts one REST request to organization `tenant_id` by `caller`, or
+    /// says how long to wait.
+    pub fn take_api(&self, tenant_id: i64, caller: ApiCaller) -> Result<(), AppError> {
+        let caller = match caller {
+            ApiCaller::Token(id) => format!("{tenant_id}/token/{id}"),
+            ApiCaller::Member(id) => format!("{tenant_id}/user/{id}"),
+        };
         take_all(&[
             (&self.api_per_tenant, &tenant_id.to_string()),
-            (&self.api_per_caller, &format!("{tenant_id}/{caller}")),
+            (&self.api_per_caller, &caller),
         ])
     }
 }

@@ -11,7 +11,7 @@ use crate::server::{
     error::tenant_db,
     org::{
         audit::{self, Action, Actor, Change},
-        mapping::assignments::{finish, lock, Scope},
+        mapping::assignments::{begin, finish, Scope},
     },
     time::now_unix,
 };
@@ -19,7 +19,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -142,8 +142,7 @@ pub async fn find_or_create(
 pub async fn add(db: &DatabaseConnection, actor: &Actor, name: &str) -> Result<Label, AppError> {
     let name = name.trim();
     check_label(name).map_err(|m| AppError::field_echo("name", name, m))?;
-    let txn = db.begin().await.map_err(tenant_db)?;
-    lock(&txn).await.map_err(tenant_db)?;
+    let txn = begin(db).await?;
     if by_name(&txn, name).await.map_err(tenant_db)?.is_some() {
         return Err(AppError::field_echo(
             "name",
@@ -173,8 +172,7 @@ pub async fn rename(
 ) -> Result<(), AppError> {
     let name = name.trim();
     check_label(name).map_err(|m| AppError::field_echo("name", name, m))?;
-    let txn = db.begin().await.map_err(tenant_db)?;
-    lock(&txn).await.map_err(tenant_db)?;
+    let txn = begin(db).await?;
     let label = find(&txn, id).await?;
     if label.name == name {
         return Ok(());
@@ -212,8 +210,7 @@ pub async fn rename(
 
 /// Removes the label `id` from every repository, with the rules that name it.
 pub async fn remove(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
-    let txn = db.begin().await.map_err(tenant_db)?;
-    lock(&txn).await.map_err(tenant_db)?;
+    let txn = begin(db).await?;
     let label = find(&txn, id).await?;
     labels::Entity::delete_by_id(id)
         .exec(&txn)

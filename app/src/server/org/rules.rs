@@ -14,7 +14,7 @@ use crate::server::{
         audit::{Action, Actor, Change},
         labels::find_or_create,
         mapping::{
-            assignments::{finish, lock, rule_targets, team_names, Scope},
+            assignments::{begin, finish, reasons_of, rule_targets, team_names, Scope},
             engine::{compile_pattern, Engine, Reason},
         },
         repositories, teams,
@@ -24,7 +24,6 @@ use crate::server::{
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
-    TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -125,7 +124,7 @@ async fn shown(db: &impl ConnectionTrait, only: Option<&[i64]>) -> Result<Vec<Ma
     }
     let mut counts: HashMap<i64, u64> = HashMap::new();
     for row in assigned.all(db).await? {
-        let reasons: Vec<Reason> = serde_json::from_str(&row.reasons).unwrap_or_default();
+        let reasons = reasons_of(&row);
         for reason in reasons {
             if let Reason::Pattern { rule_id } | Reason::Label { rule_id, .. } = reason {
                 *counts.entry(rule_id).or_default() += 1;
@@ -148,6 +147,15 @@ async fn shown(db: &impl ConnectionTrait, only: Option<&[i64]>) -> Result<Vec<Ma
     Ok(rules)
 }
 
+/// A rule that passed [`checked`]: the columns to store, and how the audit
+/// log describes it.
+struct CheckedRule {
+    team_id: i64,
+    pattern: Option<String>,
+    label_id: Option<i64>,
+    described: String,
+}
+
 /// Checks the team and the input; the columns to store, or field errors.
 async fn checked(
     txn: &impl ConnectionTrait,
@@ -155,7 +163,7 @@ async fn checked(
     team_id: Option<i64>,
     input: &RuleInput,
     except: Option<i64>,
-) -> Result<(i64, Option<String>, Option<i64>, String), AppError> {
+) -> Result<CheckedRule, AppError> {
     let field = input.field();
     let text = input.text();
     let mut errors = FieldErrors::default().echo(field, text);
@@ -204,12 +212,12 @@ async fn checked(
             format!("{} already has this rule.", team.name),
         ));
     }
-    Ok((
-        team.id,
+    Ok(CheckedRule {
+        team_id: team.id,
         pattern,
         label_id,
-        format!("team \"{}\": {described}", team.name),
-    ))
+        described: format!("team \"{}\": {described}", team.name),
+    })
 }
 
 /// Adds a rule giving the repositories that match `input` to `team_id`.
@@ -219,14 +227,13 @@ pub async fn add(
     team_id: Option<i64>,
     input: RuleInput,
 ) -> Result<i64, AppError> {
-    let txn = db.begin().await.map_err(tenant_db)?;
-    lock(&txn).await.map_err(tenant_db)?;
-    let (team_id, pattern, label_id, described) =
-        checked(&txn, actor, team_id, &input, None).await?;
+    let txn = begin(db).await?;
+    let rule = checked(&txn, actor, team_id, &input, None).await?;
+    let described = rule.described;
     let rule = mapping_rules::Entity::insert(mapping_rules::ActiveModel {
-        team_id: Set(team_id),
-        pattern: Set(pattern),
-        label_id: Set(label_id),
+        team_id: Set(rule.team_id),
+        pattern: Set(rule.pattern),
+        label_id: Set(rule.label_id),
         created_at: Set(now_unix()),
         ..Default::default()
     })
@@ -262,17 +269,16 @@ pub async fn update(
     team_id: Option<i64>,
     input: RuleInput,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await.map_err(tenant_db)?;
-    lock(&txn).await.map_err(tenant_db)?;
+    let txn = begin(db).await?;
     find(&txn, id).await?;
     let before = described(&txn, id).await?;
-    let (team_id, pattern, label_id, after) =
-        checked(&txn, actor, team_id, &input, Some(id)).await?;
+    let rule = checked(&txn, actor, team_id, &input, Some(id)).await?;
+    let after = rule.described;
     mapping_rules::Entity::update(mapping_rules::ActiveModel {
         id: Set(id),
-        team_id: Set(team_id),
-        pattern: Set(pattern),
-        label_id: Set(label_id),
+        team_id: Set(rule.team_id),
+        pattern: Set(rule.pattern),
+        label_id: Set(rule.label_id),
         ..Default::default()
     })
     .exec(&txn)
@@ -289,8 +295,7 @@ pub async fn update(
 
 /// Removes the rule `id`; the repositories it gave keep their other teams.
 pub async fn remove(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
-    let txn = db.begin().await.map_err(tenant_db)?;
-    lock(&txn).await.map_err(tenant_db)?;
+    let txn = begin(db).await?;
     find(&txn, id).await?;
     let before = described(&txn, id).await?;
     mapping_rules::Entity::delete_by_id(id)

@@ -11,7 +11,7 @@ use crate::server::{
     error::tenant_db,
     org::{
         audit::{self, Action, Actor, Change},
-        mapping::assignments::{finish, lock},
+        mapping::assignments::{begin, finish},
     },
     time::now_unix,
 };
@@ -219,8 +219,7 @@ pub async fn rename(
 /// Removes the team `id`, with its rules, decisions and assignments (the
 /// repositories stay).
 pub async fn remove(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
-    let txn = db.begin().await.map_err(tenant_db)?;
-    lock(&txn).await.map_err(tenant_db)?;
+    let txn = begin(db).await?;
     let team = get(&txn, id).await?;
     teams::Entity::delete_by_id(id)
         .exec(&txn)

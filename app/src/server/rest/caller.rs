@@ -9,6 +9,7 @@ use crate::server::{
     error::{request_id_of, tenant_db},
     identity::accounts::role_in,
     org::{api_tokens::authenticate, audit::Actor},
+    rate_limit::ApiCaller,
     web::context::{self, CurrentMember},
     AppState,
 };
@@ -81,7 +82,7 @@ impl FromRequestParts<AppState> for Caller {
             let role = token.role;
             state
                 .limits
-                .take_api(ctx.tenant.id, &format!("token/{}", token.id))
+                .take_api(ctx.tenant.id, ApiCaller::Token(token.id))
                 .map_err(fail)?;
             return Ok(Caller {
                 role: role.lower(creator),
@@ -111,7 +112,7 @@ impl FromRequestParts<AppState> for Caller {
             .limits
             .take_api(
                 access.ctx.tenant.id,
-                &format!("user/{}", access.member.user_id),
+                ApiCaller::Member(access.member.user_id),
             )
             .map_err(fail)?;
         let CurrentMember { role, .. } = access.member;

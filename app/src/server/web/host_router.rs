@@ -183,13 +183,7 @@ fn unavailable_for(req: &RequestFacts, org_name: &str) -> Response {
 }
 
 fn json_error(status: StatusCode, error: &AppError) -> Response {
-    let body = serde_json::to_string(error).unwrap_or_default();
-    let mut response = (status, body).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
+    (status, axum::Json(error)).into_response()
 }
 
 /// Escapes text for HTML element content and attribute values.

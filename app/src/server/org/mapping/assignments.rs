@@ -27,8 +27,8 @@ use crate::server::{
     time::now_unix,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, TransactionTrait,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -57,6 +57,29 @@ pub async fn lock(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         &now_unix().to_string(),
     )
     .await
+}
+
+/// Why the row's repository belongs to its team, as stored. A row that does
+/// not parse (it never should: only [`recompute`] writes them) counts as no
+/// reason, and says so in the log.
+pub fn reasons_of(row: &assignments::Model) -> Vec<Reason> {
+    serde_json::from_str(&row.reasons).unwrap_or_else(|e| {
+        tracing::error!(
+            repository_id = row.repository_id,
+            team_id = row.team_id,
+            error = %e,
+            "an assignment's reasons do not parse"
+        );
+        Vec::new()
+    })
+}
+
+/// Starts a change to the mapping's inputs: its transaction, with the
+/// [`lock`] taken as its first statement. End it with [`finish`].
+pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, AppError> {
+    let txn = db.begin().await.map_err(tenant_db)?;
+    lock(&txn).await.map_err(tenant_db)?;
+    Ok(txn)
 }
 
 /// Ends a change to the mapping's inputs, in its transaction: its audit
@@ -226,7 +249,7 @@ pub async fn ownerships(
     let team_names = team_names(db).await?;
     let rules = rule_targets(db).await?;
     for row in rows {
-        let reasons: Vec<Reason> = serde_json::from_str(&row.reasons).unwrap_or_default();
+        let reasons = reasons_of(&row);
         let why = reasons
             .into_iter()
             .map(|reason| match reason {

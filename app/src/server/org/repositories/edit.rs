@@ -8,14 +8,13 @@ use crate::server::{
     org::{
         audit::{Action, Actor, Change},
         labels::find_or_create,
-        mapping::assignments::{finish, lock, Scope},
+        mapping::assignments::{begin, finish, Scope},
         teams,
     },
     time::now_unix,
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
 };
 
 use super::{find, parse_labels, query::labels_of};
@@ -30,8 +29,7 @@ pub async fn rename(
     let name = name.trim().trim_matches('/');
     let field_error = |message: String| AppError::field_echo("name", name, message);
     check_name(name).map_err(field_error)?;
-    let txn = db.begin().await.map_err(tenant_db)?;
-    lock(&txn).await.map_err(tenant_db)?;
+    let txn = begin(db).await?;
     let repository = find(&txn, id).await?;
     if repository.name == name {
         return Ok(());
@@ -71,8 +69,7 @@ pub async fn rename(
 
 /// Unlinks the repository `id`, with its labels, decisions and assignments.
 pub async fn remove(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
-    let txn = db.begin().await.map_err(tenant_db)?;
-    lock(&txn).await.map_err(tenant_db)?;
+    let txn = begin(db).await?;
     let repository = find(&txn, id).await?;
     repositories::Entity::delete_by_id(id)
         .exec(&txn)
@@ -97,8 +94,7 @@ pub async fn set_labels(
 ) -> Result<Vec<String>, AppError> {
     let wanted = parse_labels(text)
         .map_err(|message| AppError::field_echo("labels", text.trim(), message))?;
-    let txn = db.begin().await.map_err(tenant_db)?;
-    lock(&txn).await.map_err(tenant_db)?;
+    let txn = begin(db).await?;
     let repository = find(&txn, id).await?;
     let before = labels_of(&txn, &[id]).await.map_err(tenant_db)?.remove(&id);
     let mut label_ids = Vec::new();
@@ -142,8 +138,7 @@ pub async fn decide(
     team_id: i64,
     decision: Option<Decision>,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await.map_err(tenant_db)?;
-    lock(&txn).await.map_err(tenant_db)?;
+    let txn = begin(db).await?;
     let repository = find(&txn, repository_id).await?;
     let team = teams::get(&txn, team_id).await.map_err(|e| match e {
         AppError::NotFound => AppError::field("team_id", "Choose one of the teams."),

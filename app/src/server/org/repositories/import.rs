@@ -10,13 +10,11 @@ use crate::server::{
     error::tenant_db,
     org::{
         audit::{Action, Actor, Change},
-        mapping::assignments::{finish, lock, Scope},
+        mapping::assignments::{begin, finish, Scope},
     },
     time::now_unix,
 };
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::collections::HashSet;
 
 use super::{query::row_of, CHUNK, MAX_LINES_REPORTED};
@@ -120,8 +118,7 @@ async fn insert(
     parsed: Vec<ParsedRepository>,
     mut errors: Vec<LineError>,
 ) -> Result<Added, AppError> {
-    let txn = db.begin().await.map_err(tenant_db)?;
-    lock(&txn).await.map_err(tenant_db)?;
+    let txn = begin(db).await?;
     let keys: Vec<String> = parsed.iter().map(|r| r.name.to_lowercase()).collect();
     let mut existing = HashSet::new();
     for chunk in keys.chunks(CHUNK) {
