@@ -2,7 +2,7 @@
 //! (soft) and purge, each recorded in the platform audit table, and seen by
 //! the running server.
 
-use crate::helpers::{app_error, spawn_app, Backend, TestApp};
+use crate::helpers::{app_error, eventually_ok, spawn_app, Backend, TestApp};
 use app::model::AppError;
 use std::time::Duration;
 use tenancy::audit as platform_audit;
@@ -11,20 +11,18 @@ use tenancy::audit as platform_audit;
 /// process: on SQLite the server's cache lives a second, on PostgreSQL the
 /// change is announced).
 async fn wait_for_status(app: &TestApp, slug: &str, status: u16) -> String {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
-    loop {
+    let what = format!("{slug} to answer {status}");
+    eventually_ok(&what, Duration::from_secs(3), || async {
         let page = app.get(&app.tenant_host(slug), "/", None).await;
         if page.status == status {
-            return page.body;
+            return Ok(page.body);
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
+        Err(format!(
             "{slug} answered {} instead of {status}: {}",
-            page.status,
-            page.body
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+            page.status, page.body
+        ))
+    })
+    .await
 }
 
 async fn suspend_and_activate_from_the_cli(backend: Backend) {

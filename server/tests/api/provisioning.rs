@@ -2,7 +2,9 @@
 //! warm database), seeds it, and is a recorded state machine: failures and
 //! crashes leave nothing behind and the subdomain can be taken again.
 
-use crate::helpers::{app_error, spawn_app, spawn_app_with, Backend, TestApp, PASSWORD};
+use crate::helpers::{
+    app_error, eventually, spawn_app, spawn_app_with, Backend, TestApp, PASSWORD,
+};
 use app::model::AppError;
 use app::server::time::now_unix;
 use sea_orm::{
@@ -254,14 +256,10 @@ async fn signups_claim_warm_databases_and_the_pool_is_refilled() {
             .await
             .unwrap()
     };
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while warm().await < 2 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "warm pool never filled"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually("the warm pool to fill", Duration::from_secs(20), || async {
+        (warm().await >= 2).then_some(())
+    })
+    .await;
     app.sign_up("acme").await;
     let audit = platform_audit::for_tenant(&app.state.control, "acme")
         .await
@@ -281,12 +279,10 @@ async fn signups_claim_warm_databases_and_the_pool_is_refilled() {
         .await;
     assert_eq!(added.status, 200, "{}", added.body);
 
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while warm().await < 2 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "warm pool not refilled"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually(
+        "the warm pool to be refilled",
+        Duration::from_secs(20),
+        || async { (warm().await >= 2).then_some(()) },
+    )
+    .await;
 }

@@ -2,25 +2,13 @@
 //! makes requests wait (then 503) when the server is full, and closes the
 //! pools of idle tenants.
 
-use crate::helpers::{eventually, spawn_app_with, team_count, Backend, TestApp};
-use crate::http::{CookieJar, Response};
+use crate::helpers::{eventually, eventually_ok, spawn_app_with, team_count, Backend, TestApp};
+use crate::http::CookieJar;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tenancy::entities::tenants;
 use tenancy::registry::{TenantConnection, TenantRegistry};
-
-/// A page fetched from a task of its own (the app's helpers borrow the app).
-async fn get_page(port: u16, host: String, jar: Option<&mut CookieJar>) -> Response {
-    let request = crate::http::Request {
-        method: "GET",
-        host: &host,
-        path: "/",
-        headers: vec![("Accept", "text/html".into())],
-        body: vec![],
-    };
-    crate::http::send(port, request, jar).await
-}
 
 #[tokio::test]
 async fn connections_to_a_server_never_exceed_its_budget_under_load() {
@@ -73,9 +61,9 @@ async fn connections_to_a_server_never_exceed_its_budget_under_load() {
     let mut requests = Vec::new();
     for _ in 0..8 {
         for (slug, jar) in &jars {
-            let (app_port, host, mut jar) = (app.port, app.tenant_host(slug), jar.clone());
+            let (client, host, mut jar) = (app.client, app.tenant_host(slug), jar.clone());
             requests.push(tokio::spawn(async move {
-                get_page(app_port, host, Some(&mut jar)).await
+                client.get(&host, "/", Some(&mut jar)).await
             }));
         }
     }
@@ -154,8 +142,8 @@ async fn a_request_waits_for_room_and_gets_a_clear_503_when_none_comes() {
 async fn a_waiting_request_is_served_as_soon_as_room_is_made() {
     let (app, held) = full_server("5000").await;
     let waiting = {
-        let (port, host) = (app.port, app.tenant_host("bravo"));
-        tokio::spawn(async move { get_page(port, host, None).await })
+        let (client, host) = (app.client, app.tenant_host("bravo"));
+        tokio::spawn(async move { client.get(&host, "/", None).await })
     };
     // Let it start waiting, then finish alpha's request.
     let registry = &app.state.registry;
@@ -182,15 +170,18 @@ async fn idle_tenants_hold_no_connections() {
     assert!(app.state.registry.stats().open_pools >= 1);
     assert!(app.pg_tenant_connections().await >= 1);
 
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while app.state.registry.stats().open_pools > 0 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "pools still open: {:?}",
-            app.state.registry.stats()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually_ok(
+        "the idle pools to close",
+        Duration::from_secs(15),
+        || async {
+            let stats = app.state.registry.stats();
+            if stats.open_pools == 0 {
+                return Ok(());
+            }
+            Err(format!("pools still open: {stats:?}"))
+        },
+    )
+    .await;
     assert_eq!(app.pg_tenant_connections().await, 0);
     assert_eq!(app.state.registry.stats().servers[0].reserved, 0);
 
@@ -285,8 +276,7 @@ async fn a_pool_opened_small_grows_back_when_its_tenant_is_busy_alone() {
     }
     // The registry's sweeper (every second here) reopens it at the whole
     // share; requests in flight keep the old pool until they finish.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
+    eventually_ok("the pool to grow back", Duration::from_secs(10), || async {
         let grown = lease(registry, &tenants[0]).await;
         let mut open = Vec::new();
         while open.len() < 4 {
@@ -301,15 +291,12 @@ async fn a_pool_opened_small_grows_back_when_its_tenant_is_busy_alone() {
             }
         }
         if open.len() == 4 {
-            break;
+            return Ok(());
         }
         // Every connection is taken: the next request finds it crowded.
         drop(lease(registry, &tenants[0]).await);
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the pool did not grow: {:?}",
-            registry.stats()
-        );
-    }
+        Err(format!("the pool did not grow: {:?}", registry.stats()))
+    })
+    .await;
     assert!(registry.stats().servers[0].peak_reserved <= 8);
 }

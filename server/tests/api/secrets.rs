@@ -3,18 +3,21 @@
 //! handoff, email confirmation, invitation and password reset, and its
 //! whole output is searched for every secret it handled.
 
-use crate::helpers::{spawn_app, Backend, BASE, PASSWORD};
-use crate::http::{form_encode, send, CookieJar, Request, Response};
+use crate::helpers::{eventually, spawn_app, Backend, Client, PASSWORD};
+use crate::http::{CookieJar, Response};
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// A `tenantry` process and everything it printed.
 struct Server {
-    port: u16,
+    client: Client,
     child: Child,
     output: Arc<Mutex<String>>,
+    /// The threads that copy its stdout and stderr into `output`.
+    readers: Vec<JoinHandle<()>>,
 }
 
 impl Server {
@@ -34,12 +37,13 @@ impl Server {
             .spawn()
             .expect("start tenantry");
         let output = Arc::new(Mutex::new(String::new()));
+        let mut readers = Vec::new();
         for mut stream in [
             Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
             Box::new(child.stderr.take().unwrap()),
         ] {
             let output = output.clone();
-            std::thread::spawn(move || {
+            readers.push(std::thread::spawn(move || {
                 let mut buf = [0u8; 4096];
                 while let Ok(n) = stream.read(&mut buf) {
                     if n == 0 {
@@ -50,53 +54,48 @@ impl Server {
                         .unwrap()
                         .push_str(&String::from_utf8_lossy(&buf[..n]));
                 }
-            });
+            }));
         }
         Server {
-            port,
+            client: Client { port },
             child,
             output,
+            readers,
         }
     }
 
     async fn wait_ready(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
+        let (client, apex) = (self.client, self.apex());
+        let (child, output) = (&mut self.child, &self.output);
+        eventually("tenantry to become ready", Duration::from_secs(60), || {
             assert!(
-                self.child.try_wait().unwrap().is_none(),
+                child.try_wait().unwrap().is_none(),
                 "tenantry exited: {}",
-                self.output.lock().unwrap()
+                output.lock().unwrap()
             );
-            // The client panics on a refused connection: knock first.
-            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
-                .await
-                .is_ok()
-                && self.get(&self.apex(), "/readyz", None).await.status == 200
-            {
-                return;
+            let apex = apex.clone();
+            async move {
+                // The client panics on a refused connection: knock first.
+                let ready = tokio::net::TcpStream::connect(("127.0.0.1", client.port))
+                    .await
+                    .is_ok()
+                    && client.get(&apex, "/readyz", None).await.status == 200;
+                ready.then_some(())
             }
-            assert!(Instant::now() < deadline, "tenantry never became ready");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        })
+        .await;
     }
 
     fn apex(&self) -> String {
-        format!("{BASE}:{}", self.port)
+        self.client.apex()
     }
 
     fn tenant(&self, slug: &str) -> String {
-        format!("{slug}.{BASE}:{}", self.port)
+        self.client.tenant_host(slug)
     }
 
     async fn get(&self, host: &str, path: &str, jar: Option<&mut CookieJar>) -> Response {
-        let request = Request {
-            method: "GET",
-            host,
-            path,
-            headers: vec![("Accept", "text/html".into())],
-            body: vec![],
-        };
-        send(self.port, request, jar).await
+        self.client.get(host, path, jar).await
     }
 
     async fn call(
@@ -106,17 +105,7 @@ impl Server {
         fields: &[(&str, &str)],
         jar: &mut CookieJar,
     ) -> Response {
-        let request = Request {
-            method: "POST",
-            host,
-            path: &format!("/api/{endpoint}"),
-            headers: vec![
-                ("Accept", "application/json".into()),
-                ("Content-Type", "application/x-www-form-urlencoded".into()),
-            ],
-            body: form_encode(fields),
-        };
-        let response = send(self.port, request, Some(jar)).await;
+        let response = self.client.call(host, endpoint, fields, Some(jar)).await;
         assert!(
             response.status == 200,
             "{endpoint}: {} {}",
@@ -129,8 +118,11 @@ impl Server {
     fn stop(mut self) -> String {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        // The reader threads finish with the pipes.
-        std::thread::sleep(Duration::from_millis(200));
+        // The reader threads finish with the pipes, which closed with the
+        // process (tenantry starts no processes of its own).
+        for reader in self.readers.drain(..) {
+            let _ = reader.join();
+        }
         let output = self.output.lock().unwrap().clone();
         output
     }

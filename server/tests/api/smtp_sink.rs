@@ -9,10 +9,11 @@
 //! byteorder's `std`; either way `cargo test` recompiled sqlx, sea-orm and
 //! everything above them after `cargo leptos build`.
 
+use crate::helpers::eventually;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// One message as it arrived.
 #[derive(Clone, Debug)]
@@ -185,13 +186,10 @@ impl SmtpSink {
     }
 
     async fn wait_for(&self, address: &str, wanted: impl Fn(&Received) -> bool) -> Received {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            if let Some(last) = self.sent_to(address).into_iter().rev().find(|m| wanted(m)) {
-                return last;
-            }
-            assert!(Instant::now() < deadline, "no such mail to {address}");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let what = format!("such a mail to {address}");
+        eventually(&what, Duration::from_secs(5), || async {
+            self.sent_to(address).into_iter().rev().find(|m| wanted(m))
+        })
+        .await
     }
 }

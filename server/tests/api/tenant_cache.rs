@@ -2,7 +2,7 @@
 //! seen at once by the instance that made it and within a second by the
 //! others (PostgreSQL NOTIFY).
 
-use crate::helpers::{spawn_app, Backend};
+use crate::helpers::{eventually, spawn_app, Backend};
 use std::time::Duration;
 use tenancy::{audit::cli_actor, lifecycle as tenants};
 
@@ -50,18 +50,12 @@ async fn another_instance_sees_a_suspension_within_a_second() {
     )
     .await
     .unwrap();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
-    loop {
-        let status = second.get(&host, "/", None).await.status;
-        if status == 403 {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the second instance still served the suspended tenant after a second"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually(
+        "the second instance to stop serving the suspended tenant",
+        Duration::from_secs(1),
+        || async { (second.get(&host, "/", None).await.status == 403).then_some(()) },
+    )
+    .await;
 
     tenants::activate(
         &first.state.control,
@@ -71,11 +65,12 @@ async fn another_instance_sees_a_suspension_within_a_second() {
     )
     .await
     .unwrap();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
-    while second.get(&host, "/", None).await.status != 200 {
-        assert!(tokio::time::Instant::now() < deadline);
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually(
+        "the second instance to serve the activated tenant again",
+        Duration::from_secs(1),
+        || async { (second.get(&host, "/", None).await.status == 200).then_some(()) },
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -49,14 +49,30 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
 {
+    eventually_ok(what, timeout, || {
+        let found = check();
+        async move { found.await.ok_or_else(String::new) }
+    })
+    .await
+}
+
+/// [`eventually`] for a check that says what it found instead (`Err`): at
+/// the deadline the test fails with the last of those, too.
+pub async fn eventually_ok<T, F, Fut>(what: &str, timeout: std::time::Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
-        if let Some(found) = check().await {
-            return found;
-        }
+        let last = match check().await {
+            Ok(found) => return found,
+            Err(last) => last,
+        };
         assert!(
             tokio::time::Instant::now() < deadline,
-            "waited {timeout:?} for {what}"
+            "waited {timeout:?} for {what}{}{last}",
+            if last.is_empty() { "" } else { "; last: " }
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
