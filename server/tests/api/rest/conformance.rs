@@ -6,11 +6,74 @@ use crate::helpers::{spawn_app, Backend};
 use serde_json::{json, Value};
 
 /// Checks `value` against `schema` (the subset of JSON Schema the document
-/// uses), naming the first mismatch.
+/// uses), naming the first mismatch. A property no schema documents is a
+/// mismatch too.
 fn check(value: &Value, schema: &Value, doc: &Value, at: &str) -> Result<(), String> {
-    if let Some(reference) = schema["$ref"].as_str() {
-        let name = reference.rsplit('/').next().unwrap();
-        return check(value, &doc["components"]["schemas"][name], doc, at);
+    check_in(value, schema, doc, at, true)
+}
+
+/// `schema`, or the schema its `$ref` names.
+fn resolved<'a>(schema: &'a Value, doc: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.rsplit('/').next().unwrap();
+            resolved(&doc["components"]["schemas"][name], doc)
+        }
+        None => schema,
+    }
+}
+
+/// The properties `schema` documents for `value`: its own, every `allOf`
+/// part's, and those of the `oneOf` branch `value` matches.
+fn documented(value: &Value, schema: &Value, doc: &Value) -> Vec<String> {
+    let schema = resolved(schema, doc);
+    let mut names: Vec<String> = schema["properties"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        names.extend(documented(value, part, doc));
+    }
+    for branch in schema["oneOf"].as_array().into_iter().flatten() {
+        if check_in(value, branch, doc, "", false).is_ok() {
+            names.extend(documented(value, branch, doc));
+        }
+    }
+    names
+}
+
+/// [`check`]; `strict`: a property no schema documents is a mismatch (off
+/// inside an `allOf`, whose parts each document some of the properties).
+fn check_in(
+    value: &Value,
+    schema: &Value,
+    doc: &Value,
+    at: &str,
+    strict: bool,
+) -> Result<(), String> {
+    let schema = resolved(schema, doc);
+    if let Some(parts) = schema["allOf"].as_array() {
+        for part in parts {
+            check_in(value, part, doc, at, false)?;
+        }
+        if let (true, Some(object)) = (strict, value.as_object()) {
+            let names = documented(value, schema, doc);
+            if let Some(name) = object.keys().find(|k| !names.contains(k)) {
+                return Err(format!("{at}: {name} is not documented"));
+            }
+        }
+    }
+    if let Some(branches) = schema["oneOf"].as_array() {
+        let matching = branches
+            .iter()
+            .filter(|branch| check_in(value, branch, doc, at, strict).is_ok())
+            .count();
+        if matching != 1 {
+            return Err(format!(
+                "{at}: {value} matches {matching} of the {} schemas it may be",
+                branches.len()
+            ));
+        }
     }
     let types: Vec<&str> = match &schema["type"] {
         Value::String(t) => vec![t.as_str()],
@@ -51,7 +114,7 @@ fn check(value: &Value, schema: &Value, doc: &Value, at: &str) -> Result<(), Str
                     doc,
                     &format!("{at}.{name}"),
                 )?,
-                None if schema["properties"].is_object() => {
+                None if strict && schema["properties"].is_object() => {
                     return Err(format!("{at}: {name} is not documented"))
                 }
                 None => {}
