@@ -40,7 +40,14 @@ pub async fn load(
     wait_for_health(port)?;
     let mut targets = Vec::new();
     for tenant in all {
-        let token = tokens::issue(control, tokens::Purpose::Handoff, owner, Some(tenant.id), 600).await?;
+        let token = tokens::issue(
+            control,
+            tokens::Purpose::Handoff,
+            owner,
+            Some(tenant.id),
+            600,
+        )
+        .await?;
         let host = format!("{}.{BASE}:{port}", tenant.slug);
         let cookie = sign_in(port, &host, &token)?;
         targets.push((host, cookie));

@@ -5,7 +5,7 @@ use crate::model::{
     mapping::{check_label, Label},
     AppError,
 };
-use crate::server::org::found;
+use crate::server::org::{count_by, found};
 use crate::server::{
     entities::tenant::{labels, repository_labels},
     error::tenant_db,
@@ -16,12 +16,9 @@ use crate::server::{
     time::now_unix,
 };
 use sea_orm::{
-    sea_query::{Expr, ExprTrait},
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use std::collections::HashMap;
 
 /// Every label, by name, with how many repositories carry it.
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Label>, DbErr> {
@@ -58,24 +55,16 @@ async fn with_counts(
     if found.is_empty() {
         return Ok(Vec::new());
     }
-    let counts: HashMap<i64, i64> = repository_labels::Entity::find()
-        .select_only()
-        .column(repository_labels::Column::LabelId)
-        .column_as(
-            Expr::col(repository_labels::Column::RepositoryId).count(),
-            "n",
-        )
-        .filter(repository_labels::Column::LabelId.is_in(found.iter().map(|l| l.id)))
-        .group_by(repository_labels::Column::LabelId)
-        .into_tuple::<(i64, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let counts = count_by::<repository_labels::Entity>(
+        db,
+        repository_labels::Column::LabelId,
+        found.iter().map(|l| l.id),
+    )
+    .await?;
     Ok(found
         .into_iter()
         .map(|l| Label {
-            repository_count: counts.get(&l.id).copied().unwrap_or(0) as u64,
+            repository_count: counts.get(&l.id).copied().unwrap_or(0),
             id: l.id,
             name: l.name,
         })

@@ -15,7 +15,11 @@ pub mod settings;
 pub mod teams;
 
 use crate::model::AppError;
-use sea_orm::{ConnectionTrait, EntityTrait, PrimaryKeyTrait};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect,
+};
+use std::collections::HashMap;
 
 /// The row of `E` with primary key `id` in a tenant's database, or
 /// `NotFound` (an id of another organization names nothing here).
@@ -29,4 +33,26 @@ where
         .await
         .map_err(crate::server::error::tenant_db)?
         .ok_or(AppError::NotFound)
+}
+
+/// How many rows of `E` each of `ids` has in the column `by`: one grouped
+/// count, for the ids of one page (ids with none are absent).
+pub async fn count_by<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    by: E::Column,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, u64>, DbErr> {
+    let rows: Vec<(i64, i64)> = E::find()
+        .select_only()
+        .column(by)
+        .column_as(Expr::col(by).count(), "n")
+        .filter(by.is_in(ids))
+        .group_by(by)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }

@@ -5,7 +5,7 @@ use crate::model::{
     teams::{Team, TeamRow, MAX_TEAM_NAME_LEN},
     AppError, FieldErrors,
 };
-use crate::server::org::found;
+use crate::server::org::{count_by, found};
 use crate::server::{
     entities::tenant::{assignments, teams},
     error::tenant_db,
@@ -16,10 +16,8 @@ use crate::server::{
     time::now_unix,
 };
 use sea_orm::{
-    sea_query::{Expr, ExprTrait},
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, SqlErr, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr, TransactionTrait,
 };
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Team>, DbErr> {
@@ -77,21 +75,16 @@ async fn with_counts(
     if found.is_empty() {
         return Ok(Vec::new());
     }
-    let counts: std::collections::HashMap<i64, i64> = assignments::Entity::find()
-        .select_only()
-        .column(assignments::Column::TeamId)
-        .column_as(Expr::col(assignments::Column::RepositoryId).count(), "n")
-        .filter(assignments::Column::TeamId.is_in(found.iter().map(|t| t.id)))
-        .group_by(assignments::Column::TeamId)
-        .into_tuple::<(i64, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let counts = count_by::<assignments::Entity>(
+        db,
+        assignments::Column::TeamId,
+        found.iter().map(|t| t.id),
+    )
+    .await?;
     Ok(found
         .into_iter()
         .map(|t| TeamRow {
-            repository_count: counts.get(&t.id).copied().unwrap_or(0) as u64,
+            repository_count: counts.get(&t.id).copied().unwrap_or(0),
             id: t.id,
             name: t.name,
         })
