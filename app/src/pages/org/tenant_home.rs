@@ -4,7 +4,7 @@ use crate::{
         teams::{tenant_home_data, AddTeam},
     },
     components::{ErrorBanner, Field},
-    model::{onboarding::Step, AppError, Permission},
+    model::{auth::Account, onboarding::Step, AppError, Permission},
     pages::apex::organizations::{LogOutButtons, OpenButton},
 };
 use leptos::prelude::*;
@@ -17,6 +17,12 @@ use leptos_meta::Title;
 pub fn TenantHomePage(slug: String) -> impl IntoView {
     let add_team = ServerAction::<AddTeam>::new();
     let home = Resource::new(move || add_team.version().get(), |_| tenant_home_data());
+    // Created here, not inside the account menu: the menu renders inside the
+    // Transition below, whose body can run twice during SSR (once before
+    // `home` is in); a resource made there would be made twice on the
+    // server, the first time outside the request, and the browser would
+    // hydrate the wrong one.
+    let account = Resource::new(|| (), |_| get_account());
     let error = Signal::derive(move || add_team.value().get().and_then(Result::err));
     let name_error = Signal::derive(move || error.get().and_then(|e| e.field_error("name")));
     let pending = add_team.pending();
@@ -42,7 +48,7 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
                                         " · "
                                         <span data-testid="role">{home.role.label()}</span>
                                     </p>
-                                    <AccountMenu />
+                                    <AccountMenu account />
                                     {(!home.email_verified).then(|| view! { <VerifyBanner email=home.email.clone() /> })}
                                     {home.onboarding.map(|step| view! {
                                         <div class="banner info" data-testid="onboarding-banner">
@@ -123,8 +129,7 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
 /// The signed-in user's other organizations (switching goes through a
 /// single-use handoff to the other host) and the log-out buttons.
 #[component]
-fn AccountMenu() -> impl IntoView {
-    let account = Resource::new(|| (), |_| get_account());
+fn AccountMenu(account: Resource<Result<Account, AppError>>) -> impl IntoView {
     let open = ServerAction::<OpenOrganization>::new();
     let error = Signal::derive(move || open.value().get().and_then(Result::err));
     view! {
