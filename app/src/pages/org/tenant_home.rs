@@ -3,8 +3,13 @@ use crate::{
         auth::{get_account, OpenOrganization, ResendVerification},
         teams::{tenant_home_data, AddTeam},
     },
-    components::{ErrorBanner, Field},
-    model::{auth::Account, onboarding::Step, AppError, Permission},
+    components::{action_error, field_error, ErrorBanner, Field, Loaded},
+    model::{
+        auth::Account,
+        onboarding::Step,
+        teams::{Team, TenantHome},
+        AppError, Permission,
+    },
     pages::apex::organizations::{LogOutButtons, OpenButton},
 };
 use leptos::prelude::*;
@@ -23,106 +28,138 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
     // server, the first time outside the request, and the browser would
     // hydrate the wrong one.
     let account = Resource::new(|| (), |_| get_account());
-    let error = Signal::derive(move || add_team.value().get().and_then(Result::err));
-    let name_error = Signal::derive(move || error.get().and_then(|e| e.field_error("name")));
-    let pending = add_team.pending();
-
+    let signed_out = move |e: &AppError| {
+        matches!(e, AppError::Unauthorized).then(|| {
+            view! {
+                <h1>{slug.clone()}</h1>
+                <p data-testid="sign-in-required">
+                    "This organization's pages are for its members. "
+                    <a href="/login">"Log in"</a>
+                    " to continue."
+                </p>
+            }
+            .into_any()
+        })
+    };
     view! {
         <main class="card">
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || {
-                    let slug = slug.clone();
-                    Suspend::new(async move {
-                        match home.await {
-                            Ok(home) => {
-                                // Keep what was typed when the team was rejected.
-                                let typed = error.get_untracked().and_then(|e| e.field_value("name"));
-                                let may_manage_teams = home.role.grants(Permission::ManageTeams);
-                                let may_view_audit = home.role.grants(Permission::ViewAuditLog);
-                                view! {
-                                    <Title text=home.org_name.clone() />
-                                    <h1 data-testid="org-name">{home.org_name.clone()}</h1>
-                                    <p class="muted">
-                                        "Signed in as "
-                                        <strong data-testid="signed-in-as">{home.email.clone()}</strong>
-                                        " · "
-                                        <span data-testid="role">{home.role.label()}</span>
-                                    </p>
-                                    <AccountMenu account />
-                                    {(!home.email_verified).then(|| view! { <VerifyBanner email=home.email.clone() /> })}
-                                    {home.onboarding.map(|step| view! {
-                                        <div class="banner info" data-testid="onboarding-banner">
-                                            <p>
-                                                <strong>"Finish setting up " {home.org_name.clone()}</strong>
-                                                {format!(": step {} of 4, {}.", step.number(), step.title().to_lowercase())}
-                                            </p>
-                                            <a class="button" href="/onboarding" data-testid="resume-onboarding">
-                                                {if step == Step::Teams { "Start" } else { "Continue" }}
-                                            </a>
-                                        </div>
-                                    })}
-                                    <nav class="org-nav">
-                                        <a href="/repositories" data-testid="nav-repositories">"Repositories"</a>
-                                        <a href="/teams" data-testid="nav-teams">"Teams"</a>
-                                        <a href="/rules" data-testid="nav-rules">"Mapping rules"</a>
-                                        <a href="/labels" data-testid="nav-labels">"Labels"</a>
-                                        <a href="/members" data-testid="nav-members">"Members"</a>
-                                        {may_view_audit.then(|| view! {
-                                            <a href="/audit" data-testid="nav-audit">"Audit log"</a>
-                                            <a href="/api-tokens" data-testid="nav-api-tokens">"API tokens"</a>
-                                        })}
-                                    </nav>
-                                    <section>
-                                        <h2>
-                                            "Teams "
-                                            <span class="count" data-testid="team-count">{home.team_count}</span>
-                                        </h2>
-                                        <ul class="teams">
-                                            {home.teams.into_iter().map(|team| view! { <li>{team.name}</li> }).collect_view()}
-                                        </ul>
-                                        {if may_manage_teams {
-                                            view! {
-                                                <ActionForm action=add_team>
-                                                    <ErrorBanner error />
-                                                    <Field
-                                                        label="New team"
-                                                        name="name"
-                                                        value=typed.unwrap_or_default()
-                                                        error=name_error
-                                                    />
-                                                    <button type="submit" class="button" disabled=move || pending.get()>
-                                                        {move || if pending.get() { "Adding…" } else { "Add team" }}
-                                                    </button>
-                                                </ActionForm>
-                                            }
-                                            .into_any()
-                                        } else {
-                                            view! {
-                                                <p class="muted" data-testid="read-only">
-                                                    "As a viewer you can see the teams but not change them."
-                                                </p>
-                                            }
-                                            .into_any()
-                                        }}
-                                    </section>
-                                }
-                                .into_any()
-                            }
-                            Err(AppError::Unauthorized) => view! {
-                                <h1>{slug}</h1>
-                                <p data-testid="sign-in-required">
-                                    "This organization's pages are for its members. "
-                                    <a href="/login">"Log in"</a>
-                                    " to continue."
-                                </p>
-                            }
-                            .into_any(),
-                            Err(e) => view! { <p class="banner error" role="alert">{e.to_string()}</p> }.into_any(),
-                        }
-                    })
-                }}
-            </Transition>
+            <Loaded resource=home explain=signed_out transition=true let:home>
+                <MemberHome home add_team account />
+            </Loaded>
         </main>
+    }
+}
+
+/// The home of a signed-in member: who they are, what is left to set up,
+/// where to go, and the teams.
+#[component]
+fn MemberHome(
+    home: TenantHome,
+    add_team: ServerAction<AddTeam>,
+    account: Resource<Result<Account, AppError>>,
+) -> impl IntoView {
+    let may_manage_teams = home.role.grants(Permission::ManageTeams);
+    let may_view_audit = home.role.grants(Permission::ViewAuditLog);
+    view! {
+        <Title text=home.org_name.clone() />
+        <h1 data-testid="org-name">{home.org_name.clone()}</h1>
+        <p class="muted">
+            "Signed in as "
+            <strong data-testid="signed-in-as">{home.email.clone()}</strong>
+            " · "
+            <span data-testid="role">{home.role.label()}</span>
+        </p>
+        <AccountMenu account />
+        {(!home.email_verified).then(|| view! { <VerifyBanner email=home.email.clone() /> })}
+        {home.onboarding.map(|step| view! { <OnboardingBanner org_name=home.org_name.clone() step /> })}
+        <OrgNav may_view_audit />
+        <TeamsSection teams=home.teams count=home.team_count may_manage=may_manage_teams add_team />
+    }
+}
+
+/// Until the wizard is finished or skipped: the step it is at, and the way
+/// back into it.
+#[component]
+fn OnboardingBanner(org_name: String, step: Step) -> impl IntoView {
+    view! {
+        <div class="banner info" data-testid="onboarding-banner">
+            <p>
+                <strong>"Finish setting up " {org_name}</strong>
+                {format!(": step {} of 4, {}.", step.number(), step.title().to_lowercase())}
+            </p>
+            <a class="button" href="/onboarding" data-testid="resume-onboarding">
+                {if step == Step::Teams { "Start" } else { "Continue" }}
+            </a>
+        </div>
+    }
+}
+
+/// The organization's pages; the audit log and API tokens only to those
+/// who may see the audit log.
+#[component]
+fn OrgNav(may_view_audit: bool) -> impl IntoView {
+    view! {
+        <nav class="org-nav">
+            <a href="/repositories" data-testid="nav-repositories">"Repositories"</a>
+            <a href="/teams" data-testid="nav-teams">"Teams"</a>
+            <a href="/rules" data-testid="nav-rules">"Mapping rules"</a>
+            <a href="/labels" data-testid="nav-labels">"Labels"</a>
+            <a href="/members" data-testid="nav-members">"Members"</a>
+            {may_view_audit.then(|| view! {
+                <a href="/audit" data-testid="nav-audit">"Audit log"</a>
+                <a href="/api-tokens" data-testid="nav-api-tokens">"API tokens"</a>
+            })}
+        </nav>
+    }
+}
+
+/// The teams, and to those who may manage them the form for a new one
+/// (which keeps what was typed when the team was rejected).
+#[component]
+fn TeamsSection(
+    teams: Vec<Team>,
+    count: u64,
+    may_manage: bool,
+    add_team: ServerAction<AddTeam>,
+) -> impl IntoView {
+    let error = action_error(add_team);
+    let typed = error.get_untracked().and_then(|e| e.field_value("name"));
+    let pending = add_team.pending();
+    let form = if may_manage {
+        view! {
+            <ActionForm action=add_team>
+                <ErrorBanner error />
+                <Field
+                    label="New team"
+                    name="name"
+                    value=typed.unwrap_or_default()
+                    error=field_error(error, "name")
+                />
+                <button type="submit" class="button" disabled=move || pending.get()>
+                    {move || if pending.get() { "Adding…" } else { "Add team" }}
+                </button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p class="muted" data-testid="read-only">
+                "As a viewer you can see the teams but not change them."
+            </p>
+        }
+        .into_any()
+    };
+    view! {
+        <section>
+            <h2>
+                "Teams "
+                <span class="count" data-testid="team-count">{count}</span>
+            </h2>
+            <ul class="teams">
+                {teams.into_iter().map(|team| view! { <li>{team.name}</li> }).collect_view()}
+            </ul>
+            {form}
+        </section>
     }
 }
 
@@ -131,7 +168,7 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
 #[component]
 fn AccountMenu(account: Resource<Result<Account, AppError>>) -> impl IntoView {
     let open = ServerAction::<OpenOrganization>::new();
-    let error = Signal::derive(move || open.value().get().and_then(Result::err));
+    let error = action_error(open);
     view! {
         <nav class="account-menu">
             <Transition fallback=|| ()>
