@@ -17,7 +17,7 @@ use crate::server::{
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 /// Every label, by name, with how many repositories carry it.
@@ -29,21 +29,19 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Label>, DbErr> {
     with_counts(db, found).await
 }
 
-/// One page of the labels by name: at most `limit` after the first
-/// `offset`, and how many labels there are in all.
+/// Page `index` (0-based) of the labels by name, `per_page` a page, and how
+/// many labels there are in all.
 pub async fn page(
     db: &impl ConnectionTrait,
-    offset: u64,
-    limit: u64,
+    index: u64,
+    per_page: u64,
 ) -> Result<(Vec<Label>, u64), DbErr> {
-    let total = labels::Entity::find().count(db).await?;
-    let found = labels::Entity::find()
+    let pages = labels::Entity::find()
         .order_by_asc(labels::Column::NameKey)
         .order_by_asc(labels::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
+        .paginate(db, per_page);
+    let total = pages.num_items().await?;
+    let found = pages.fetch_page(index).await?;
     Ok((with_counts(db, found).await?, total))
 }
 

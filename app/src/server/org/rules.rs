@@ -70,25 +70,23 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<MappingRule>, DbErr> 
     shown(db, None).await
 }
 
-/// One page of the rules in [`list`]'s order: at most `limit` after the
-/// first `offset`, and how many rules there are in all.
+/// Page `index` (0-based) of the rules in [`list`]'s order, `per_page` a
+/// page, and how many rules there are in all.
 pub async fn page(
     db: &impl ConnectionTrait,
-    offset: u64,
-    limit: u64,
+    index: u64,
+    per_page: u64,
 ) -> Result<(Vec<MappingRule>, u64), DbErr> {
-    let total = mapping_rules::Entity::find().count(db).await?;
-    let ids: Vec<i64> = mapping_rules::Entity::find()
+    let pages = mapping_rules::Entity::find()
         .join(JoinType::InnerJoin, mapping_rules::Relation::Team.def())
         .order_by_asc(team_entity::Column::Name)
         .order_by_asc(mapping_rules::Column::Id)
-        .offset(offset)
-        .limit(limit)
         .select_only()
         .column(mapping_rules::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
+        .into_tuple::<i64>()
+        .paginate(db, per_page);
+    let total = pages.num_items().await?;
+    let ids = pages.fetch_page(index).await?;
     if ids.is_empty() {
         return Ok((Vec::new(), total));
     }

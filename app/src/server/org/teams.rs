@@ -17,7 +17,7 @@ use crate::server::{
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
 };
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Team>, DbErr> {
@@ -42,21 +42,19 @@ pub async fn rows(db: &impl ConnectionTrait) -> Result<Vec<TeamRow>, DbErr> {
     with_counts(db, found).await
 }
 
-/// One page of the teams by name: at most `limit` after the first `offset`,
-/// and how many teams there are in all.
+/// Page `index` (0-based) of the teams by name, `per_page` a page, and how
+/// many teams there are in all.
 pub async fn page(
     db: &impl ConnectionTrait,
-    offset: u64,
-    limit: u64,
+    index: u64,
+    per_page: u64,
 ) -> Result<(Vec<TeamRow>, u64), DbErr> {
-    let total = teams::Entity::find().count(db).await?;
-    let found = teams::Entity::find()
+    let pages = teams::Entity::find()
         .order_by_asc(teams::Column::Name)
         .order_by_asc(teams::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?;
+        .paginate(db, per_page);
+    let total = pages.num_items().await?;
+    let found = pages.fetch_page(index).await?;
     Ok((with_counts(db, found).await?, total))
 }
 

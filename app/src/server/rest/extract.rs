@@ -40,9 +40,9 @@ impl Paging {
         self.page.unwrap_or(1).max(1)
     }
 
-    /// How many items come before this page.
-    pub(super) fn offset(&self) -> u64 {
-        (self.page() - 1) * self.per_page()
+    /// This page's 0-based index, as SeaORM's paginator counts.
+    pub(super) fn index(&self) -> u64 {
+        self.page() - 1
     }
 
     /// This page, holding `items`, of `total` items.

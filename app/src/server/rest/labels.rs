@@ -33,7 +33,7 @@ async fn list_labels(
     Params(paging): Params<Paging>,
 ) -> ApiResult<Json<Page<Label>>> {
     caller.require(Permission::ViewOrganization)?;
-    let (items, total) = labels::page(&caller.ctx.db, paging.offset(), paging.per_page())
+    let (items, total) = labels::page(&caller.ctx.db, paging.index(), paging.per_page())
         .await
         .map_err(|e| caller.fail(tenant_db(e)))?;
     Ok(paging.answer(items, total))

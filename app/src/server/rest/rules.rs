@@ -61,7 +61,7 @@ async fn list_rules(
     Params(paging): Params<Paging>,
 ) -> ApiResult<Json<Page<MappingRule>>> {
     caller.require(Permission::ViewOrganization)?;
-    let (items, total) = rules::page(&caller.ctx.db, paging.offset(), paging.per_page())
+    let (items, total) = rules::page(&caller.ctx.db, paging.index(), paging.per_page())
         .await
         .map_err(|e| caller.fail(tenant_db(e)))?;
     Ok(paging.answer(items, total))
