@@ -34,6 +34,19 @@ pub fn SignUpPage() -> impl IntoView {
             }
         });
     });
+    // What was typed before the page hydrated reached no input handler:
+    // check it once hydration is done (effects run only in the browser).
+    Effect::new(move || {
+        use leptos::wasm_bindgen::JsCast;
+        let typed = document()
+            .get_element_by_id("field-subdomain")
+            .and_then(|field| field.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+            .map(|input| input.value())
+            .unwrap_or_default();
+        if !typed.trim().is_empty() {
+            on_subdomain.run(typed);
+        }
+    });
     let pending = action.pending();
 
     view! {
