@@ -3,11 +3,8 @@
 //! only owners touch owners, and the last owner cannot be demoted or
 //! removed (nor leave).
 //!
-//! Memberships live in the control plane, the audit log in the tenant's
-//! database. A change writes its audit entries first, then the memberships,
-//! and commits in that order: a failure between the two commits can leave
-//! an entry for a change that did not happen, never a change without its
-//! entry.
+//! Memberships live in the control plane, their audit entries in the
+//! organization's database: every change goes through `org::audit::audited`.
 
 use crate::model::{
     members::{Member, MAX_BULK},
@@ -15,13 +12,13 @@ use crate::model::{
 };
 use crate::server::{
     entities::control::{memberships, users},
-    error::{internal, tenant_db},
+    error::internal,
     org::audit::{self, Action, Actor, Change},
     time::utc_date,
 };
 use sea_orm::{
     sea_query::Expr, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, TransactionTrait,
+    PaginatorTrait, QueryFilter,
 };
 use tenancy::context::TenantCtx;
 use tenancy::entities::tenants;
@@ -118,120 +115,117 @@ async fn apply(
             format!("Select at most {MAX_BULK} members at a time."),
         ));
     }
-    let log = ctx.db.begin().await.map_err(tenant_db)?;
-    let txn = control.begin().await.map_err(internal)?;
-    // Changes to one organization's members take turns: the owner count
-    // read below stays true until commit (a row lock on PostgreSQL, the
-    // write lock on SQLite).
-    tenants::Entity::update_many()
-        .col_expr(tenants::Column::Id, Expr::col(tenants::Column::Id))
-        .filter(tenants::Column::Id.eq(ctx.tenant.id))
-        .exec(&txn)
-        .await
-        .map_err(internal)?;
-
-    let rows = memberships::Entity::find()
-        .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
-        .find_also_related(users::Entity)
-        .all(&txn)
-        .await
-        .map_err(internal)?;
-    // The actor's role as of now: it may have changed since the request's
-    // permission check.
-    let by_role = rows
-        .iter()
-        .find(|(m, _)| m.user_id == actor.user_id)
-        .map(|(m, _)| m.role)
-        .ok_or(AppError::Unauthorized)?;
-    let leaving = operation == Operation::Remove && user_ids == [actor.user_id];
-    if !leaving && !by_role.grants(Permission::ManageMembers) {
-        return Err(AppError::Forbidden);
-    }
-    if let Operation::ChangeRole(role) = operation {
-        if !by_role.may_assign(role) {
-            return Err(AppError::field(
-                "form",
-                "Only owners can make someone an owner.",
-            ));
-        }
-    }
-    let mut owners = rows.iter().filter(|(m, _)| m.role == Role::Owner).count();
-    let mut targets = Vec::new();
-    for id in user_ids {
-        let Some((membership, Some(user))) = rows.iter().find(|(m, _)| m.user_id == *id) else {
-            return Err(AppError::field(
-                "form",
-                "Someone you selected is no longer a member. Reload the list and try again.",
-            ));
-        };
-        let current = membership.role;
-        // Anyone may leave; changing someone else needs the right role.
-        if !leaving && !by_role.may_assign(current) {
-            return Err(AppError::field(
-                "form",
-                format!(
-                    "Only owners can change or remove an owner ({}).",
-                    user.email
-                ),
-            ));
-        }
-        targets.push((membership, user, current));
-    }
-
-    let mut changed = 0;
-    for (membership, user, current) in targets {
-        let change = match operation {
-            Operation::ChangeRole(role) if role == current => continue,
-            Operation::ChangeRole(role) => {
-                if current == Role::Owner {
-                    owners -= 1;
-                }
-                if role == Role::Owner {
-                    owners += 1;
-                }
-                memberships::Entity::update_many()
-                    .col_expr(memberships::Column::Role, Expr::value(role.as_str()))
-                    .filter(memberships::Column::Id.eq(membership.id))
-                    .exec(&txn)
-                    .await
-                    .map_err(internal)?;
-                Change {
-                    action: Action::MemberRoleChange,
-                    target: format!("member {}", user.email),
-                    before: Some(current.label().to_owned()),
-                    after: Some(role.label().to_owned()),
-                }
-            }
-            Operation::Remove => {
-                if current == Role::Owner {
-                    owners -= 1;
-                }
-                memberships::Entity::delete_by_id(membership.id)
-                    .exec(&txn)
-                    .await
-                    .map_err(internal)?;
-                Change {
-                    action: Action::MemberRemove,
-                    target: format!("member {}", user.email),
-                    before: Some(current.label().to_owned()),
-                    after: None,
-                }
-            }
-        };
-        audit::record(&log, actor, change)
+    audit::audited(&ctx.db, control, async |both| {
+        // Changes to one organization's members take turns: the owner count
+        // read below stays true until commit (a row lock on PostgreSQL, the
+        // write lock on SQLite).
+        tenants::Entity::update_many()
+            .col_expr(tenants::Column::Id, Expr::col(tenants::Column::Id))
+            .filter(tenants::Column::Id.eq(ctx.tenant.id))
+            .exec(both.control)
             .await
-            .map_err(tenant_db)?;
-        changed += 1;
-    }
-    if owners == 0 {
-        let message = if user_ids == [actor.user_id] {
-            "You are the last owner. Make someone else an owner first."
-        } else {
-            "An organization needs at least one owner. Make someone else an owner first."
-        };
-        return Err(AppError::field("form", message));
-    }
-    log.commit().await.map_err(tenant_db)?;
-    txn.commit().await.map_err(internal)?;
-    Ok(changed)
+            .map_err(internal)?;
+
+        let rows = memberships::Entity::find()
+            .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
+            .find_also_related(users::Entity)
+            .all(both.control)
+            .await
+            .map_err(internal)?;
+        // The actor's role as of now: it may have changed since the request's
+        // permission check.
+        let by_role = rows
+            .iter()
+            .find(|(m, _)| m.user_id == actor.user_id)
+            .map(|(m, _)| m.role)
+            .ok_or(AppError::Unauthorized)?;
+        let leaving = operation == Operation::Remove && user_ids == [actor.user_id];
+        if !leaving && !by_role.grants(Permission::ManageMembers) {
+            return Err(AppError::Forbidden);
+        }
+        if let Operation::ChangeRole(role) = operation {
+            if !by_role.may_assign(role) {
+                return Err(AppError::field(
+                    "form",
+                    "Only owners can make someone an owner.",
+                ));
+            }
+        }
+        let mut owners = rows.iter().filter(|(m, _)| m.role == Role::Owner).count();
+        let mut targets = Vec::new();
+        for id in user_ids {
+            let Some((membership, Some(user))) = rows.iter().find(|(m, _)| m.user_id == *id) else {
+                return Err(AppError::field(
+                    "form",
+                    "Someone you selected is no longer a member. Reload the list and try again.",
+                ));
+            };
+            let current = membership.role;
+            // Anyone may leave; changing someone else needs the right role.
+            if !leaving && !by_role.may_assign(current) {
+                return Err(AppError::field(
+                    "form",
+                    format!(
+                        "Only owners can change or remove an owner ({}).",
+                        user.email
+                    ),
+                ));
+            }
+            targets.push((membership, user, current));
+        }
+
+        let mut changed = 0;
+        for (membership, user, current) in targets {
+            let change = match operation {
+                Operation::ChangeRole(role) if role == current => continue,
+                Operation::ChangeRole(role) => {
+                    if current == Role::Owner {
+                        owners -= 1;
+                    }
+                    if role == Role::Owner {
+                        owners += 1;
+                    }
+                    memberships::Entity::update_many()
+                        .col_expr(memberships::Column::Role, Expr::value(role.as_str()))
+                        .filter(memberships::Column::Id.eq(membership.id))
+                        .exec(both.control)
+                        .await
+                        .map_err(internal)?;
+                    Change {
+                        action: Action::MemberRoleChange,
+                        target: format!("member {}", user.email),
+                        before: Some(current.label().to_owned()),
+                        after: Some(role.label().to_owned()),
+                    }
+                }
+                Operation::Remove => {
+                    if current == Role::Owner {
+                        owners -= 1;
+                    }
+                    memberships::Entity::delete_by_id(membership.id)
+                        .exec(both.control)
+                        .await
+                        .map_err(internal)?;
+                    Change {
+                        action: Action::MemberRemove,
+                        target: format!("member {}", user.email),
+                        before: Some(current.label().to_owned()),
+                        after: None,
+                    }
+                }
+            };
+            both.record(actor, change).await?;
+            changed += 1;
+        }
+        if owners == 0 {
+            let message = if user_ids == [actor.user_id] {
+                "You are the last owner. Make someone else an owner first."
+            } else {
+                "An organization needs at least one owner. Make someone else an owner first."
+            };
+            return Err(AppError::field("form", message));
+        }
+        Ok(changed)
+    })
+    .await
 }

@@ -1,6 +1,7 @@
 //! The organization's audit log, in its own database: written by every
 //! mutation in the mutation's transaction, read by the audit page and its
-//! CSV export.
+//! CSV export. A change kept in the control plane is audited here through
+//! [`audited`].
 
 use crate::model::{
     audit::{AuditEntry, AuditFilter, AuditPage},
@@ -8,12 +9,12 @@ use crate::model::{
 };
 use crate::server::{
     entities::tenant::audit_log,
-    error::tenant_db,
+    error::{internal, tenant_db},
     time::{now_unix, utc_datetime},
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 /// Most entries one page (or one export) holds.
@@ -115,6 +116,51 @@ pub async fn record(db: &impl ConnectionTrait, actor: &Actor, change: Change) ->
     .exec(db)
     .await?;
     Ok(())
+}
+
+/// The two transactions of a change that spans the control plane and an
+/// organization's database.
+pub struct Spanning<'a> {
+    /// Where the change itself is made: memberships, invitations, the
+    /// tenant's row.
+    pub control: &'a DatabaseTransaction,
+    /// The organization's, which the change's audit entries join; for
+    /// whatever else the change writes there.
+    pub tenant: &'a DatabaseTransaction,
+}
+
+impl Spanning<'_> {
+    /// Records `change` by `actor` in the organization's transaction.
+    pub async fn record(&self, actor: &Actor, change: Change) -> Result<(), AppError> {
+        record(self.tenant, actor, change).await.map_err(tenant_db)
+    }
+}
+
+/// Makes a change kept in the control plane, audited in the organization's
+/// database `tenant`. The two cannot share a transaction, so the order of
+/// the commits is the rule: `apply` makes the change and records it
+/// ([`Spanning::record`]); the organization's transaction commits first,
+/// the control plane's second. A failure between the two commits can leave
+/// an entry for a change that did not happen, never a change without its
+/// entry. An error from `apply` commits nothing.
+///
+/// The organization's transaction is begun first, so a tenant whose
+/// database is down is refused before any control-plane row is locked.
+pub async fn audited<T>(
+    tenant: &DatabaseConnection,
+    control: &DatabaseConnection,
+    apply: impl AsyncFnOnce(&Spanning<'_>) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let log = tenant.begin().await.map_err(tenant_db)?;
+    let txn = control.begin().await.map_err(internal)?;
+    let value = apply(&Spanning {
+        control: &txn,
+        tenant: &log,
+    })
+    .await?;
+    log.commit().await.map_err(tenant_db)?;
+    txn.commit().await.map_err(internal)?;
+    Ok(value)
 }
 
 fn truncate(text: &str, max_chars: usize) -> String {

@@ -7,7 +7,7 @@ use crate::model::account::{check_email, normalize_email};
 use crate::model::{invitations::Invitation, AppError, FieldErrors, Role};
 use crate::server::{
     entities::control::{invitations, memberships, users},
-    error::{internal, tenant_db},
+    error::internal,
     identity::tokens,
     mail::{Email, Mailer},
     org::audit::{self, Action, Change},
@@ -16,7 +16,7 @@ use crate::server::{
 };
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, SqlErr, TransactionTrait,
+    PaginatorTrait, QueryFilter, SqlErr,
 };
 use tenancy::context::TenantCtx;
 
@@ -104,45 +104,41 @@ pub async fn invite(
         errors.add("form", mail_failed(cause));
         return Err(AppError::Validation(errors));
     }
-    let log = ctx.db.begin().await.map_err(tenant_db)?;
-    audit::record(
-        &log,
-        &inviter.actor,
-        Change {
-            action: Action::InvitationCreate,
-            target: format!("invitation {email}"),
-            before: None,
-            after: Some(role.label().to_owned()),
-        },
-    )
-    .await
-    .map_err(tenant_db)?;
-    let txn = control.begin().await.map_err(internal)?;
-    let inserted = invitations::Entity::insert(invitations::ActiveModel {
-        tenant_id: Set(ctx.tenant.id),
-        email: Set(email.clone()),
-        role: Set(role),
-        token_hash: Set(tokens::digest(&token)),
-        invited_by: Set(inviter.actor.user_id),
-        created_at: Set(now),
-        sent_at: Set(now),
-        expires_at: Set(now + TTL_SECS),
-        ..Default::default()
-    })
-    .exec_with_returning(&txn)
-    .await;
-    let row = match inserted {
-        Ok(row) => row,
-        // Invited by someone else a moment ago: one pending invitation per
-        // address (a unique index).
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            errors.add("email", already_invited(&email));
-            return Err(AppError::Validation(errors));
-        }
-        Err(e) => return Err(internal(e)),
+    let change = Change {
+        action: Action::InvitationCreate,
+        target: format!("invitation {email}"),
+        before: None,
+        after: Some(role.label().to_owned()),
     };
-    log.commit().await.map_err(tenant_db)?;
-    txn.commit().await.map_err(internal)?;
+    let row = audit::audited(&ctx.db, control, async |both| {
+        let inserted = invitations::Entity::insert(invitations::ActiveModel {
+            tenant_id: Set(ctx.tenant.id),
+            email: Set(email.clone()),
+            role: Set(role),
+            token_hash: Set(tokens::digest(&token)),
+            invited_by: Set(inviter.actor.user_id),
+            created_at: Set(now),
+            sent_at: Set(now),
+            expires_at: Set(now + TTL_SECS),
+            ..Default::default()
+        })
+        .exec_with_returning(both.control)
+        .await;
+        match inserted {
+            Ok(row) => {
+                both.record(&inviter.actor, change).await?;
+                Ok(row)
+            }
+            // Invited by someone else a moment ago: one pending invitation
+            // per address (a unique index).
+            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                errors.add("email", already_invited(&email));
+                Err(AppError::Validation(errors))
+            }
+            Err(e) => Err(internal(e)),
+        }
+    })
+    .await?;
     view(row, now).ok_or_else(|| internal("a new invitation with an unknown role"))
 }
 
@@ -194,27 +190,22 @@ pub async fn revoke(
             "Only owners can withdraw an owner's invitation.",
         ));
     }
-    let log = ctx.db.begin().await.map_err(tenant_db)?;
-    audit::record(
-        &log,
-        &inviter.actor,
-        Change {
-            action: Action::InvitationRevoke,
-            target: format!("invitation {}", row.email),
-            before: Some(role.label().to_owned()),
-            after: None,
-        },
-    )
+    let change = Change {
+        action: Action::InvitationRevoke,
+        target: format!("invitation {}", row.email),
+        before: Some(role.label().to_owned()),
+        after: None,
+    };
+    audit::audited(&ctx.db, control, async |both| {
+        invitations::Entity::update_many()
+            .col_expr(invitations::Column::RevokedAt, Expr::value(now_unix()))
+            .filter(invitations::Column::Id.eq(row.id))
+            .exec(both.control)
+            .await
+            .map_err(internal)?;
+        both.record(&inviter.actor, change).await
+    })
     .await
-    .map_err(tenant_db)?;
-    log.commit().await.map_err(tenant_db)?;
-    invitations::Entity::update_many()
-        .col_expr(invitations::Column::RevokedAt, Expr::value(now_unix()))
-        .filter(invitations::Column::Id.eq(row.id))
-        .exec(control)
-        .await
-        .map_err(internal)?;
-    Ok(())
 }
 
 /// Sends invitation `id` again with a new link (the old one stops working)
@@ -243,31 +234,25 @@ pub async fn resend(
         .send(mail(&ctx.tenant.name, inviter, &row.email, role, &token))
         .await
         .map_err(|cause| AppError::field("form", mail_failed(cause)))?;
-    let log = ctx.db.begin().await.map_err(tenant_db)?;
-    audit::record(
-        &log,
-        &inviter.actor,
-        Change {
-            action: Action::InvitationResend,
-            target: format!("invitation {}", row.email),
-            before: None,
-            after: Some(role.label().to_owned()),
-        },
-    )
+    let change = Change {
+        action: Action::InvitationResend,
+        target: format!("invitation {}", row.email),
+        before: None,
+        after: Some(role.label().to_owned()),
+    };
+    audit::audited(&ctx.db, control, async |both| {
+        invitations::Entity::update_many()
+            .col_expr(
+                invitations::Column::TokenHash,
+                Expr::value(tokens::digest(&token)),
+            )
+            .col_expr(invitations::Column::SentAt, Expr::value(now))
+            .col_expr(invitations::Column::ExpiresAt, Expr::value(now + TTL_SECS))
+            .filter(invitations::Column::Id.eq(row.id))
+            .exec(both.control)
+            .await
+            .map_err(internal)?;
+        both.record(&inviter.actor, change).await
+    })
     .await
-    .map_err(tenant_db)?;
-    let txn = control.begin().await.map_err(internal)?;
-    invitations::Entity::update_many()
-        .col_expr(
-            invitations::Column::TokenHash,
-            Expr::value(tokens::digest(&token)),
-        )
-        .col_expr(invitations::Column::SentAt, Expr::value(now))
-        .col_expr(invitations::Column::ExpiresAt, Expr::value(now + TTL_SECS))
-        .filter(invitations::Column::Id.eq(row.id))
-        .exec(&txn)
-        .await
-        .map_err(internal)?;
-    log.commit().await.map_err(tenant_db)?;
-    txn.commit().await.map_err(internal)
 }

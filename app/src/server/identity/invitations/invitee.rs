@@ -7,7 +7,7 @@ use crate::model::account::check_password;
 use crate::model::{invitations::InvitationOffer, AppError};
 use crate::server::{
     entities::control::{invitations, memberships, users},
-    error::{internal, tenant_db},
+    error::internal,
     identity::{
         accounts::{user_by_email, verify_limited},
         password::hash_password,
@@ -19,7 +19,7 @@ use crate::server::{
 };
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, TransactionTrait,
+    PaginatorTrait, QueryFilter,
 };
 use std::net::IpAddr;
 use tenancy::context::TenantCtx;
@@ -91,71 +91,65 @@ pub async fn accept(
     };
 
     let now = now_unix();
-    let txn = control.begin().await.map_err(internal)?;
-    // Single use: of two acceptances at once, one updates the row.
-    let taken = invitations::Entity::update_many()
-        .col_expr(invitations::Column::AcceptedAt, Expr::value(now))
-        .filter(invitations::Column::Id.eq(row.id))
-        .filter(invitations::Column::AcceptedAt.is_null())
-        .filter(invitations::Column::RevokedAt.is_null())
-        .filter(invitations::Column::ExpiresAt.gt(now))
-        .exec(&txn)
-        .await
-        .map_err(internal)?;
-    if taken.rows_affected != 1 {
-        return Err(AppError::field("form", EXPIRED));
-    }
-    let user = match existing {
-        Some(user) => user,
-        None => users::Entity::insert(users::ActiveModel {
-            email: Set(row.email.clone()),
-            password_hash: Set(new_hash.map(|h| h.0).unwrap_or_default()),
-            created_at: Set(now),
-            email_verified_at: Set(Some(now)),
-            ..Default::default()
-        })
-        .exec_with_returning(&txn)
-        .await
-        .map_err(internal)?,
-    };
-    let already = memberships::Entity::find()
-        .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
-        .filter(memberships::Column::UserId.eq(user.id))
-        .count(&txn)
-        .await
-        .map_err(internal)?
-        > 0;
-    if !already {
-        let log = ctx.db.begin().await.map_err(tenant_db)?;
-        let actor = Actor {
-            user_id: user.id,
-            email: user.email.clone(),
-            ip: ip.to_string(),
+    audit::audited(&ctx.db, control, async |both| {
+        // Single use: of two acceptances at once, one updates the row.
+        let taken = invitations::Entity::update_many()
+            .col_expr(invitations::Column::AcceptedAt, Expr::value(now))
+            .filter(invitations::Column::Id.eq(row.id))
+            .filter(invitations::Column::AcceptedAt.is_null())
+            .filter(invitations::Column::RevokedAt.is_null())
+            .filter(invitations::Column::ExpiresAt.gt(now))
+            .exec(both.control)
+            .await
+            .map_err(internal)?;
+        if taken.rows_affected != 1 {
+            return Err(AppError::field("form", EXPIRED));
+        }
+        let user = match existing {
+            Some(user) => user,
+            None => users::Entity::insert(users::ActiveModel {
+                email: Set(row.email.clone()),
+                password_hash: Set(new_hash.map(|h| h.0).unwrap_or_default()),
+                created_at: Set(now),
+                email_verified_at: Set(Some(now)),
+                ..Default::default()
+            })
+            .exec_with_returning(both.control)
+            .await
+            .map_err(internal)?,
         };
-        audit::record(
-            &log,
-            &actor,
-            Change {
+        let already = memberships::Entity::find()
+            .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
+            .filter(memberships::Column::UserId.eq(user.id))
+            .count(both.control)
+            .await
+            .map_err(internal)?
+            > 0;
+        if !already {
+            let actor = Actor {
+                user_id: user.id,
+                email: user.email.clone(),
+                ip: ip.to_string(),
+            };
+            let change = Change {
                 action: Action::MemberJoin,
                 target: format!("member {}", user.email),
                 before: None,
                 after: Some(role.label().to_owned()),
-            },
-        )
-        .await
-        .map_err(tenant_db)?;
-        memberships::Entity::insert(memberships::ActiveModel {
-            user_id: Set(user.id),
-            tenant_id: Set(ctx.tenant.id),
-            role: Set(role),
-            created_at: Set(now),
-            ..Default::default()
-        })
-        .exec(&txn)
-        .await
-        .map_err(internal)?;
-        log.commit().await.map_err(tenant_db)?;
-    }
-    txn.commit().await.map_err(internal)?;
-    Ok(user)
+            };
+            both.record(&actor, change).await?;
+            memberships::Entity::insert(memberships::ActiveModel {
+                user_id: Set(user.id),
+                tenant_id: Set(ctx.tenant.id),
+                role: Set(role),
+                created_at: Set(now),
+                ..Default::default()
+            })
+            .exec(both.control)
+            .await
+            .map_err(internal)?;
+        }
+        Ok(user)
+    })
+    .await
 }

@@ -3,8 +3,7 @@
 //! person create an account or join with the one they have.
 //!
 //! Invitations live in the control plane, their audit entries in the
-//! organization's database, written and committed before the control-plane
-//! change (see `members`).
+//! organization's database: every change goes through `org::audit::audited`.
 //!
 //! [`admin`] holds what an organization's admins do (invite, revoke,
 //! resend); [`invitee`] what the person invited does (open, accept).
