@@ -96,8 +96,8 @@ fn CreateForm(create: ServerAction<CreateApiToken>) -> impl IntoView {
                 hint="What will use it, like CI"
                 error=field_error(error, "name")
             />
-            <FieldShell id="token-role" name="role" label="Role" error=field_error(error, "role")>
-                <select id="token-role" name="role">
+            <FieldShell id="token-role" name="role" label="Role" error=field_error(error, "role") described=true>
+                <select id="token-role" name="role" aria-describedby="token-role-error">
                     {[Role::Viewer, Role::Member, Role::Admin].into_iter().map(|role| view! {
                         <option value=role.as_str()>{role.label()}</option>
                     }).collect_view()}

@@ -79,11 +79,11 @@ fn Filters(current: AuditFilter, actions: Vec<String>, error: Option<AppError>) 
                     }).collect_view()}
                 </select>
             </FieldShell>
-            <FieldShell id="audit-from" name="from" label="From" error=field_error("from")>
-                <input id="audit-from" name="from" type="date" value=current.from.clone() />
+            <FieldShell id="audit-from" name="from" label="From" error=field_error("from") described=true>
+                <input id="audit-from" name="from" type="date" value=current.from.clone() aria-describedby="audit-from-error" />
             </FieldShell>
-            <FieldShell id="audit-to" name="to" label="To" error=field_error("to")>
-                <input id="audit-to" name="to" type="date" value=current.to.clone() />
+            <FieldShell id="audit-to" name="to" label="To" error=field_error("to") described=true>
+                <input id="audit-to" name="to" type="date" value=current.to.clone() aria-describedby="audit-to-error" />
             </FieldShell>
             <button type="submit" class="button">"Filter"</button>
             <a class="button secondary" data-testid="audit-csv" href=export rel="external" download="">

@@ -238,8 +238,8 @@ fn ConfirmPanel(
                 <ActionForm action=change>
                     <ErrorBanner error />
                     <input type="hidden" name="user_ids" value=ids_text(&ids) />
-                    <FieldShell id="new-role" name="role" label="New role" error=field_error(error, "role")>
-                        <select id="new-role" name="role" data-testid="new-role">
+                    <FieldShell id="new-role" name="role" label="New role" error=field_error(error, "role") described=true>
+                        <select id="new-role" name="role" data-testid="new-role" aria-describedby="new-role-error">
                             {assignable.into_iter().map(|r| view! {
                                 <option value=r.as_str()>{r.label()}</option>
                             }).collect_view()}
@@ -325,8 +325,8 @@ fn Invitations(your_role: Role) -> impl IntoView {
             <ActionForm action=invite>
                 <ErrorBanner error />
                 <Field label="Email" name="email" input_type="email" value=typed.unwrap_or_default() error=field_error(error, "email") />
-                <FieldShell id="invite-role" name="role" label="Role" error=field_error(error, "role")>
-                    <select id="invite-role" name="role" data-testid="invite-role">
+                <FieldShell id="invite-role" name="role" label="Role" error=field_error(error, "role") described=true>
+                    <select id="invite-role" name="role" data-testid="invite-role" aria-describedby="invite-role-error">
                         {Role::ALL.into_iter().rev().filter(|r| your_role.may_assign(*r)).map(|r| view! {
                             <option value=r.as_str() selected=r == Role::Member>{r.label()}</option>
                         }).collect_view()}

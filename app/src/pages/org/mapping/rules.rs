@@ -261,8 +261,8 @@ fn RuleItem(
                         <ErrorBanner error=mine />
                         <input type="hidden" name="id" value=id />
                         <TeamSelect teams id=format!("rule-{id}-team") selected=rule.team_id error=field_error(mine, "team_id") />
-                        <FieldShell id=value_id.clone() name=field_name label=value_label error=field_error(mine, field_name)>
-                            <input id=value_id name=field_name value=typed />
+                        <FieldShell id=value_id.clone() name=field_name label=value_label error=field_error(mine, field_name) described=true>
+                            <input id=value_id.clone() name=field_name value=typed aria-describedby=format!("{value_id}-error") />
                         </FieldShell>
                         <button type="submit" class="button secondary">"Save"</button>
                     </ActionForm>
