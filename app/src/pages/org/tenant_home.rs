@@ -22,11 +22,10 @@ use leptos_meta::Title;
 pub fn TenantHomePage(slug: String) -> impl IntoView {
     let add_team = ServerAction::<AddTeam>::new();
     let home = Resource::new(move || add_team.version().get(), |_| tenant_home_data());
-    // Created here, not inside the account menu: the menu renders inside the
-    // Transition below, whose body can run twice during SSR (once before
-    // `home` is in); a resource made there would be made twice on the
-    // server, the first time outside the request, and the browser would
-    // hydrate the wrong one.
+    // Made here and waited for in the one `Loaded` below, not inside the
+    // account menu: a resource made inside a boundary's body is made twice
+    // during SSR, and a boundary nested inside another can stall the
+    // stream (see `components::loading`).
     let account = Resource::new(|| (), |_| get_account());
     let signed_out = move |e: &AppError| {
         matches!(e, AppError::Unauthorized).then(|| {
@@ -43,8 +42,8 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
     };
     view! {
         <main class="card">
-            <Loaded resource=home explain=signed_out transition=true let:home>
-                <MemberHome home add_team account />
+            <Loaded resource=(home, account) explain=signed_out transition=true let:loaded>
+                <MemberHome home=loaded.0 account=loaded.1 add_team />
             </Loaded>
         </main>
     }
@@ -55,8 +54,8 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
 #[component]
 fn MemberHome(
     home: TenantHome,
+    account: Account,
     add_team: ServerAction<AddTeam>,
-    account: Resource<Result<Account, AppError>>,
 ) -> impl IntoView {
     let may_manage_teams = home.role.grants(Permission::ManageTeams);
     let may_view_audit = home.role.grants(Permission::ViewAuditLog);
@@ -166,36 +165,28 @@ fn TeamsSection(
 /// The signed-in user's other organizations (switching goes through a
 /// single-use handoff to the other host) and the log-out buttons.
 #[component]
-fn AccountMenu(account: Resource<Result<Account, AppError>>) -> impl IntoView {
+fn AccountMenu(account: Account) -> impl IntoView {
     let open = ServerAction::<OpenOrganization>::new();
     let error = action_error(open);
+    let others: Vec<_> = account
+        .organizations
+        .into_iter()
+        .filter(|org| Some(&org.slug) != account.current.as_ref())
+        .collect();
     view! {
         <nav class="account-menu">
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let others: Vec<_> = account
-                        .await
-                        .map(|a| {
-                            a.organizations
-                                .into_iter()
-                                .filter(|org| Some(&org.slug) != a.current.as_ref())
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    (!others.is_empty()).then(|| view! {
-                        <details class="switcher" data-testid="switcher">
-                            <summary>"Switch organization"</summary>
-                            <ErrorBanner error />
-                            <ul>
-                                {others
-                                    .into_iter()
-                                    .map(|org| view! { <li><OpenButton org action=open /></li> })
-                                    .collect_view()}
-                            </ul>
-                        </details>
-                    })
-                })}
-            </Transition>
+            {(!others.is_empty()).then(|| view! {
+                <details class="switcher" data-testid="switcher">
+                    <summary>"Switch organization"</summary>
+                    <ErrorBanner error />
+                    <ul>
+                        {others
+                            .into_iter()
+                            .map(|org| view! { <li><OpenButton org action=open /></li> })
+                            .collect_view()}
+                    </ul>
+                </details>
+            })}
             <LogOutButtons />
         </nav>
     }
