@@ -122,6 +122,9 @@ pub async fn send(port: u16, request: Request<'_>, jar: Option<&mut CookieJar>) 
     }
     head.push_str("\r\n");
 
+    // Kept outside the exchange: on a timeout it says how far the answer
+    // got (nothing; the head only; a body that stopped mid-stream).
+    let mut raw = Vec::new();
     let exchange = async {
         let mut stream = TcpStream::connect(("127.0.0.1", port))
             .await
@@ -129,18 +132,27 @@ pub async fn send(port: u16, request: Request<'_>, jar: Option<&mut CookieJar>) 
         stream.write_all(head.as_bytes()).await.expect("write head");
         // The server may answer (413) before reading a large body and close.
         let _ = stream.write_all(&request.body).await;
-        let mut raw = Vec::new();
-        let _ = stream.read_to_end(&mut raw).await;
-        raw
+        let mut chunk = [0u8; 8192];
+        while let Ok(n @ 1..) = stream.read(&mut chunk).await {
+            raw.extend_from_slice(&chunk[..n]);
+        }
     };
     // A server that never answers fails the test that asked, by name,
     // instead of holding the whole run until the suite's own time limit.
-    let Ok(raw) = tokio::time::timeout(REQUEST_TIMEOUT, exchange).await else {
+    if tokio::time::timeout(REQUEST_TIMEOUT, exchange)
+        .await
+        .is_err()
+    {
+        let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(300)..]).into_owned();
         panic!(
-            "no answer within {REQUEST_TIMEOUT:?} to {} {} (Host {:?})",
-            request.method, request.path, request.host
+            "no complete answer within {REQUEST_TIMEOUT:?} to {} {} (Host {:?}): \
+             {} bytes arrived, ending with {tail:?}",
+            request.method,
+            request.path,
+            request.host,
+            raw.len(),
         );
-    };
+    }
     let response = parse(&raw);
     if let Some(jar) = jar {
         jar.store(request.host, &response);
