@@ -25,19 +25,25 @@ pub fn check_label(name: &str) -> Result<(), String> {
 }
 
 /// Comma-separated labels, trimmed, without duplicates (ignoring case the
-/// way label names are compared).
+/// way label names are compared). Linear in the text: the limit is checked
+/// while reading, so text with thousands of labels is refused at the 21st
+/// distinct one, not after comparing them all with each other.
 pub fn parse_labels(text: &str) -> Result<Vec<String>, String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for label in text.split(',').map(str::trim).filter(|l| !l.is_empty()) {
         check_label(label)?;
-        if !out.iter().any(|l| l.to_lowercase() == label.to_lowercase()) {
-            out.push(label.to_owned());
+        let folded = label.to_lowercase();
+        if seen.contains(&folded) {
+            continue;
         }
-    }
-    if out.len() > MAX_LABELS_PER_REPOSITORY {
-        return Err(format!(
-            "Use at most {MAX_LABELS_PER_REPOSITORY} labels on one repository."
-        ));
+        if out.len() == MAX_LABELS_PER_REPOSITORY {
+            return Err(format!(
+                "Use at most {MAX_LABELS_PER_REPOSITORY} labels on one repository."
+            ));
+        }
+        seen.push(folded);
+        out.push(label.to_owned());
     }
     Ok(out)
 }
@@ -171,4 +177,37 @@ pub struct RulesPage {
     pub rules: Vec<MappingRule>,
     pub teams: Vec<super::teams::Team>,
     pub labels: Vec<Label>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_trimmed_and_deduplicated_ignoring_case() {
+        assert_eq!(
+            parse_labels(" backend, Backend ,api,,").unwrap(),
+            ["backend", "api"]
+        );
+    }
+
+    #[test]
+    fn twenty_labels_pass_and_repeating_them_does_not_count() {
+        let twenty: Vec<String> = (0..20).map(|i| format!("l{i}")).collect();
+        let text = format!("{0},{0}", twenty.join(","));
+        assert_eq!(parse_labels(&text).unwrap(), twenty);
+    }
+
+    #[test]
+    fn the_label_limit_is_checked_while_reading_not_after() {
+        // A 21st distinct label ends the parse: whatever follows it (here
+        // a label that would be refused for itself, standing for thousands
+        // more) is never read.
+        let many: Vec<String> = (0..21).map(|i| format!("l{i}")).collect();
+        let text = format!("{},bad\u{7}", many.join(","));
+        assert_eq!(
+            parse_labels(&text),
+            Err("Use at most 20 labels on one repository.".to_owned())
+        );
+    }
 }
