@@ -80,6 +80,13 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(0..=100))]
     pub warm_pool: u32,
 
+    /// Password checks (and other CPU-heavy work) run at once; beyond that
+    /// a request waits up to 3 s, then gets "busy, try again" (503). 0: two
+    /// per core.
+    #[arg(long, env = "TENANTRY_CPU_SLOTS", default_value_t = 0,
+          value_parser = clap::value_parser!(u32).range(0..=1024))]
+    pub cpu_slots: u32,
+
     /// Set when users reach Tenantry over https (through a TLS proxy):
     /// links use https and session cookies are marked Secure.
     #[arg(long, env = "TENANTRY_HTTPS", default_value_t = false)]
@@ -125,6 +132,10 @@ impl Config {
                 name_prefix: self.name_prefix()?,
             },
             warm_pool: self.warm_pool,
+            cpu_slots: match self.cpu_slots {
+                0 => app::server::cpu::default_slots(),
+                n => n as usize,
+            },
             smtp_url: self
                 .smtp_url
                 .clone()

@@ -7,7 +7,13 @@ use crate::http::router;
 use crate::jobs::{keep_house, keep_warm_pools};
 use crate::platform::Platform;
 use anyhow::Context;
-use app::server::{mail::Mailer, rate_limit::Limits, web::dev_mailbox, AppState};
+use app::server::{
+    cpu::{self, CpuPool},
+    mail::Mailer,
+    rate_limit::Limits,
+    web::dev_mailbox,
+    AppState,
+};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use std::{path::Path, sync::Arc};
@@ -49,13 +55,15 @@ impl Application {
                 }
             );
         }
+        let cpu = CpuPool::new(platform.settings.cpu_slots, cpu::QUEUE_WAIT);
+        let limits = Arc::new(Limits::with_cpu(cpu));
         let state = AppState {
             leptos_options,
             control: platform.control,
             registry: platform.registry,
             directory: platform.directory,
             settings: platform.settings,
-            limits: Arc::new(Limits::new()),
+            limits,
             mailer: Arc::new(mailer),
         };
         let router = router(state.clone());

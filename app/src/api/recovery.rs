@@ -23,9 +23,10 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     use crate::server::{identity::recovery, web::context};
     let state = context::app_state()?;
-    let email = recovery::reset(&state.control, &token, &password).await?;
+    state.limits.take_reset(context::client_ip()?)?;
+    let email = recovery::reset(&state.control, &state.limits, &token, &password).await?;
     // The owner of the address is back: earlier failed log-ins no longer count.
-    state.limits.login_per_account.clear(&email);
+    state.limits.forgive_account(&email);
     leptos_axum::redirect("/login?reset=done");
     Ok(())
 }

@@ -73,11 +73,26 @@ pub enum AppError {
     /// this account; the user may try again after the given wait.
     #[error("Too many attempts. Try again in {retry_after_secs} s.")]
     RateLimited { retry_after_secs: u64 },
+    /// The server has as much of this kind of work (password checks, …)
+    /// under way as it runs at once; nothing was done.
+    #[error("The server is busy. Please try again in {retry_after_secs} s.")]
+    Busy { retry_after_secs: u64 },
     #[error("Could not reach the server: {0}")]
     Transport(String),
 }
 
 impl AppError {
+    /// The seconds a `Retry-After` header should say, for the errors that
+    /// pass with time.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after_secs } | AppError::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        }
+    }
+
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         let mut errors = FieldErrors::default();
         errors.add(field, message);

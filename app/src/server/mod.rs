@@ -10,8 +10,10 @@
 //! * `mail/`: the mailer and the outbox.
 //!
 //! Shared files: `state` (AppState), `settings`, `error`, `rate_limit`,
-//! `secret`, `time`, and `entities/` (the database tables).
+//! `cpu` (bounded CPU-heavy work), `secret`, `time`, and `entities/` (the
+//! database tables).
 
+pub mod cpu;
 pub mod entities;
 pub mod error;
 pub mod identity;

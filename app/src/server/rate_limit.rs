@@ -8,8 +8,10 @@
 //! tens.
 
 use crate::model::AppError;
+use crate::server::{cpu::CpuPool, secret::digest};
 use std::{
     collections::{HashMap, VecDeque},
+    net::IpAddr,
     sync::Mutex,
     time::{Duration, Instant},
 };
@@ -68,6 +70,18 @@ impl RateLimiter {
         self.lock().remove(key);
     }
 
+    /// Gives back one event counted for `key` (an attempt reserved before
+    /// the work, which turned out not to count).
+    pub fn refund(&self, key: &str) {
+        let mut events = self.lock();
+        if let Some(times) = events.get_mut(key) {
+            times.pop_back();
+            if times.is_empty() {
+                events.remove(key);
+            }
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Events> {
         tenancy::sync::lock(&self.events)
     }
@@ -123,20 +137,56 @@ impl RateLimiter {
     }
 }
 
+/// Keys longer than this are kept as their digest: a key costs the same
+/// few bytes whatever a client sends.
+const MAX_KEY_BYTES: usize = 254;
+
+/// The key of a client address: an IPv4 address as it is, an IPv6 address
+/// by its /64 (one subscriber's or one server's share, which hands its
+/// holder 2^64 addresses), an IPv4-mapped IPv6 address as the IPv4 one.
+pub fn address_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+/// The key of an account or recipient: the email as addresses compare,
+/// bounded in length.
+pub fn email_key(email: &str) -> String {
+    let key = email.trim().to_lowercase();
+    if key.len() > MAX_KEY_BYTES {
+        digest(&key)
+    } else {
+        key
+    }
+}
+
 /// Whole seconds to tell the user, never "0 s".
 pub fn seconds_to_wait(wait: Duration) -> u64 {
     let rounded_up = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     rounded_up.max(1)
 }
 
-/// Every limit the application enforces (the issue's note and the docs
-/// list them).
+/// Every limit the application enforces: the rate limits, and the pool
+/// that bounds CPU-heavy work.
 #[derive(Debug)]
 pub struct Limits {
+    /// Password hashing and other CPU-heavy work, a few at once.
+    pub cpu: CpuPool,
     /// Failed log-ins per client address.
     pub login_per_ip: RateLimiter,
     /// Failed log-ins per account (email), from anywhere.
     pub login_per_account: RateLimiter,
+    /// Attempts to set a password with a reset link, per client address:
+    /// a link is guessed no faster than a password.
+    pub reset_per_ip: RateLimiter,
     /// Emails anyone may ask for (verification again, password reset, "find
     /// my organizations"), per client address.
     pub mail_per_ip: RateLimiter,
@@ -158,6 +208,7 @@ pub struct Limits {
 impl Limits {
     pub const LOGIN_PER_IP: Limit = Limit::per_minutes(20, 15);
     pub const LOGIN_PER_ACCOUNT: Limit = Limit::per_minutes(5, 15);
+    pub const RESET_PER_IP: Limit = Limit::per_minutes(20, 15);
     pub const MAIL_PER_IP: Limit = Limit::per_minutes(10, 60);
     pub const MAIL_PER_ACCOUNT: Limit = Limit::per_minutes(3, 60);
     pub const INVITES_PER_TENANT: Limit = Limit::per_minutes(50, 60);
@@ -165,9 +216,15 @@ impl Limits {
     pub const API_PER_CALLER: Limit = Limit::per_minutes(600, 1);
 
     pub fn new() -> Self {
+        Self::with_cpu(CpuPool::default())
+    }
+
+    pub fn with_cpu(cpu: CpuPool) -> Self {
         Limits {
+            cpu,
             login_per_ip: RateLimiter::new(Self::LOGIN_PER_IP),
             login_per_account: RateLimiter::new(Self::LOGIN_PER_ACCOUNT),
+            reset_per_ip: RateLimiter::new(Self::RESET_PER_IP),
             mail_per_ip: RateLimiter::new(Self::MAIL_PER_IP),
             mail_per_account: RateLimiter::new(Self::MAIL_PER_ACCOUNT),
             invites_per_tenant: RateLimiter::new(Self::INVITES_PER_TENANT),
@@ -178,11 +235,40 @@ impl Limits {
 
     /// Counts one email requested from `ip` for `email`, or says how long
     /// to wait when either allowance is used up (nothing is counted then).
-    pub fn take_mail(&self, ip: std::net::IpAddr, email: &str) -> Result<(), AppError> {
+    pub fn take_mail(&self, ip: IpAddr, email: &str) -> Result<(), AppError> {
         take_all(&[
-            (&self.mail_per_ip, &ip.to_string()),
-            (&self.mail_per_account, &email.trim().to_lowercase()),
+            (&self.mail_per_ip, &address_key(ip)),
+            (&self.mail_per_account, &email_key(email)),
         ])
+    }
+
+    /// Counts one attempt from `ip` to use a password-reset link, or says
+    /// how long to wait.
+    pub fn take_reset(&self, ip: IpAddr) -> Result<(), AppError> {
+        take_all(&[(&self.reset_per_ip, &address_key(ip))])
+    }
+
+    /// Forgets the failed log-ins on the account `email` (its owner just
+    /// proved they hold the address).
+    pub fn forgive_account(&self, email: &str) {
+        self.login_per_account.clear(&email_key(email));
+    }
+
+    /// Reserves one log-in attempt from `ip` on the account `email` before
+    /// the password is checked, or says how long to wait (nothing is
+    /// counted then). Reserving first means attempts sent together cannot
+    /// all pass one check before any of them is counted. A successful
+    /// attempt is handed back through [`LoginAttempt::succeeded`].
+    pub fn take_login(&self, ip: IpAddr, email: &str) -> Result<LoginAttempt, AppError> {
+        let attempt = LoginAttempt {
+            address: address_key(ip),
+            account: email_key(email),
+        };
+        take_all(&[
+            (&self.login_per_ip, &attempt.address),
+            (&self.login_per_account, &attempt.account),
+        ])?;
+        Ok(attempt)
     }
 
     /// Counts one invitation from organization `tenant_id` to `email`, or
@@ -190,8 +276,32 @@ impl Limits {
     pub fn take_invite(&self, tenant_id: i64, email: &str) -> Result<(), AppError> {
         take_all(&[
             (&self.invites_per_tenant, &tenant_id.to_string()),
-            (&self.mail_per_account, &email.trim().to_lowercase()),
+            (&self.mail_per_account, &email_key(email)),
         ])
+    }
+}
+
+/// A log-in attempt counted on its address and its account.
+#[derive(Debug)]
+#[must_use = "a successful attempt is handed back with `succeeded`"]
+pub struct LoginAttempt {
+    address: String,
+    account: String,
+}
+
+impl LoginAttempt {
+    /// The password was right: the attempt does not count against the
+    /// address, and the account's failures are forgotten.
+    pub fn succeeded(self, limits: &Limits) {
+        limits.login_per_ip.refund(&self.address);
+        limits.login_per_account.clear(&self.account);
+    }
+
+    /// The password was not checked at all (the server was busy): the
+    /// attempt counts nowhere.
+    pub fn unchecked(self, limits: &Limits) {
+        limits.login_per_ip.refund(&self.address);
+        limits.login_per_account.refund(&self.account);
     }
 }
 
@@ -298,6 +408,52 @@ mod tests {
         }
         limiter.hit_at("late", start + Duration::from_secs(61));
         assert_eq!(limiter.lock().len(), 1);
+    }
+
+    #[test]
+    fn ipv6_addresses_count_per_64_and_mapped_ipv4_as_ipv4() {
+        let key = |ip: &str| address_key(ip.parse().unwrap());
+        assert_eq!(
+            key("2001:db8:1:2::1"),
+            key("2001:db8:1:2:ffff:ffff:ffff:ffff")
+        );
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+        assert_eq!(key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(key("192.0.2.7"), "192.0.2.7");
+    }
+
+    #[test]
+    fn email_keys_compare_as_addresses_and_stay_short() {
+        assert_eq!(email_key(" Owner@Acme.test "), "owner@acme.test");
+        let long = format!("{}@x.test", "a".repeat(64 * 1024));
+        assert!(email_key(&long).len() <= MAX_KEY_BYTES);
+        assert_ne!(email_key(&long), email_key(&format!("b{long}")));
+    }
+
+    #[test]
+    fn attempts_taken_together_cannot_all_pass_one_check() {
+        // Forty log-ins arriving at once: each reserves before its password
+        // is checked, so no more than the allowance get through.
+        let limits = Limits::new();
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        let attempts: Vec<_> = (0..40)
+            .map(|_| limits.take_login(ip, "victim@example.org"))
+            .collect();
+        let through = attempts.iter().filter(|a| a.is_ok()).count();
+        assert_eq!(through, Limits::LOGIN_PER_ACCOUNT.max);
+    }
+
+    #[test]
+    fn a_successful_log_in_does_not_count_against_its_address() {
+        let limits = Limits::new();
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        for i in 0..Limits::LOGIN_PER_IP.max * 2 {
+            limits
+                .take_login(ip, &format!("user{i}@example.org"))
+                .expect("successes leave the allowance as it was")
+                .succeeded(&limits);
+        }
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct Settings {
     pub registry: RegistrySettings,
     /// Ready-made tenant databases kept on each PostgreSQL server.
     pub warm_pool: u32,
+    /// CPU-heavy tasks (password checks, …) run at once.
+    pub cpu_slots: usize,
     /// The SMTP server mail goes to; `None`: the outbox. It may carry a
     /// password: its `Debug` never prints it.
     pub smtp_url: Option<SmtpUrl>,

@@ -121,9 +121,10 @@ async fn run(args: &Args, id: &str, pg_url: &str, config_args: &[String]) -> any
     );
 
     // An owner for every tenant (argon2 once, outside the measurements).
-    let hash = app::server::identity::password::hash_password("benchmark password".to_owned())
+    let cpu = app::server::cpu::CpuPool::default();
+    let hash = app::server::identity::password::hash_password(&cpu, "benchmark password".into())
         .await
-        .map_err(anyhow::Error::msg)?;
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let owner = users::ActiveModel {
         email: Set("owner@bench.example".to_owned()),
         password_hash: Set(hash.0),

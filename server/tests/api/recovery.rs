@@ -246,3 +246,41 @@ async fn find_my_organizations_emails_the_list_with_log_in_links() {
         .await;
     assert!(page.body.contains(r#"data-testid="sent""#), "{}", page.body);
 }
+
+#[tokio::test]
+async fn reset_links_are_tried_no_faster_than_passwords() {
+    use app::server::rate_limit::Limits;
+    let app = spawn_app(Backend::Sqlite).await;
+    for n in 0..Limits::RESET_PER_IP.max {
+        let guess = set_password(&app, &format!("guess{n}"), NEW_PASSWORD).await;
+        assert_eq!(guess.status, 422, "{n}: {}", guess.body);
+    }
+    let limited = set_password(&app, "one more guess", NEW_PASSWORD).await;
+    assert_eq!(limited.status, 429, "{}", limited.body);
+    assert!(limited.header("retry-after").is_some());
+}
+
+#[tokio::test]
+async fn a_link_that_cannot_work_costs_no_password_hash() {
+    use app::server::{cpu::CpuPool, identity::recovery, rate_limit::Limits};
+    let app = spawn_app(Backend::Sqlite).await;
+    app.sign_up("acme").await;
+    // No slot at all: any password hash would be refused as busy.
+    let no_cpu = Limits::with_cpu(CpuPool::new(0, Duration::from_millis(10)));
+    let bogus = recovery::reset(&app.state.control, &no_cpu, "not-a-token", NEW_PASSWORD).await;
+    assert!(
+        matches!(&bogus, Err(e) if e.field_error("form").is_some()),
+        "a bogus link is refused before any hashing: {bogus:?}"
+    );
+    // A good link does need the hash, and is told the server is busy.
+    ask_reset(&app, "owner@acme.test").await;
+    let token = reset_token(&app, "owner@acme.test").await;
+    let good = recovery::reset(&app.state.control, &no_cpu, &token, NEW_PASSWORD).await;
+    assert!(
+        matches!(good, Err(app::model::AppError::Busy { .. })),
+        "{good:?}"
+    );
+    // Nothing was used up: the link still works.
+    let done = set_password(&app, &token, NEW_PASSWORD).await;
+    assert!(done.status == 200 || done.status == 303, "{}", done.body);
+}

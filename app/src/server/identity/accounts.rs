@@ -9,7 +9,7 @@ use crate::server::{
         password::{verify_password, UNKNOWN_ACCOUNT_HASH},
         tokens,
     },
-    rate_limit::{seconds_to_wait, Limits},
+    rate_limit::Limits,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::net::IpAddr;
@@ -69,7 +69,8 @@ pub async fn check_credentials(
 ///
 /// # Errors
 /// `RateLimited` when this address or this account has failed too often
-/// lately (nothing is checked then).
+/// lately, `Busy` when the server has too many password checks under way
+/// (nothing is checked then, nor counted).
 pub async fn verify_limited(
     limits: &Limits,
     ip: IpAddr,
@@ -77,28 +78,22 @@ pub async fn verify_limited(
     password: &str,
     stored_hash: Option<String>,
 ) -> Result<bool, AppError> {
-    let ip_key = ip.to_string();
-    for (limiter, key) in [
-        (&limits.login_per_ip, ip_key.as_str()),
-        (&limits.login_per_account, email),
-    ] {
-        if let Err(wait) = limiter.check(key) {
-            return Err(AppError::RateLimited {
-                retry_after_secs: seconds_to_wait(wait),
-            });
-        }
-    }
+    // Counted before the hash: attempts sent together cannot all pass.
+    let attempt = limits.take_login(ip, email)?;
     let known = stored_hash.is_some();
     let hash = stored_hash.unwrap_or_else(|| UNKNOWN_ACCOUNT_HASH.to_owned());
-    let matches = verify_password(password.to_owned(), hash)
-        .await
-        .map_err(internal)?;
+    let matches = match verify_password(&limits.cpu, password.to_owned(), hash).await {
+        Ok(matches) => matches,
+        Err(e) => {
+            // Not checked (the server was busy): the attempt does not count.
+            attempt.unchecked(limits);
+            return Err(e);
+        }
+    };
     if known && matches {
-        limits.login_per_account.clear(email);
+        attempt.succeeded(limits);
         Ok(true)
     } else {
-        limits.login_per_ip.hit(&ip_key);
-        limits.login_per_account.hit(email);
         Ok(false)
     }
 }

@@ -1,7 +1,10 @@
 //! Password hashing with argon2id at explicit, OWASP-recommended parameters
-//! (19 MiB, 2 iterations, 1 lane), always on the blocking pool: a hash takes
-//! tens of milliseconds of CPU and must not stall the async workers.
+//! (19 MiB, 2 iterations, 1 lane), always through the CPU pool
+//! (`server::cpu`, the one in `Limits`): a hash takes tens of milliseconds of CPU and must not
+//! stall the async workers, and only a few run at once.
 
+use crate::model::AppError;
+use crate::server::{cpu::CpuPool, error::internal};
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
@@ -35,21 +38,34 @@ fn argon2() -> Argon2<'static> {
 }
 
 /// Hashes `password` with a fresh random salt.
-pub async fn hash_password(password: String) -> Result<PasswordHashString, String> {
-    tokio::task::spawn_blocking(move || {
+///
+/// # Errors
+/// `Busy` when the CPU pool has no slot free for a while.
+pub async fn hash_password(
+    cpu: &CpuPool,
+    password: String,
+) -> Result<PasswordHashString, AppError> {
+    cpu.run(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| PasswordHashString(hash.to_string()))
             .map_err(|e| format!("hashing password: {e}"))
     })
-    .await
-    .map_err(|e| format!("password hashing task failed: {e}"))?
+    .await?
+    .map_err(internal)
 }
 
 /// Whether `password` matches `hash`. A malformed stored hash counts as "no".
-pub async fn verify_password(password: String, hash: String) -> Result<bool, String> {
-    tokio::task::spawn_blocking(move || {
+///
+/// # Errors
+/// `Busy` when the CPU pool has no slot free for a while.
+pub async fn verify_password(
+    cpu: &CpuPool,
+    password: String,
+    hash: String,
+) -> Result<bool, AppError> {
+    cpu.run(move || {
         let Ok(parsed) = PasswordHash::new(&hash) else {
             return false;
         };
@@ -58,7 +74,6 @@ pub async fn verify_password(password: String, hash: String) -> Result<bool, Str
             .is_ok()
     })
     .await
-    .map_err(|e| format!("password verification task failed: {e}"))
 }
 
 #[cfg(test)]
@@ -67,26 +82,38 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_verifies_its_password_and_nothing_else() {
-        let hash = hash_password("correct horse battery".into()).await.unwrap();
+        let hash = hash_password(&CpuPool::default(), "correct horse battery".into())
+            .await
+            .unwrap();
         assert!(
             hash.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
             "{}",
             hash.0
         );
+        assert!(verify_password(
+            &CpuPool::default(),
+            "correct horse battery".into(),
+            hash.0.clone()
+        )
+        .await
+        .unwrap());
         assert!(
-            verify_password("correct horse battery".into(), hash.0.clone())
+            !verify_password(&CpuPool::default(), "wrong".into(), hash.0)
                 .await
                 .unwrap()
         );
-        assert!(!verify_password("wrong".into(), hash.0).await.unwrap());
-        assert!(!verify_password("x".into(), "not a hash".into())
-            .await
-            .unwrap());
+        assert!(
+            !verify_password(&CpuPool::default(), "x".into(), "not a hash".into())
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
     async fn the_unknown_account_hash_costs_what_a_real_one_does() {
-        let real = hash_password("anything".into()).await.unwrap();
+        let real = hash_password(&CpuPool::default(), "anything".into())
+            .await
+            .unwrap();
         let params = |hash: &str| hash.rsplitn(3, '$').nth(2).unwrap().to_owned();
         assert_eq!(params(UNKNOWN_ACCOUNT_HASH), params(&real.0));
         let parsed = PasswordHash::new(UNKNOWN_ACCOUNT_HASH).expect("a well-formed PHC string");
@@ -94,10 +121,12 @@ mod tests {
             parsed.hash.map(|h| h.len()),
             PasswordHash::new(&real.0).unwrap().hash.map(|h| h.len())
         );
-        assert!(
-            !verify_password("anything".into(), UNKNOWN_ACCOUNT_HASH.into())
-                .await
-                .unwrap()
-        );
+        assert!(!verify_password(
+            &CpuPool::default(),
+            "anything".into(),
+            UNKNOWN_ACCOUNT_HASH.into()
+        )
+        .await
+        .unwrap());
     }
 }

@@ -18,6 +18,7 @@ use crate::server::{
         tokens,
     },
     mail::{Email, Mailer},
+    rate_limit::Limits,
     time::now_unix,
 };
 use sea_orm::{
@@ -97,22 +98,31 @@ pub fn request_reset(
 /// user's email.
 pub async fn reset(
     control: &DatabaseConnection,
+    limits: &Limits,
     token: &str,
     password: &str,
 ) -> Result<String, AppError> {
+    let expired = || {
+        AppError::field(
+            "form",
+            "This link has expired or was already used. Ask for a new one below.",
+        )
+    };
     // Check the password first: a rejected one must not use up the link.
     check_password(password).map_err(|m| AppError::field("password", m))?;
-    let hash = hash_password(password.to_owned()).await.map_err(internal)?;
+    // A link that cannot work costs a lookup, not a password hash.
+    if !tokens::usable(control, token, Purpose::PasswordReset, None)
+        .await
+        .map_err(internal)?
+    {
+        return Err(expired());
+    }
+    let hash = hash_password(&limits.cpu, password.to_owned()).await?;
     let txn = control.begin().await.map_err(internal)?;
     let user_id = tokens::consume(&txn, token, Purpose::PasswordReset, None)
         .await
         .map_err(internal)?
-        .ok_or_else(|| {
-            AppError::field(
-                "form",
-                "This link has expired or was already used. Ask for a new one below.",
-            )
-        })?;
+        .ok_or_else(expired)?;
     let now = now_unix();
     users::Entity::update_many()
         .col_expr(users::Column::PasswordHash, Expr::value(hash.0))

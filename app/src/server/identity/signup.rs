@@ -122,7 +122,7 @@ pub async fn sign_up(
         }
         None => Owner::New {
             email,
-            password_hash: hash_password(input.password).await.map_err(internal)?,
+            password_hash: hash_password(&limits.cpu, input.password).await?,
         },
     };
 

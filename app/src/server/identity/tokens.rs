@@ -5,8 +5,8 @@ use crate::server::entities::control::one_time_tokens;
 use crate::server::secret::random_hex;
 use crate::server::time::now_unix;
 use sea_orm::{
-    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter,
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter,
 };
 
 pub use crate::server::entities::control::one_time_tokens::Purpose;
@@ -39,6 +39,22 @@ pub async fn issue(
     Ok(token)
 }
 
+/// Whether `token` could be consumed now (unused, unexpired, for this
+/// purpose and tenant), without consuming it: a cheap look before costly
+/// work that only makes sense with a good token.
+pub async fn usable(
+    db: &impl ConnectionTrait,
+    token: &str,
+    purpose: Purpose,
+    tenant_id: Option<i64>,
+) -> Result<bool, DbErr> {
+    Ok(one_time_tokens::Entity::find()
+        .filter(usable_now(&digest(token), purpose, tenant_id))
+        .count(db)
+        .await?
+        > 0)
+}
+
 /// Consumes a token: succeeds at most once, only before it expires, and only
 /// for the given purpose and tenant. Returns the user it was issued to.
 pub async fn consume(
@@ -48,20 +64,11 @@ pub async fn consume(
     tenant_id: Option<i64>,
 ) -> Result<Option<i64>, DbErr> {
     let hash = digest(token);
-    let now = now_unix();
-    let tenant_scope = match tenant_id {
-        Some(id) => one_time_tokens::Column::TenantId.eq(id),
-        None => one_time_tokens::Column::TenantId.is_null(),
-    };
     // The conditional UPDATE is the single point of truth: of two concurrent
     // attempts, exactly one sees a row affected.
     let updated = one_time_tokens::Entity::update_many()
-        .col_expr(one_time_tokens::Column::UsedAt, Expr::value(now))
-        .filter(one_time_tokens::Column::TokenHash.eq(hash.clone()))
-        .filter(one_time_tokens::Column::Purpose.eq(purpose))
-        .filter(one_time_tokens::Column::UsedAt.is_null())
-        .filter(one_time_tokens::Column::ExpiresAt.gt(now))
-        .filter(tenant_scope)
+        .col_expr(one_time_tokens::Column::UsedAt, Expr::value(now_unix()))
+        .filter(usable_now(&hash, purpose, tenant_id))
         .exec(db)
         .await?;
     if updated.rows_affected != 1 {
@@ -72,4 +79,19 @@ pub async fn consume(
         .one(db)
         .await?;
     Ok(token.map(|t| t.user_id))
+}
+
+/// The token with digest `hash`, if it is unused, unexpired, and for this
+/// purpose and tenant.
+fn usable_now(hash: &str, purpose: Purpose, tenant_id: Option<i64>) -> Condition {
+    let tenant_scope = match tenant_id {
+        Some(id) => one_time_tokens::Column::TenantId.eq(id),
+        None => one_time_tokens::Column::TenantId.is_null(),
+    };
+    Condition::all()
+        .add(one_time_tokens::Column::TokenHash.eq(hash))
+        .add(one_time_tokens::Column::Purpose.eq(purpose))
+        .add(one_time_tokens::Column::UsedAt.is_null())
+        .add(one_time_tokens::Column::ExpiresAt.gt(now_unix()))
+        .add(tenant_scope)
 }

@@ -52,6 +52,7 @@ pub enum ErrorCode {
     Internal,
     Unavailable,
     RateLimited,
+    Busy,
     BadRequest,
 }
 
@@ -65,6 +66,7 @@ impl ErrorCode {
             AppError::Internal { .. } => ErrorCode::Internal,
             AppError::Unavailable { .. } => ErrorCode::Unavailable,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
+            AppError::Busy { .. } => ErrorCode::Busy,
             AppError::Transport(_) => ErrorCode::BadRequest,
         }
     }
@@ -116,10 +118,10 @@ impl IntoResponse for ApiError {
                 header::HeaderValue::from_static("Bearer"),
             );
         }
-        if let AppError::RateLimited { retry_after_secs } = self.error {
-            if let Ok(value) = retry_after_secs.to_string().parse() {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+        if let Some(secs) = self.error.retry_after() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
         }
         response
     }

@@ -78,6 +78,16 @@ fn conventions(doc: &mut Value) {
                 },
             });
             responses["429"] = too_many;
+            let mut unavailable = error_response(
+                "The organization's database cannot be reached, or the server is busy: try again",
+            );
+            unavailable["headers"] = json!({
+                "Retry-After": {
+                    "description": "Seconds to wait, when the server is busy",
+                    "schema": { "type": "integer", "minimum": 1 },
+                },
+            });
+            responses["503"] = unavailable;
             if path.contains("{id}") {
                 responses["404"] = error_response("No such item in this organization");
             }

@@ -3,7 +3,7 @@
 //! Leptos answers every server-function error with 500 and the error as JSON.
 //! A rejected form is not a server failure: this middleware reads the error
 //! back and gives it the status that says what happened (422 for field
-//! errors, 401, 403, 404, 429 with `Retry-After`), so clients, logs and
+//! errors, 401, 403, 404, 429 and 503 with `Retry-After`), so clients, logs and
 //! monitoring tell user mistakes from real failures. Plain form posts are redirects and pass untouched.
 
 use crate::model::AppError;
@@ -28,6 +28,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
@@ -48,10 +49,8 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = status_of(&error);
-        if let AppError::RateLimited { retry_after_secs } = error {
-            parts
-                .headers
-                .insert(header::RETRY_AFTER, retry_after_secs.into());
+        if let Some(secs) = error.retry_after() {
+            parts.headers.insert(header::RETRY_AFTER, secs.into());
         }
     }
     Response::from_parts(parts, Body::from(bytes))
@@ -69,6 +68,12 @@ mod tests {
         );
         assert_eq!(status_of(&AppError::Unauthorized), StatusCode::UNAUTHORIZED);
         assert_eq!(status_of(&AppError::NotFound), StatusCode::NOT_FOUND);
+        assert_eq!(
+            status_of(&AppError::Busy {
+                retry_after_secs: 1
+            }),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
         assert_eq!(
             status_of(&AppError::Internal {
                 request_id: "r".into()

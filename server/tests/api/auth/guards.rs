@@ -72,6 +72,44 @@ async fn log_in_is_rate_limited_per_address() {
 }
 
 #[tokio::test]
+async fn parallel_guesses_are_counted_before_the_password_is_checked() {
+    use app::server::rate_limit::Limits;
+    let app = spawn_app(Backend::Sqlite).await;
+    app.sign_up("acme").await;
+    let host = app.tenant_host("acme");
+    // Forty guesses sent at once, as a brute-forcer would: each reserves
+    // its place before argon2 runs, so only the allowance is checked.
+    let guesses: Vec<_> = (0..40)
+        .map(|i| {
+            let client = *app;
+            let host = host.clone();
+            tokio::spawn(async move {
+                let mut jar = CookieJar::default();
+                let guess = format!("wrong guess {i}");
+                client
+                    .log_in(&host, "owner@acme.test", &guess, &mut jar)
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for guess in guesses {
+        statuses.push(guess.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|&&s| s == 422).count();
+    let refused = statuses.iter().filter(|&&s| s == 429).count();
+    assert_eq!(
+        (checked, refused),
+        (
+            Limits::LOGIN_PER_ACCOUNT.max,
+            40 - Limits::LOGIN_PER_ACCOUNT.max
+        ),
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
 async fn cross_origin_posts_are_refused() {
     let app = spawn_app(Backend::Sqlite).await;
     let mut jar = app.signed_in_owner("acme").await;

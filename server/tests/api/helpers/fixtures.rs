@@ -21,7 +21,8 @@ impl TestApp {
         let user_id = match existing {
             Some(user) => user.id,
             None => {
-                let hash = app::server::identity::password::hash_password(PASSWORD.into())
+                let cpu = &self.state.limits.cpu;
+                let hash = app::server::identity::password::hash_password(cpu, PASSWORD.into())
                     .await
                     .unwrap();
                 control::users::Entity::insert(control::users::ActiveModel {

@@ -15,23 +15,6 @@ pub struct SignedUp {
 }
 
 impl TestApp {
-    /// Logs in on `host` (the apex or a tenant's host) with the jar.
-    pub async fn log_in(
-        &self,
-        host: &str,
-        email: &str,
-        password: &str,
-        jar: &mut CookieJar,
-    ) -> Response {
-        self.call(
-            host,
-            "log_in",
-            &[("email", email), ("password", password)],
-            Some(jar),
-        )
-        .await
-    }
-
     /// A jar signed in on `slug`'s host as a new member with `role`.
     pub async fn signed_in_as(&self, slug: &str, role: Role) -> CookieJar {
         let email = format!("{}@{slug}.test", role.as_str());

@@ -37,6 +37,24 @@ impl Client {
         .await
     }
 
+    /// Logs in on `host` (the apex or a tenant's host) with the jar (a method of
+    /// `Client`, so spawned tasks log in too).
+    pub async fn log_in(
+        &self,
+        host: &str,
+        email: &str,
+        password: &str,
+        jar: &mut CookieJar,
+    ) -> Response {
+        self.call(
+            host,
+            "log_in",
+            &[("email", email), ("password", password)],
+            Some(jar),
+        )
+        .await
+    }
+
     /// Calls a server function the way the hydrated page does (JSON answer).
     pub async fn call(
         &self,

@@ -86,7 +86,7 @@ pub async fn accept(
         }
         None => {
             check_password(password).map_err(|m| AppError::field("password", m))?;
-            Some(hash_password(password.to_owned()).await.map_err(internal)?)
+            Some(hash_password(&limits.cpu, password.to_owned()).await?)
         }
     };
 

@@ -1,0 +1,139 @@
+//! CPU-heavy work (password hashing today; rule recomputes and exports
+//! next) runs here: on tokio's blocking pool, never on the async workers,
+//! and no more of it at once than the process has slots for (`Limits::cpu`,
+//! `TENANTRY_CPU_SLOTS`, by default [`default_slots`]). A request
+//! that finds every slot taken waits up to [`QUEUE_WAIT`] and is then told
+//! the server is busy (`AppError::Busy`, a 503 with `Retry-After`), instead
+//! of queueing without bound: a flood of password checks cannot hold
+//! hundreds of argon2 buffers at once or push real log-ins minutes back.
+
+use crate::model::AppError;
+use crate::server::error::internal;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// How long a request waits for a slot before it is told to come back.
+pub const QUEUE_WAIT: Duration = Duration::from_secs(3);
+
+/// Slots of CPU work unless configured: two per core, so the cores stay
+/// busy while one slot's thread waits on memory, and argon2's 19 MiB per
+/// hash stays a few dozen MiB in all.
+pub fn default_slots() -> usize {
+    2 * std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// A bounded set of slots for CPU work.
+#[derive(Clone, Debug)]
+pub struct CpuPool {
+    slots: Arc<Semaphore>,
+    size: usize,
+    wait: Duration,
+}
+
+impl CpuPool {
+    pub fn new(slots: usize, wait: Duration) -> Self {
+        CpuPool {
+            slots: Arc::new(Semaphore::new(slots)),
+            size: slots,
+            wait,
+        }
+    }
+
+    /// Runs `work` on the blocking pool once a slot is free. The slot goes
+    /// back when `work` ends, even if the request that asked has gone.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let Ok(Ok(slot)) =
+            tokio::time::timeout(self.wait, self.slots.clone().acquire_owned()).await
+        else {
+            tracing::warn!(slots = self.size, "CPU work refused: every slot is busy");
+            return Err(AppError::Busy {
+                retry_after_secs: 1,
+            });
+        };
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            work()
+        })
+        .await
+        .map_err(internal)
+    }
+}
+
+impl Default for CpuPool {
+    fn default() -> Self {
+        CpuPool::new(default_slots(), QUEUE_WAIT)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn beyond_its_slots_the_pool_says_busy_instead_of_queueing() {
+        let pool = CpuPool::new(1, Duration::from_millis(50));
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (started, running) = tokio::sync::oneshot::channel();
+        let first = tokio::spawn({
+            let pool = pool.clone();
+            async move {
+                pool.run(move || {
+                    started.send(()).unwrap();
+                    held.recv().unwrap();
+                    1
+                })
+                .await
+            }
+        });
+        running.await.unwrap();
+        assert_eq!(
+            pool.run(|| 2).await,
+            Err(AppError::Busy {
+                retry_after_secs: 1
+            })
+        );
+        release.send(()).unwrap();
+        assert_eq!(first.await.unwrap(), Ok(1));
+        // The slot is back.
+        assert_eq!(pool.run(|| 3).await, Ok(3));
+    }
+
+    #[tokio::test]
+    async fn a_slot_is_held_until_the_work_ends_even_if_the_caller_left() {
+        let pool = CpuPool::new(1, Duration::from_millis(50));
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (started, running) = tokio::sync::oneshot::channel();
+        let caller = tokio::spawn({
+            let pool = pool.clone();
+            async move {
+                pool.run(move || {
+                    started.send(()).unwrap();
+                    held.recv().unwrap();
+                })
+                .await
+            }
+        });
+        running.await.unwrap();
+        caller.abort();
+        let _ = caller.await;
+        // The work still runs, so its slot is still taken.
+        assert!(matches!(pool.run(|| ()).await, Err(AppError::Busy { .. })));
+        release.send(()).unwrap();
+        assert_eq!(
+            tokio::time::timeout(Duration::from_secs(10), async {
+                loop {
+                    if let Ok(v) = pool.run(|| 4).await {
+                        return v;
+                    }
+                }
+            })
+            .await,
+            Ok(4)
+        );
+    }
+}
