@@ -110,6 +110,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       TENANTRY_TENANT_DB_PREFIX: `${id}_`,
       TENANTRY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
       TENANTRY_LEPTOS_TOML: path.join(repo, 'Leptos.toml'),
+      // Every journey signs up from 127.0.0.1 within the hour.
+      TENANTRY_SIGNUPS_PER_ADDRESS: '1000',
+      TENANTRY_SIGNUPS_PER_EMAIL: '1000',
       LEPTOS_SITE_ROOT: path.join(repo, 'target', 'site'),
       RUST_LOG: process.env.RUST_LOG ?? 'info',
     },

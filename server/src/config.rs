@@ -2,6 +2,7 @@
 //! the embedded setup: SQLite under `data/`, base domain `localhost`.
 
 use anyhow::{bail, Context};
+use app::server::rate_limit::LimitSettings;
 use app::server::settings::{Settings, SmtpUrl, TenantDatabases};
 use clap::Args;
 use std::net::SocketAddr;
@@ -87,6 +88,23 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(0..=1024))]
     pub cpu_slots: u32,
 
+    /// Sign-ups per client address per hour (IPv6 counted by /64).
+    #[arg(long, env = "TENANTRY_SIGNUPS_PER_ADDRESS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub signups_per_address: u32,
+
+    /// Sign-ups per email address per hour (new organizations for one
+    /// account, or attempts to make one).
+    #[arg(long, env = "TENANTRY_SIGNUPS_PER_EMAIL", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub signups_per_email: u32,
+
+    /// Sign-ups per hour from everyone together: a ceiling on how fast
+    /// scripted sign-ups can fill the database servers.
+    #[arg(long, env = "TENANTRY_SIGNUPS_PER_HOUR", default_value_t = 500,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub signups_per_hour: u32,
+
     /// Set when users reach Tenantry over https (through a TLS proxy):
     /// links use https and session cookies are marked Secure.
     #[arg(long, env = "TENANTRY_HTTPS", default_value_t = false)]
@@ -132,9 +150,14 @@ impl Config {
                 name_prefix: self.name_prefix()?,
             },
             warm_pool: self.warm_pool,
-            cpu_slots: match self.cpu_slots {
-                0 => app::server::cpu::default_slots(),
-                n => n as usize,
+            limits: LimitSettings {
+                cpu_slots: match self.cpu_slots {
+                    0 => app::server::cpu::default_slots(),
+                    n => n as usize,
+                },
+                signups_per_address: self.signups_per_address as usize,
+                signups_per_email: self.signups_per_email as usize,
+                signups_per_hour: self.signups_per_hour as usize,
             },
             smtp_url: self
                 .smtp_url

@@ -55,8 +55,9 @@ impl Application {
                 }
             );
         }
-        let cpu = CpuPool::new(platform.settings.cpu_slots, cpu::QUEUE_WAIT);
-        let limits = Arc::new(Limits::with_cpu(cpu));
+        let limit_settings = &platform.settings.limits;
+        let cpu = CpuPool::new(limit_settings.cpu_slots, cpu::QUEUE_WAIT);
+        let limits = Arc::new(Limits::with(limit_settings, cpu));
         let state = AppState {
             leptos_options,
             control: platform.control,

@@ -57,10 +57,12 @@ pub async fn sign_up(
         input,
     )
     .await?;
-    // A new address gets its verification link now. The organization exists
-    // whatever the mail server says: the home page's banner can send it again.
-    if let Some(owner) = accounts::user(&state.control, signed_up.owner_id).await? {
-        if owner.email_verified_at.is_none() {
+    // A new account gets the link to confirm its address now, once: more
+    // organizations for the same unconfirmed account send nothing (the home
+    // page's banner sends it again on request). The organization exists
+    // whatever the mail server says.
+    if signed_up.new_account {
+        if let Some(owner) = accounts::user(&state.control, signed_up.owner_id).await? {
             let apex = host.apex_url(&state, "");
             if let Err(e) = verification::send(&state.control, &state.mailer, &owner, &apex).await {
                 tracing::warn!(error = %e, "sign-up: the verification email was not sent");

@@ -174,12 +174,41 @@ pub fn seconds_to_wait(wait: Duration) -> u64 {
     rounded_up.max(1)
 }
 
+/// What the operator sets of the limits (the rest are constants).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LimitSettings {
+    /// CPU-heavy tasks (password checks, …) run at once.
+    pub cpu_slots: usize,
+    /// Sign-ups per client address per hour.
+    pub signups_per_address: usize,
+    /// Sign-ups per email address per hour.
+    pub signups_per_email: usize,
+    /// Sign-ups per hour from everyone together.
+    pub signups_per_hour: usize,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        LimitSettings {
+            cpu_slots: crate::server::cpu::default_slots(),
+            signups_per_address: 10,
+            signups_per_email: 5,
+            signups_per_hour: 500,
+        }
+    }
+}
+
 /// Every limit the application enforces: the rate limits, and the pool
 /// that bounds CPU-heavy work.
 #[derive(Debug)]
 pub struct Limits {
     /// Password hashing and other CPU-heavy work, a few at once.
     pub cpu: CpuPool,
+    /// Sign-ups from everyone together, per client address and per email:
+    /// each one creates a database.
+    pub signups: RateLimiter,
+    pub signups_per_ip: RateLimiter,
+    pub signups_per_email: RateLimiter,
     /// Failed log-ins per client address.
     pub login_per_ip: RateLimiter,
     /// Failed log-ins per account (email), from anywhere.
@@ -216,12 +245,17 @@ impl Limits {
     pub const API_PER_CALLER: Limit = Limit::per_minutes(600, 1);
 
     pub fn new() -> Self {
-        Self::with_cpu(CpuPool::default())
+        Self::with(&LimitSettings::default(), CpuPool::default())
     }
 
-    pub fn with_cpu(cpu: CpuPool) -> Self {
+    /// The limits `settings` asks for, with `cpu` for CPU-heavy work.
+    pub fn with(settings: &LimitSettings, cpu: CpuPool) -> Self {
+        let per_hour = |max| Limit::per_minutes(max, 60);
         Limits {
             cpu,
+            signups: RateLimiter::new(per_hour(settings.signups_per_hour)),
+            signups_per_ip: RateLimiter::new(per_hour(settings.signups_per_address)),
+            signups_per_email: RateLimiter::new(per_hour(settings.signups_per_email)),
             login_per_ip: RateLimiter::new(Self::LOGIN_PER_IP),
             login_per_account: RateLimiter::new(Self::LOGIN_PER_ACCOUNT),
             reset_per_ip: RateLimiter::new(Self::RESET_PER_IP),
@@ -239,6 +273,16 @@ impl Limits {
         take_all(&[
             (&self.mail_per_ip, &address_key(ip)),
             (&self.mail_per_account, &email_key(email)),
+        ])
+    }
+
+    /// Counts one sign-up from `ip` for `email`, or says how long to wait
+    /// (nothing is counted then).
+    pub fn take_signup(&self, ip: IpAddr, email: &str) -> Result<(), AppError> {
+        take_all(&[
+            (&self.signups, "all"),
+            (&self.signups_per_ip, &address_key(ip)),
+            (&self.signups_per_email, &email_key(email)),
         ])
     }
 

@@ -1,6 +1,7 @@
 //! Runtime settings the application needs, already validated. The server
 //! binary builds them from environment variables and flags.
 
+use crate::server::rate_limit::LimitSettings;
 use tenancy::registry::RegistrySettings;
 /// Where tenant databases go: the engine's own description of a server
 /// (one SQLite directory, or a PostgreSQL server's maintenance database).
@@ -25,8 +26,8 @@ pub struct Settings {
     pub registry: RegistrySettings,
     /// Ready-made tenant databases kept on each PostgreSQL server.
     pub warm_pool: u32,
-    /// CPU-heavy tasks (password checks, …) run at once.
-    pub cpu_slots: usize,
+    /// CPU-heavy work at once, and the sign-up allowances.
+    pub limits: LimitSettings,
     /// The SMTP server mail goes to; `None`: the outbox. It may carry a
     /// password: its `Debug` never prints it.
     pub smtp_url: Option<SmtpUrl>,

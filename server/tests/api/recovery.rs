@@ -264,9 +264,10 @@ async fn reset_links_are_tried_no_faster_than_passwords() {
 async fn a_link_that_cannot_work_costs_no_password_hash() {
     use app::server::{cpu::CpuPool, identity::recovery, rate_limit::Limits};
     let app = spawn_app(Backend::Sqlite).await;
+    let settings = app.state.settings.limits.clone();
     app.sign_up("acme").await;
     // No slot at all: any password hash would be refused as busy.
-    let no_cpu = Limits::with_cpu(CpuPool::new(0, Duration::from_millis(10)));
+    let no_cpu = Limits::with(&settings, CpuPool::new(0, Duration::from_millis(10)));
     let bogus = recovery::reset(&app.state.control, &no_cpu, "not-a-token", NEW_PASSWORD).await;
     assert!(
         matches!(&bogus, Err(e) if e.field_error("form").is_some()),

@@ -282,3 +282,58 @@ async fn subdomain_availability_is_answered_live() {
     assert_eq!(free["available"], true);
     assert_eq!(free["message"], "free-one.app.example is available.");
 }
+
+/// Signs up `slug` for `email`; the status it got.
+async fn sign_up_status(app: &crate::helpers::TestApp, slug: &str, email: &str) -> u16 {
+    app.try_sign_up(&format!("Org {slug}"), slug, email, PASSWORD)
+        .await
+        .status
+}
+
+#[tokio::test]
+async fn sign_ups_are_limited_per_address_and_nothing_is_made_beyond() {
+    let app =
+        crate::helpers::spawn_app_with(Backend::Sqlite, &["--signups-per-address", "2"]).await;
+    assert_eq!(sign_up_status(&app, "one", "a@example.com").await, 200);
+    assert_eq!(sign_up_status(&app, "two", "b@example.com").await, 200);
+    let third = app
+        .try_sign_up("Org three", "three", "c@example.com", PASSWORD)
+        .await;
+    assert_eq!(third.status, 429, "{}", third.body);
+    assert!(third.header("retry-after").is_some());
+    assert!(matches!(app_error(&third), AppError::RateLimited { .. }));
+    assert_eq!(app.count_tenants().await, 2);
+    assert_eq!(app.tenant_databases().await.len(), 2);
+    assert_eq!(app.count_users().await, 2);
+}
+
+#[tokio::test]
+async fn sign_ups_are_limited_per_email_and_in_all() {
+    let app = crate::helpers::spawn_app_with(Backend::Sqlite, &["--signups-per-email", "1"]).await;
+    assert_eq!(sign_up_status(&app, "one", "ann@example.com").await, 200);
+    // The same account adding a second organization, with its password.
+    assert_eq!(sign_up_status(&app, "two", "Ann@Example.com").await, 429);
+    assert_eq!(sign_up_status(&app, "three", "bob@example.com").await, 200);
+
+    let app = crate::helpers::spawn_app_with(Backend::Sqlite, &["--signups-per-hour", "2"]).await;
+    assert_eq!(sign_up_status(&app, "one", "a@example.com").await, 200);
+    assert_eq!(sign_up_status(&app, "two", "b@example.com").await, 200);
+    assert_eq!(sign_up_status(&app, "three", "c@example.com").await, 429);
+    assert_eq!(app.count_tenants().await, 2);
+}
+
+#[tokio::test]
+async fn more_organizations_for_an_unconfirmed_account_send_no_more_confirmations() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for slug in ["first", "second", "third"] {
+        assert_eq!(sign_up_status(&app, slug, "ann@example.com").await, 200);
+    }
+    assert_eq!(app.count_tenants().await, 3);
+    let confirmations = app
+        .mail
+        .sent_to("ann@example.com")
+        .into_iter()
+        .filter(|m| m.subject.contains("Confirm"))
+        .count();
+    assert_eq!(confirmations, 1);
+}

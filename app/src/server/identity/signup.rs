@@ -49,6 +49,9 @@ pub struct SignedUp {
     /// Single-use token the tenant host exchanges for a session.
     pub handoff_token: String,
     pub owner_id: i64,
+    /// Whether this sign-up created the owner's account (which then gets
+    /// the link to confirm its address; an existing one got it already).
+    pub new_account: bool,
 }
 
 /// Field-level checks that need no database.
@@ -81,7 +84,9 @@ pub fn validate(input: &SignUpInput) -> FieldErrors {
 /// # Errors
 /// `Validation` with field errors (nothing created) for bad input, a taken or
 /// reserved subdomain, or an existing account whose password does not match;
-/// `Internal` when a database fails (anything half-made is removed).
+/// `RateLimited` when this address, this email or everyone together has
+/// signed up too often in the last hour; `Internal` when a database fails
+/// (anything half-made is removed).
 #[tracing::instrument(skip_all, fields(slug = %input.subdomain.trim()))]
 pub async fn sign_up(
     control: &DatabaseConnection,
@@ -103,11 +108,15 @@ pub async fn sign_up(
         errors.add("subdomain", "This subdomain is taken.");
     }
     errors.clone().into_result()?;
+    // Each sign-up creates a database: counted per address, per email and
+    // in all before any of that work (or the password's hash) is done.
+    limits.take_signup(ip, &email)?;
 
     // An existing account may add an organization, with its own password,
     // checked under the log-in rate limits (this form must not become a way
     // around them).
     let existing = accounts::user_by_email(control, &email).await?;
+    let new_account = existing.is_none();
     let owner = match existing {
         Some(user) => {
             let hash = Some(user.password_hash.clone());
@@ -155,6 +164,7 @@ pub async fn sign_up(
         slug,
         handoff_token: token,
         owner_id: provisioned.made,
+        new_account,
     })
 }
 

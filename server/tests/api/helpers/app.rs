@@ -77,6 +77,17 @@ pub async fn spawn_app_with(backend: Backend, extra: &[&str]) -> TestApp {
     .iter()
     .map(|s| s.to_string())
     .collect();
+    // Tests sign up many organizations from one address within the hour:
+    // the sign-up limits are out of their way unless a test sets them.
+    for limit in [
+        "--signups-per-address",
+        "--signups-per-email",
+        "--signups-per-hour",
+    ] {
+        if !extra.contains(&limit) {
+            args.extend([limit.to_owned(), "1000000".to_owned()]);
+        }
+    }
     args.extend(extra.iter().map(|s| s.to_string()));
     start(backend, id, dir, args, mail, true).await
 }
