@@ -43,7 +43,14 @@ pub fn check_email(email: &str) -> Result<(), &'static str> {
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+                // A bare address only: no display name (`name <addr>`), no
+                // quoting or comments, which mail libraries would parse into
+                // another mailbox than the one shown.
+                && !email.chars().any(|c| {
+                    c.is_whitespace()
+                        || c.is_control()
+                        || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | '\\' | ',' | ';' | ':' | '"')
+                })
         }
         None => false,
     };
@@ -51,5 +58,26 @@ pub fn check_email(email: &str) -> Result<(), &'static str> {
         Ok(())
     } else {
         Err("Enter an email address like name@example.com.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_bare_address_is_an_email() {
+        assert_eq!(check_email("ann@example.com"), Ok(()));
+        assert_eq!(check_email("ann.o+tag@mail.example.com"), Ok(()));
+        for forged in [
+            "ceo-acme<attacker@evil.example>",
+            "\"ceo\"@acme.example",
+            "ann@example.com,bob@example.com",
+            "ann(comment)@example.com",
+            "ann@[192.0.2.1]",
+            "ann@example.com;x",
+        ] {
+            assert!(check_email(forged).is_err(), "{forged}");
+        }
     }
 }
