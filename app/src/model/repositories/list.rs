@@ -114,18 +114,23 @@ pub fn parse_line(text: &str) -> Result<(String, Option<String>), String> {
         if host.is_empty() {
             return Err("The address has no host.".to_owned());
         }
-        // A password in the address is not kept.
-        let url = if user_info.is_some_and(|u| u.contains(':')) {
-            format!("{scheme}://{host_port}/{path}")
-        } else {
-            text.to_owned()
-        };
+        // Everyone in the organization sees the URL: no credentials are
+        // kept (a user name other than ssh's `git`, a password, a token in
+        // the query string), nor the fragment.
+        let user = user_info
+            .filter(|u| *u == "git")
+            .map_or(String::new(), |u| format!("{u}@"));
+        let path_only = path.split(['?', '#']).next().unwrap_or("");
+        let url = format!("{scheme}://{user}{host_port}/{path_only}");
         (path_on(&host, path), Some(url))
     } else if let Some((user_host, path)) = scp_like(text) {
-        let host = user_host.rsplit('@').next().unwrap_or(user_host);
+        let (user, host) = user_host.rsplit_once('@').unwrap_or(("", user_host));
+        // As above: only ssh's conventional `git` user is kept.
+        let user = if user == "git" { "git@" } else { "" };
+        let path_only = path.split(['?', '#']).next().unwrap_or("");
         (
             path_on(&host.to_ascii_lowercase(), path),
-            Some(text.to_owned()),
+            Some(format!("{user}{host}:{path_only}")),
         )
     } else {
         (text.to_owned(), None)
@@ -251,6 +256,32 @@ mod tests {
             Some("https://git.example.com/team/tools"),
             "a password in the address is not kept"
         );
+        for (pasted, kept) in [
+            (
+                "https://ghp_secret@github.com/acme/api",
+                "https://github.com/acme/api",
+            ),
+            (
+                "https://gitlab.example/acme/api.git?private_token=glpat-secret#readme",
+                "https://gitlab.example/acme/api.git",
+            ),
+            (
+                "ssh://deploy-token@git.example.com:2222/team/tools.git",
+                "ssh://git.example.com:2222/team/tools.git",
+            ),
+            (
+                "ghp_secret@github.com:acme/api.git",
+                "github.com:acme/api.git",
+            ),
+            ("git@github.com:acme/api.git", "git@github.com:acme/api.git"),
+        ] {
+            let (_, url) = parse_line(pasted).unwrap();
+            assert_eq!(
+                url.as_deref(),
+                Some(kept),
+                "no credentials kept from {pasted}"
+            );
+        }
         assert_eq!(
             parse_line("ssh://git@git.example.com/team/tools.git")
                 .unwrap()
