@@ -8,7 +8,7 @@ use app::server::{
     web::{
         audit_export::export_audit_csv, dev_mailbox::dev_mailbox, email_links::verify_email,
         handoff::accept_handoff, host_router::route_by_host, origin::reject_cross_origin,
-        status::server_fn_error_status,
+        panic::catch_panic, status::server_fn_error_status,
     },
     AppState,
 };
@@ -24,7 +24,8 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
-    trace::TraceLayer,
+    trace::{DefaultOnResponse, TraceLayer},
+    LatencyUnit,
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
@@ -63,24 +64,33 @@ pub fn router(state: AppState) -> Router {
 
     site.route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .layer(middleware::from_fn(catch_panic))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                let request_id = req
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("-");
-                // The path only: query strings can carry one-time tokens.
-                tracing::info_span!(
-                    "request",
-                    %request_id,
-                    method = %req.method(),
-                    path = %req.uri().path(),
-                    tenant = tracing::field::Empty,
-                )
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<_>| {
+                    let request_id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    // The path only: query strings can carry one-time tokens.
+                    tracing::info_span!(
+                        "request",
+                        %request_id,
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        tenant = tracing::field::Empty,
+                    )
+                })
+                // One line a request at info: its status and duration, in the
+                // span that names its id, method, path and tenant.
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(LatencyUnit::Millis),
+                ),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)

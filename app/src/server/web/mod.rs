@@ -1,6 +1,7 @@
 //! The HTTP edge that is neither a server function nor REST: the host router
 //! (`Host` → tenant context), the authorization vocabulary (`context`), the
-//! origin check, status mapping, the handoff, email links and plain pages.
+//! origin check, status mapping, the handoff, email links, plain pages and
+//! the panic catcher.
 //! May import: every room below it (`identity`, `org`, `mail`), `tenancy`.
 
 pub mod audit_export;
@@ -11,4 +12,5 @@ pub mod handoff;
 pub mod host;
 pub mod host_router;
 pub mod origin;
+pub mod panic;
 pub mod status;
