@@ -9,6 +9,10 @@
 //! times what a change costs there: the recompute that writes every
 //! assignment, and the one after a rule changes, which reads everything
 //! and writes only the rows that differ.
+//!
+//! The adversarial part times sets of patterns that are harmless one by one
+//! and slow together (SECURITY.md H3): 200 rules of one shape, over as many
+//! repositories with names of 199 characters (the longest allowed is 200).
 
 use app::server::org::mapping::engine::{Engine, Matcher, Repository, Rule};
 use clap::Parser;
@@ -119,6 +123,8 @@ fn main() {
         ms(trap)
     );
 
+    adversarial(repositories.len(), args.runs.min(3));
+
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -129,4 +135,51 @@ fn main() {
         &overrides,
         args.runs.min(5),
     ));
+}
+
+/// The worst pattern sets found: each shape with 200 values of N, over
+/// `count` names of 199 characters that none of them match (matching
+/// cannot stop early).
+fn adversarial(count: usize, runs: usize) {
+    let names: Vec<Repository> = (0..count)
+        .map(|i| {
+            let name = format!("acme/{}-{i}", "payments-service-backend".repeat(7));
+            Repository {
+                id: i as i64 + 1,
+                name: name.chars().take(199).collect(),
+                labels: vec![],
+            }
+        })
+        .collect();
+    println!(
+        "adversarial pattern sets: 200 rules each, {} repositories with names of 199 characters; {runs} runs",
+        names.len()
+    );
+    let mut worst = Duration::ZERO;
+    for shape in [
+        "(.*a){20}N",
+        r"\w{5}N",
+        "[^x]*[^y]{90}zN",
+        r"(\w|\d){8}N",
+        "(a|b|c|.)*dN",
+    ] {
+        let rules: Vec<Rule> = (0..200)
+            .map(|i| Rule {
+                id: i + 1,
+                team_id: 1,
+                matcher: Matcher::Pattern(shape.replace('N', &i.to_string())),
+            })
+            .collect();
+        let (compile, _, _, engine) =
+            time(runs, || Engine::new(&rules).expect("the rules compile"));
+        let (assign, _, slowest, _) = time(runs, || engine.assign(&names, &[]));
+        worst = worst.max(slowest);
+        println!(
+            "  {shape:<18} compiling {:8.2} ms, recomputing median {:8.2} ms (slowest {:.2})",
+            ms(compile),
+            ms(assign),
+            ms(slowest)
+        );
+    }
+    println!("  worst recompute: {:.2} ms", ms(worst));
 }

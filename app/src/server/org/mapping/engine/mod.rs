@@ -12,20 +12,23 @@
 //! every rule and a manual assignment of the same pair.
 //!
 //! The result is deterministic: sorted by repository, then team, each with
-//! its reasons sorted. Patterns run on the `regex` crate, whose matching
-//! time is linear in the name: a hostile pattern cannot stall the engine,
-//! and [`compile_pattern`] bounds its size when it is saved. All pattern
-//! rules run as one `RegexSet`: one pass over a name answers every rule.
+//! its reasons sorted. Patterns run on the `regex` crate's engines, whose
+//! matching time is linear in the name: a hostile pattern cannot stall the
+//! engine, and [`compile_pattern`] bounds its size when it is saved. All
+//! pattern rules run together in one pass over a name, and a set of
+//! patterns that would make that pass slow is matched rule by rule instead
+//! (`patterns`), so the organization's rules together stay linear too.
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+mod patterns;
+
+use patterns::Patterns;
+use regex::{Regex, RegexBuilder};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Longest pattern accepted, in characters.
 pub const MAX_PATTERN_LEN: usize = 300;
 /// Compiled size one pattern may take (bytes of the regex program).
 const PATTERN_SIZE_LIMIT: usize = 256 * 1024;
-/// Compiled size of all the patterns of an organization together.
-const SET_SIZE_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Checks a pattern as it is saved, with a message for the field.
 pub fn compile_pattern(pattern: &str) -> Result<Regex, String> {
@@ -112,7 +115,7 @@ pub struct RuleError {
 /// An organization's rules, compiled once and applied to any number of
 /// repositories.
 pub struct Engine {
-    patterns: RegexSet,
+    patterns: Patterns,
     /// `(rule id, team id)` of each pattern in `patterns`, by index.
     pattern_rules: Vec<(i64, i64)>,
     /// Lower-cased label → its rules' `(rule id, team id)`.
@@ -143,14 +146,10 @@ impl Engine {
                     .push((rule.id, rule.team_id)),
             }
         }
-        let patterns = RegexSetBuilder::new(&sources)
-            .case_insensitive(true)
-            .size_limit(SET_SIZE_LIMIT)
-            .build()
-            .map_err(|e| RuleError {
-                rule_id: pattern_rules.first().map_or(0, |r| r.0),
-                message: format!("the rules together are too large: {e}"),
-            })?;
+        let patterns = Patterns::new(&sources).map_err(|message| RuleError {
+            rule_id: pattern_rules.first().map_or(0, |r| r.0),
+            message,
+        })?;
         Ok(Engine {
             patterns,
             pattern_rules,
@@ -161,6 +160,16 @@ impl Engine {
     /// The teams of `repositories`, with the manual `overrides`, sorted by
     /// repository and team. Repositories without a team are absent.
     pub fn assign(&self, repositories: &[Repository], overrides: &[Override]) -> Vec<Assignment> {
+        self.assign_telling(repositories, overrides).0
+    }
+
+    /// [`Engine::assign`], and whether the patterns were matched rule by
+    /// rule (the combined pass gave up).
+    fn assign_telling(
+        &self,
+        repositories: &[Repository],
+        overrides: &[Override],
+    ) -> (Vec<Assignment>, bool) {
         let mut manual: HashMap<i64, Vec<i64>> = HashMap::new();
         let mut excluded: HashMap<i64, BTreeSet<i64>> = HashMap::new();
         for o in overrides {
@@ -180,9 +189,10 @@ impl Engine {
         let mut sorted: Vec<&Repository> = repositories.iter().collect();
         sorted.sort_by_key(|r| r.id);
         let mut out = Vec::new();
+        let mut matcher = self.patterns.matcher();
         for repository in sorted {
             let mut teams: BTreeMap<i64, BTreeSet<Reason>> = BTreeMap::new();
-            for index in self.patterns.matches(&repository.name).iter() {
+            for index in matcher.matches(&repository.name) {
                 let (rule_id, team_id) = self.pattern_rules[index];
                 teams
                     .entry(team_id)
@@ -210,7 +220,7 @@ impl Engine {
                 reasons: reasons.into_iter().collect(),
             }));
         }
-        out
+        (out, matcher.gave_up)
     }
 
     /// Which of `names` the pattern rule at `pattern` matches: the live
@@ -225,171 +235,4 @@ impl Engine {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn repo(id: i64, name: &str, labels: &[&str]) -> Repository {
-        Repository {
-            id,
-            name: name.to_owned(),
-            labels: labels.iter().map(|l| (*l).to_owned()).collect(),
-        }
-    }
-
-    fn pattern(id: i64, team_id: i64, p: &str) -> Rule {
-        Rule {
-            id,
-            team_id,
-            matcher: Matcher::Pattern(p.to_owned()),
-        }
-    }
-
-    fn label(id: i64, team_id: i64, l: &str) -> Rule {
-        Rule {
-            id,
-            team_id,
-            matcher: Matcher::Label(l.to_owned()),
-        }
-    }
-
-    /// `(repository, team)` pairs of an assignment list.
-    fn pairs(assignments: &[Assignment]) -> Vec<(i64, i64)> {
-        assignments
-            .iter()
-            .map(|a| (a.repository_id, a.team_id))
-            .collect()
-    }
-
-    #[test]
-    fn patterns_labels_and_reasons() {
-        let engine = Engine::new(&[
-            pattern(1, 10, "^acme/pay"),
-            pattern(2, 20, "(api|web)$"),
-            label(3, 30, "Frontend"),
-            pattern(4, 20, "WEB"),
-        ])
-        .unwrap();
-        let repositories = [
-            repo(3, "acme/web", &["frontend"]),
-            repo(1, "acme/payments", &[]),
-            repo(2, "acme/payments-api", &["backend"]),
-            repo(4, "other/tools", &[]),
-        ];
-        let result = engine.assign(&repositories, &[]);
-        assert_eq!(
-            pairs(&result),
-            [(1, 10), (2, 10), (2, 20), (3, 20), (3, 30)]
-        );
-        let web = result
-            .iter()
-            .find(|a| (a.repository_id, a.team_id) == (3, 20))
-            .unwrap();
-        // Case-insensitive by default, and every rule that matched is a reason.
-        assert_eq!(
-            web.reasons,
-            [
-                Reason::Pattern { rule_id: 2 },
-                Reason::Pattern { rule_id: 4 }
-            ]
-        );
-        let frontend = result.iter().find(|a| a.team_id == 30).unwrap();
-        assert_eq!(
-            frontend.reasons,
-            [Reason::Label {
-                rule_id: 3,
-                label: "frontend".to_owned()
-            }]
-        );
-    }
-
-    #[test]
-    fn manual_assignments_add_and_exclusions_win() {
-        let engine = Engine::new(&[pattern(1, 10, "acme/")]).unwrap();
-        let repositories = [
-            repo(1, "acme/a", &[]),
-            repo(2, "acme/b", &[]),
-            repo(3, "x/c", &[]),
-        ];
-        let result = engine.assign(
-            &repositories,
-            &[
-                Override::Exclude {
-                    repository_id: 1,
-                    team_id: 10,
-                },
-                Override::Assign {
-                    repository_id: 3,
-                    team_id: 10,
-                },
-                Override::Assign {
-                    repository_id: 2,
-                    team_id: 10,
-                },
-                // Both on one pair: the exclusion wins.
-                Override::Assign {
-                    repository_id: 3,
-                    team_id: 20,
-                },
-                Override::Exclude {
-                    repository_id: 3,
-                    team_id: 20,
-                },
-            ],
-        );
-        assert_eq!(pairs(&result), [(2, 10), (3, 10)]);
-        assert_eq!(
-            result[0].reasons,
-            [Reason::Manual, Reason::Pattern { rule_id: 1 }]
-        );
-        assert_eq!(result[1].reasons, [Reason::Manual]);
-    }
-
-    #[test]
-    fn the_result_does_not_depend_on_input_order() {
-        let rules = [pattern(1, 1, "a"), label(2, 2, "x"), pattern(3, 3, "b")];
-        let repositories = [repo(2, "ab", &["x"]), repo(1, "ba", &["X"])];
-        let forward = Engine::new(&rules).unwrap().assign(&repositories, &[]);
-        let mut reversed_rules = rules.to_vec();
-        reversed_rules.reverse();
-        let mut reversed_repositories = repositories.to_vec();
-        reversed_repositories.reverse();
-        let backward = Engine::new(&reversed_rules)
-            .unwrap()
-            .assign(&reversed_repositories, &[]);
-        assert_eq!(forward, backward);
-    }
-
-    #[test]
-    fn patterns_are_checked_with_a_message_for_the_field() {
-        assert!(compile_pattern("^acme/(api|web)$").is_ok());
-        assert!(compile_pattern("   ")
-            .unwrap_err()
-            .starts_with("Enter a pattern"));
-        let unclosed = compile_pattern("acme/(api").unwrap_err();
-        assert!(
-            unclosed.starts_with("This is not a valid pattern"),
-            "{unclosed}"
-        );
-        assert!(compile_pattern(&"a".repeat(MAX_PATTERN_LEN + 1))
-            .unwrap_err()
-            .contains("at most"));
-        // Would compile to a huge program: refused, not run.
-        let huge = compile_pattern(r"(\w{50}){50}").unwrap_err();
-        assert!(huge.contains("too large"), "{huge}");
-        let error = Engine::new(&[pattern(7, 1, "a("), pattern(8, 1, "b")])
-            .err()
-            .unwrap();
-        assert_eq!(error.rule_id, 7);
-    }
-
-    #[test]
-    fn the_preview_lists_what_a_pattern_matches() {
-        let names = vec![
-            "acme/api".to_owned(),
-            "acme/web".to_owned(),
-            "x/api".to_owned(),
-        ];
-        let pattern = compile_pattern("api$").unwrap();
-        assert_eq!(Engine::preview(&pattern, &names), ["acme/api", "x/api"]);
-    }
-}
+mod tests;
