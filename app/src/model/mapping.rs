@@ -17,8 +17,8 @@ pub fn check_label(name: &str) -> Result<(), String> {
         ))
     } else if name.contains(',') {
         Err("A label cannot contain a comma.".to_owned())
-    } else if name.chars().any(char::is_control) {
-        Err("Remove control characters from the label.".to_owned())
+    } else if name.chars().any(super::is_hidden) {
+        Err("Remove control and invisible characters from the label.".to_owned())
     } else {
         Ok(())
     }

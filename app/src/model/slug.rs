@@ -5,9 +5,41 @@ use std::fmt;
 
 /// Subdomains that never belong to a tenant: platform hosts and names that
 /// would confuse users or phishing filters.
+/// Subdomains the platform serves itself: never an organization's, on
+/// any host.
 pub const RESERVED_SLUGS: &[&str] = &[
     "admin", "www", "api", "app", "static", "assets", "mail", "auth", "login", "signup", "status",
     "docs", "help", "support", "billing",
+];
+
+/// Subdomains a new organization cannot take: names mail and browser
+/// clients look up on their own, and names that pass for the platform's
+/// own pages. An organization that took one before this list grew keeps
+/// it (the host parser applies [`RESERVED_SLUGS`] only).
+pub const UNAVAILABLE_SLUGS: &[&str] = &[
+    "autodiscover",
+    "autoconfig",
+    "mta-sts",
+    "wpad",
+    "smtp",
+    "imap",
+    "pop",
+    "pop3",
+    "mx",
+    "ns1",
+    "ns2",
+    "webmail",
+    "ftp",
+    "cdn",
+    "sso",
+    "id",
+    "account",
+    "accounts",
+    "security",
+    "secure",
+    "dashboard",
+    "console",
+    "root",
 ];
 
 pub const MIN_SLUG_LEN: usize = 3;
@@ -22,6 +54,9 @@ pub enum SlugError {
     InvalidCharacters,
     EdgeHyphen,
     Reserved,
+    /// `xn--…` and other labels with hyphens third and fourth: the form of
+    /// internationalized names, which can look like another tenant's.
+    HyphensThirdAndFourth,
 }
 
 impl fmt::Display for SlugError {
@@ -33,6 +68,9 @@ impl fmt::Display for SlugError {
             SlugError::InvalidCharacters => "Use only lowercase letters, digits and hyphens.",
             SlugError::EdgeHyphen => "A subdomain cannot start or end with a hyphen.",
             SlugError::Reserved => "This subdomain is reserved.",
+            SlugError::HyphensThirdAndFourth => {
+                "A subdomain cannot have hyphens as its third and fourth characters."
+            }
         };
         f.write_str(message)
     }
@@ -70,8 +108,14 @@ pub fn is_reserved(slug: &str) -> bool {
 /// Everything a slug must satisfy before the database is asked whether it is taken.
 pub fn validate_slug(slug: &str) -> Result<(), SlugError> {
     check_slug_format(slug)?;
-    if is_reserved(slug) {
+    if is_reserved(slug) || UNAVAILABLE_SLUGS.contains(&slug) {
         return Err(SlugError::Reserved);
+    }
+    // Refused for new organizations only, like the list above (not in the
+    // format check the host parser applies), so no existing one becomes
+    // unreachable.
+    if slug.get(2..4) == Some("--") {
+        return Err(SlugError::HyphensThirdAndFourth);
     }
     Ok(())
 }
@@ -84,6 +128,32 @@ mod tests {
     fn accepts_lowercase_letters_digits_and_inner_hyphens() {
         for ok in ["acme", "a1b", "acme-corp", "x-1-y", &"a".repeat(40)] {
             assert_eq!(validate_slug(ok), Ok(()), "{ok}");
+        }
+    }
+
+    #[test]
+    fn internationalized_lookalikes_and_service_names_are_refused() {
+        for lookalike in ["xn--cme-6ma", "ab--cd"] {
+            assert_eq!(
+                validate_slug(lookalike),
+                Err(SlugError::HyphensThirdAndFourth),
+                "{lookalike}"
+            );
+        }
+        assert_eq!(validate_slug("a--b"), Ok(()));
+        for service in [
+            "autodiscover",
+            "mta-sts",
+            "wpad",
+            "sso",
+            "account",
+            "security",
+        ] {
+            assert_eq!(
+                validate_slug(service),
+                Err(SlugError::Reserved),
+                "{service}"
+            );
         }
     }
 
