@@ -160,7 +160,8 @@ fn adversarial(count: usize, runs: usize) {
         "(.*a){20}N",
         r"\w{5}N",
         "[^x]*[^y]{90}zN",
-        r"(\w|\d){8}N",
+        r"(\w|\d){3}N",
+        ".{40}aN",
         "(a|b|c|.)*dN",
     ] {
         let rules: Vec<Rule> = (0..200)
