@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 pub const MAX_LABEL_LEN: usize = 50;
 /// Most labels one repository may carry.
 pub const MAX_LABELS_PER_REPOSITORY: usize = 20;
+/// Pattern rules one organization may have: with the engine's fallback
+/// (`org/mapping/engine/patterns.rs`) a recompute costs at most rules ×
+/// repositories regex searches, and BENCHMARKS.md measures it at this many.
+pub const MAX_PATTERN_RULES: u64 = 200;
 
 /// Why `name` cannot be a label, if it cannot.
 pub fn check_label(name: &str) -> Result<(), String> {

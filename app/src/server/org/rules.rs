@@ -3,7 +3,7 @@
 //! recomputes all assignments in its transaction.
 
 use crate::model::{
-    mapping::{MappingRule, Preview},
+    mapping::{MappingRule, Preview, MAX_PATTERN_RULES},
     AppError, FieldErrors,
 };
 use crate::server::org::found;
@@ -154,6 +154,20 @@ struct CheckedRule {
     described: String,
 }
 
+/// How many pattern rules the organization has, `except` the one being
+/// changed.
+async fn pattern_rules_besides(
+    txn: &impl ConnectionTrait,
+    except: Option<i64>,
+) -> Result<u64, AppError> {
+    let mut query =
+        mapping_rules::Entity::find().filter(mapping_rules::Column::Pattern.is_not_null());
+    if let Some(id) = except {
+        query = query.filter(mapping_rules::Column::Id.ne(id));
+    }
+    query.count(txn).await.map_err(tenant_db)
+}
+
 /// Checks the team and the input; the columns to store, or field errors.
 async fn checked(
     txn: &impl ConnectionTrait,
@@ -179,6 +193,14 @@ async fn checked(
         RuleInput::Pattern(pattern) => {
             if let Err(message) = compile_pattern(pattern) {
                 errors.add(field, message);
+            } else if pattern_rules_besides(txn, except).await? >= MAX_PATTERN_RULES {
+                errors.add(
+                    field,
+                    format!(
+                        "An organization can have at most {MAX_PATTERN_RULES} pattern rules. \
+                         Remove one first, or use a label rule."
+                    ),
+                );
             }
         }
         RuleInput::Label(label) => {

@@ -324,3 +324,62 @@ async fn concurrent_changes_to_the_mapping_take_turns() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_organization_has_at_most_so_many_pattern_rules() {
+    use app::model::mapping::MAX_PATTERN_RULES;
+    use app::server::entities::tenant::mapping_rules;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let mut org = Org::new(Backend::Sqlite).await;
+    let team = org.team("Core").await;
+    // All but one, written straight into the organization's database.
+    let tenant = org.app.tenant("acme").await.unwrap();
+    let db = org.app.tenant_db(&tenant).await;
+    mapping_rules::Entity::insert_many((1..MAX_PATTERN_RULES).map(|i| {
+        mapping_rules::ActiveModel {
+            team_id: Set(team),
+            pattern: Set(Some(format!("^svc-{i}-"))),
+            label_id: Set(None),
+            created_at: Set(0),
+            ..Default::default()
+        }
+    }))
+    .exec(&db)
+    .await
+    .unwrap();
+    let team = team.to_string();
+    let last = org
+        .ok::<i64>(
+            "add_pattern_rule",
+            &[("team_id", &team), ("pattern", "^last-")],
+        )
+        .await;
+    let beyond = org
+        .fails(
+            "add_pattern_rule",
+            &[("team_id", &team), ("pattern", "^beyond-")],
+        )
+        .await;
+    assert_eq!(
+        beyond.field_error("pattern"),
+        Some(format!(
+            "An organization can have at most {MAX_PATTERN_RULES} pattern rules. \
+             Remove one first, or use a label rule."
+        ))
+    );
+    // A label rule still fits, and the last pattern rule can still change.
+    org.ok::<i64>(
+        "add_label_rule",
+        &[("team_id", &team), ("label", "backend")],
+    )
+    .await;
+    org.ok::<()>(
+        "update_rule",
+        &[
+            ("id", &last.to_string()),
+            ("team_id", &team),
+            ("pattern", "^changed-"),
+        ],
+    )
+    .await;
+}
