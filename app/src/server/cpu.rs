@@ -74,23 +74,34 @@ impl Default for CpuPool {
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn beyond_its_slots_the_pool_says_busy_instead_of_queueing() {
-        let pool = CpuPool::new(1, Duration::from_millis(50));
+    /// Work that holds `pool`'s slot until `release` is sent, started and
+    /// running by the time this returns.
+    async fn hold(
+        pool: &CpuPool,
+    ) -> (
+        std::sync::mpsc::Sender<()>,
+        tokio::task::JoinHandle<Result<(), AppError>>,
+    ) {
         let (release, held) = std::sync::mpsc::channel::<()>();
         let (started, running) = tokio::sync::oneshot::channel();
-        let first = tokio::spawn({
+        let work = tokio::spawn({
             let pool = pool.clone();
             async move {
                 pool.run(move || {
                     started.send(()).unwrap();
                     held.recv().unwrap();
-                    1
                 })
                 .await
             }
         });
         running.await.unwrap();
+        (release, work)
+    }
+
+    #[tokio::test]
+    async fn beyond_its_slots_the_pool_says_busy_instead_of_queueing() {
+        let pool = CpuPool::new(1, Duration::from_millis(50));
+        let (release, first) = hold(&pool).await;
         assert_eq!(
             pool.run(|| 2).await,
             Err(AppError::Busy {
@@ -98,7 +109,7 @@ mod tests {
             })
         );
         release.send(()).unwrap();
-        assert_eq!(first.await.unwrap(), Ok(1));
+        assert_eq!(first.await.unwrap(), Ok(()));
         // The slot is back.
         assert_eq!(pool.run(|| 3).await, Ok(3));
     }
@@ -106,19 +117,7 @@ mod tests {
     #[tokio::test]
     async fn a_slot_is_held_until_the_work_ends_even_if_the_caller_left() {
         let pool = CpuPool::new(1, Duration::from_millis(50));
-        let (release, held) = std::sync::mpsc::channel::<()>();
-        let (started, running) = tokio::sync::oneshot::channel();
-        let caller = tokio::spawn({
-            let pool = pool.clone();
-            async move {
-                pool.run(move || {
-                    started.send(()).unwrap();
-                    held.recv().unwrap();
-                })
-                .await
-            }
-        });
-        running.await.unwrap();
+        let (release, caller) = hold(&pool).await;
         caller.abort();
         let _ = caller.await;
         // The work still runs, so its slot is still taken.

@@ -39,6 +39,18 @@ fn error_response(description: &str) -> Value {
     })
 }
 
+/// An error answer that may say when to try again.
+fn retry_after(description: &str, header: &str) -> Value {
+    let mut response = error_response(description);
+    response["headers"] = json!({
+        "Retry-After": {
+            "description": header,
+            "schema": { "type": "integer", "minimum": 1 },
+        },
+    });
+    response
+}
+
 /// What every operation shares: who may call it and the errors it answers.
 fn conventions(doc: &mut Value) {
     doc["security"] = json!([{ "token": [] }, { "session": [] }]);
@@ -68,26 +80,14 @@ fn conventions(doc: &mut Value) {
             }
             responses["401"] = error_response("No valid token or session");
             responses["403"] = error_response("The caller's role does not grant the permission");
-            let mut too_many = error_response(
+            responses["429"] = retry_after(
                 "Too many requests from this token or member, or from this organization",
+                "Seconds until a request is allowed again",
             );
-            too_many["headers"] = json!({
-                "Retry-After": {
-                    "description": "Seconds until a request is allowed again",
-                    "schema": { "type": "integer", "minimum": 1 },
-                },
-            });
-            responses["429"] = too_many;
-            let mut unavailable = error_response(
+            responses["503"] = retry_after(
                 "The organization's database cannot be reached, or the server is busy: try again",
+                "Seconds to wait, when the server is busy",
             );
-            unavailable["headers"] = json!({
-                "Retry-After": {
-                    "description": "Seconds to wait, when the server is busy",
-                    "schema": { "type": "integer", "minimum": 1 },
-                },
-            });
-            responses["503"] = unavailable;
             if path.contains("{id}") {
                 responses["404"] = error_response("No such item in this organization");
             }
