@@ -7,13 +7,7 @@ use crate::http::router;
 use crate::jobs::{keep_house, keep_warm_pools};
 use crate::platform::Platform;
 use anyhow::Context;
-use app::server::{
-    cpu::{self, CpuPool},
-    mail::Mailer,
-    rate_limit::Limits,
-    web::dev_mailbox,
-    AppState,
-};
+use app::server::{cpu, mail::Mailer, rate_limit::Limits, web::dev_mailbox, AppState};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use std::{path::Path, sync::Arc};
@@ -56,7 +50,7 @@ impl Application {
             );
         }
         let limit_settings = &platform.settings.limits;
-        let cpu = CpuPool::new(limit_settings.cpu_slots, cpu::QUEUE_WAIT);
+        let cpu = cpu::configure(limit_settings.cpu_slots).clone();
         let limits = Arc::new(Limits::with(limit_settings, cpu));
         let state = AppState {
             leptos_options,

@@ -1,7 +1,10 @@
-//! CPU-heavy work (password hashing today; rule recomputes and exports
-//! next) runs here: on tokio's blocking pool, never on the async workers,
-//! and no more of it at once than the process has slots for (`Limits::cpu`,
-//! `TENANTRY_CPU_SLOTS`, by default [`default_slots`]). A request
+//! CPU-heavy work (password hashing, the mapping recompute; exports next)
+//! runs here: on tokio's blocking pool, never on the async workers, and no
+//! more of it at once than the process has slots for (`TENANTRY_CPU_SLOTS`,
+//! by default [`default_slots`]). The cores are the process's, so one pool
+//! ([`shared`], sized at start-up by [`configure`]) bounds every kind of
+//! CPU work together; code that takes a `&CpuPool` can be given another
+//! (tests do). A request
 //! that finds every slot taken waits up to [`QUEUE_WAIT`] and is then told
 //! the server is busy (`AppError::Busy`, a 503 with `Retry-After`), instead
 //! of queueing without bound: a flood of password checks cannot hold
@@ -9,7 +12,7 @@
 
 use crate::model::AppError;
 use crate::server::error::internal;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
@@ -62,6 +65,28 @@ impl CpuPool {
         .await
         .map_err(internal)
     }
+}
+
+static SHARED: OnceLock<CpuPool> = OnceLock::new();
+
+/// The process's pool; two slots per core unless [`configure`]d first.
+pub fn shared() -> &'static CpuPool {
+    SHARED.get_or_init(CpuPool::default)
+}
+
+/// Sizes the process's pool to `slots`, before anything used it, and
+/// returns it. (Several servers in one process, as in the tests, share the
+/// first one's.)
+pub fn configure(slots: usize) -> &'static CpuPool {
+    let pool = SHARED.get_or_init(|| CpuPool::new(slots, QUEUE_WAIT));
+    if pool.size != slots {
+        tracing::warn!(
+            slots = pool.size,
+            asked = slots,
+            "the CPU pool was sized already"
+        );
+    }
+    pool
 }
 
 impl Default for CpuPool {

@@ -15,11 +15,12 @@ use crate::model::{
 };
 use crate::server::org::settings as org_settings;
 use crate::server::{
+    cpu,
     entities::tenant::{
         assignments, labels, manual_decisions, mapping_rules, repositories, repository_labels,
         teams,
     },
-    error::tenant_db,
+    error::{internal, tenant_db},
     org::{
         audit::{self, Actor, Change},
         mapping::engine::{self, Engine, Override, Reason},
@@ -97,14 +98,20 @@ pub async fn finish(
             .map_err(tenant_db)?;
     }
     if let Some(scope) = scope {
-        recompute(&txn, scope).await.map_err(tenant_db)?;
+        recompute(&txn, scope).await?;
     }
     txn.commit().await.map_err(tenant_db)
 }
 
 /// Rewrites the assignments of the repositories in `scope` to what the
-/// engine derives now. Only rows that changed are written.
-pub async fn recompute(db: &impl ConnectionTrait, scope: Scope) -> Result<(), DbErr> {
+/// engine derives now. Only rows that changed are written. Compiling the
+/// rules and matching the repositories run on the CPU pool, off the async
+/// workers.
+///
+/// # Errors
+/// `Unavailable` when the database fails, `Busy` when the CPU pool has no
+/// room, `Internal` for a stored rule the engine refuses.
+pub async fn recompute(db: &impl ConnectionTrait, scope: Scope) -> Result<(), AppError> {
     let only = match scope {
         Scope::Repositories(ids) if ids.len() <= SCOPE_LIMIT => Some(ids),
         _ => None,
@@ -117,9 +124,10 @@ pub async fn recompute(db: &impl ConnectionTrait, scope: Scope) -> Result<(), Db
         None => Condition::all(),
     };
 
-    let label_names = label_names(db).await?;
+    let label_names = label_names(db).await.map_err(tenant_db)?;
     let rules: Vec<engine::Rule> = rules(db, &label_names)
-        .await?
+        .await
+        .map_err(tenant_db)?
         .into_iter()
         .map(|(id, team_id, target)| engine::Rule {
             id,
@@ -130,12 +138,12 @@ pub async fn recompute(db: &impl ConnectionTrait, scope: Scope) -> Result<(), Db
             },
         })
         .collect();
-    let engine = Engine::new(&rules).map_err(|e| DbErr::Custom(e.to_string()))?;
 
     let mut found: Vec<engine::Repository> = repositories::Entity::find()
         .filter(repository_filter(repositories::Column::Id))
         .all(db)
-        .await?
+        .await
+        .map_err(tenant_db)?
         .into_iter()
         .map(|r| engine::Repository {
             id: r.id,
@@ -153,7 +161,7 @@ pub async fn recompute(db: &impl ConnectionTrait, scope: Scope) -> Result<(), Db
             decision_rows.filter(manual_decisions::Column::RepositoryId.is_in(ids.clone()));
         stored_rows = stored_rows.filter(assignments::Column::RepositoryId.is_in(ids.clone()));
     }
-    for row in label_rows.all(db).await? {
+    for row in label_rows.all(db).await.map_err(tenant_db)? {
         if let (Some(&i), Some(name)) = (
             index.get(&row.repository_id),
             label_names.get(&row.label_id),
@@ -163,7 +171,8 @@ pub async fn recompute(db: &impl ConnectionTrait, scope: Scope) -> Result<(), Db
     }
     let overrides: Vec<Override> = decision_rows
         .all(db)
-        .await?
+        .await
+        .map_err(tenant_db)?
         .into_iter()
         .filter_map(|d| match Decision::parse(&d.decision)? {
             Decision::Assign => Some(Override::Assign {
@@ -177,17 +186,27 @@ pub async fn recompute(db: &impl ConnectionTrait, scope: Scope) -> Result<(), Db
         })
         .collect();
 
-    let wanted: BTreeMap<(i64, i64), String> = engine
-        .assign(&found, &overrides)
-        .into_iter()
-        .map(|a| {
-            let reasons = serde_json::to_string(&a.reasons).unwrap_or_else(|_| "[]".to_owned());
-            ((a.repository_id, a.team_id), reasons)
+    let wanted: BTreeMap<(i64, i64), String> = cpu::shared()
+        .run(move || {
+            let engine = Engine::new(&rules)?;
+            Ok::<_, engine::RuleError>(
+                engine
+                    .assign(&found, &overrides)
+                    .into_iter()
+                    .map(|a| {
+                        let reasons =
+                            serde_json::to_string(&a.reasons).unwrap_or_else(|_| "[]".to_owned());
+                        ((a.repository_id, a.team_id), reasons)
+                    })
+                    .collect(),
+            )
         })
-        .collect();
+        .await?
+        .map_err(internal)?;
     let stored: BTreeMap<(i64, i64), String> = stored_rows
         .all(db)
-        .await?
+        .await
+        .map_err(tenant_db)?
         .into_iter()
         .map(|a| ((a.repository_id, a.team_id), a.reasons))
         .collect();
@@ -205,7 +224,8 @@ pub async fn recompute(db: &impl ConnectionTrait, scope: Scope) -> Result<(), Db
                 .filter(assignments::Column::TeamId.eq(team_id))
                 .filter(assignments::Column::RepositoryId.is_in(chunk.to_vec()))
                 .exec(db)
-                .await?;
+                .await
+                .map_err(tenant_db)?;
         }
     }
     let fresh: Vec<assignments::ActiveModel> = wanted
@@ -222,7 +242,8 @@ pub async fn recompute(db: &impl ConnectionTrait, scope: Scope) -> Result<(), Db
     for chunk in fresh.chunks(CHUNK) {
         assignments::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(db)
-            .await?;
+            .await
+            .map_err(tenant_db)?;
     }
     Ok(())
 }
