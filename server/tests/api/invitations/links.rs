@@ -121,3 +121,58 @@ async fn when_the_mail_cannot_go_out_nothing_changes() {
     assert_eq!(pending.body, "[]");
     assert!(app.audit_entries("acme").await.is_empty());
 }
+
+#[tokio::test]
+async fn a_link_dies_with_its_senders_right_to_invite() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let host = app.tenant_host("acme");
+    let mut admin = app.signed_in_as("acme", Role::Admin).await;
+    let admin_id = app.user_id("admin@acme.test").await.to_string();
+
+    invited(&app, &mut admin, "friend@example.test", "admin").await;
+    let token = mailed_token(&app, "friend@example.test").await;
+    // The admin is made a member: a member invites nobody, so their link
+    // lets nobody in any more, not even after they are made admin again.
+    let demoted = app
+        .call(
+            &host,
+            "change_member_roles",
+            &[("user_ids", &admin_id), ("role", "member")],
+            Some(&mut owner),
+        )
+        .await;
+    assert_eq!(demoted.status, 200, "{}", demoted.body);
+    let page = app
+        .get(&host, &format!("/invitation?token={token}"), None)
+        .await;
+    assert!(page.body.contains(r#"data-testid="invitation-expired""#));
+    let accounts = app.count_users().await;
+    let refused = accept(&app, &token, PASSWORD, &mut CookieJar::default()).await;
+    assert!(form_error(&refused).contains("expired or was withdrawn"));
+    assert_eq!(app.count_users().await, accounts, "no account was made");
+
+    // The same for an inviter who is removed.
+    let again = app
+        .call(
+            &host,
+            "change_member_roles",
+            &[("user_ids", &admin_id), ("role", "admin")],
+            Some(&mut owner),
+        )
+        .await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    invited(&app, &mut admin, "other@example.test", "member").await;
+    let token = mailed_token(&app, "other@example.test").await;
+    let removed = app
+        .call(
+            &host,
+            "remove_members",
+            &[("user_ids", &admin_id)],
+            Some(&mut owner),
+        )
+        .await;
+    assert_eq!(removed.status, 200, "{}", removed.body);
+    let refused = accept(&app, &token, PASSWORD, &mut CookieJar::default()).await;
+    assert!(form_error(&refused).contains("expired or was withdrawn"));
+}

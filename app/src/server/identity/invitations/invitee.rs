@@ -4,12 +4,12 @@
 use super::EXPIRED;
 
 use crate::model::account::check_password;
-use crate::model::{invitations::InvitationOffer, AppError};
+use crate::model::{invitations::InvitationOffer, AppError, Permission};
 use crate::server::{
     entities::control::{invitations, memberships, users},
     error::internal,
     identity::{
-        accounts::{user_by_email, verify_limited},
+        accounts::{role_in, user_by_email, verify_limited},
         password::hash_password,
         tokens,
     },
@@ -24,13 +24,16 @@ use sea_orm::{
 use std::net::IpAddr;
 use tenancy::context::TenantCtx;
 
-/// The invitation `token` opens in this organization, if it still works.
+/// The invitation `token` opens in this organization, if it still works:
+/// unused, unrevoked, unexpired, and its inviter still a member who may
+/// invite to its role. An admin who was removed or demoted since cannot
+/// come back, nor let anyone in, through a link they sent before.
 async fn usable(
     control: &impl sea_orm::ConnectionTrait,
     tenant_id: i64,
     token: &str,
 ) -> Result<Option<invitations::Model>, AppError> {
-    invitations::Entity::find()
+    let Some(row) = invitations::Entity::find()
         .filter(invitations::Column::TokenHash.eq(tokens::digest(token)))
         .filter(invitations::Column::TenantId.eq(tenant_id))
         .filter(invitations::Column::AcceptedAt.is_null())
@@ -38,7 +41,14 @@ async fn usable(
         .filter(invitations::Column::ExpiresAt.gt(now_unix()))
         .one(control)
         .await
-        .map_err(internal)
+        .map_err(internal)?
+    else {
+        return Ok(None);
+    };
+    let inviter = role_in(control, row.invited_by, tenant_id).await?;
+    let still_may = inviter
+        .is_some_and(|role| role.grants(Permission::ManageMembers) && role.may_assign(row.role));
+    Ok(still_may.then_some(row))
 }
 
 /// What the invitation page shows for `token`.
