@@ -110,6 +110,12 @@ pub struct Config {
     #[arg(long, env = "TENANTRY_HTTPS", default_value_t = false)]
     pub https: bool,
 
+    /// The port in the links Tenantry sends and redirects to, when users
+    /// reach it on a port that is not the scheme's own. Unset: the port it
+    /// listens on, or (with TENANTRY_BEHIND_PROXY) none.
+    #[arg(long, env = "TENANTRY_PUBLIC_PORT")]
+    pub public_port: Option<u16>,
+
     /// Set when a reverse proxy you run sits in front of Tenantry: the
     /// client address (for rate limits and the audit log) is then the last
     /// one in `X-Forwarded-For`, which that proxy appended, instead of the
@@ -168,6 +174,8 @@ impl Config {
                 .mail_from
                 .clone()
                 .unwrap_or_else(|| format!("Tenantry <no-reply@{}>", self.base_domain)),
+            // Completed once the listener is bound (`Application::build`).
+            public_port: self.public_port,
         })
     }
 

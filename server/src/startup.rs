@@ -7,7 +7,9 @@ use crate::http::router;
 use crate::jobs::{keep_house, keep_warm_pools};
 use crate::platform::Platform;
 use anyhow::Context;
-use app::server::{cpu, mail::Mailer, rate_limit::Limits, web::dev_mailbox, AppState};
+use app::server::{
+    cpu, mail::Mailer, rate_limit::Limits, settings::Settings, web::dev_mailbox, AppState,
+};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use std::{path::Path, sync::Arc};
@@ -49,7 +51,16 @@ impl Application {
                 }
             );
         }
-        let limit_settings = &platform.settings.limits;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("TENANTRY_LISTEN={listen}: cannot listen there"))?;
+        // Links carry the configured public port, else the one bound here
+        // (none behind the operator's proxy), never a request's Host port.
+        let mut settings = Settings::clone(&platform.settings);
+        if settings.public_port.is_none() && !settings.behind_proxy {
+            settings.public_port = Some(listener.local_addr()?.port());
+        }
+        let limit_settings = &settings.limits;
         let cpu = cpu::configure(limit_settings.cpu_slots).clone();
         let limits = Arc::new(Limits::with(limit_settings, cpu));
         let state = AppState {
@@ -57,14 +68,11 @@ impl Application {
             control: platform.control,
             registry: platform.registry,
             directory: platform.directory,
-            settings: platform.settings,
+            settings: Arc::new(settings),
             limits,
             mailer: Arc::new(mailer),
         };
         let router = router(state.clone());
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .with_context(|| format!("TENANTRY_LISTEN={listen}: cannot listen there"))?;
         Ok(Application {
             listener,
             router,

@@ -33,6 +33,10 @@ pub struct Settings {
     pub smtp_url: Option<SmtpUrl>,
     /// The `From` of Tenantry's mail.
     pub mail_from: String,
+    /// The port in the links Tenantry makes (`None`: the scheme's own):
+    /// `TENANTRY_PUBLIC_PORT`, else the port it listens on, or none behind
+    /// the operator's proxy. Set once the listener is bound.
+    pub public_port: Option<u16>,
 }
 
 impl Settings {
@@ -44,10 +48,12 @@ impl Settings {
         }
     }
 
-    /// The public URL of a host on this deployment, keeping the port the
-    /// browser used (`:3000` in development, none behind a proxy).
-    pub fn url_for(&self, host: &str, port: Option<u16>, path: &str) -> String {
-        match port {
+    /// The public URL of a host on this deployment, on the configured
+    /// public port ([`Settings::public_port`]), never the one a request's
+    /// `Host` header names: links in emails and redirects cannot be pointed
+    /// at another port of the host by whoever sent the request.
+    pub fn url_for(&self, host: &str, path: &str) -> String {
+        match self.public_port {
             Some(port) => format!("{}://{host}:{port}{path}", self.scheme()),
             None => format!("{}://{host}{path}", self.scheme()),
         }

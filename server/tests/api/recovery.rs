@@ -285,3 +285,30 @@ async fn a_link_that_cannot_work_costs_no_password_hash() {
     let done = set_password(&app, &token, NEW_PASSWORD).await;
     assert!(done.status == 200 || done.status == 303, "{}", done.body);
 }
+
+#[tokio::test]
+async fn emailed_links_carry_the_configured_port_not_the_requests() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.sign_up("acme").await;
+    // Asked through a Host header naming another port of the same host.
+    let forged_host = format!("{}:8081", crate::helpers::BASE);
+    let asked = app
+        .call(
+            &forged_host,
+            "request_password_reset",
+            &[("email", "owner@acme.test")],
+            None,
+        )
+        .await;
+    assert!(asked.status < 400, "{}", asked.body);
+    let mail = app
+        .mail
+        .last_about("owner@acme.test", "Reset your Tenantry password")
+        .await;
+    let link = mail.link("/reset-password").expect("a reset link");
+    assert!(
+        link.starts_with(&format!("http://{}/reset-password?token=", app.apex())),
+        "{link}"
+    );
+    assert!(!link.contains(":8081"), "{link}");
+}

@@ -48,9 +48,7 @@ pub async fn route_by_host(
     next: Next,
 ) -> Response {
     let host = parse_host(&request_host(&req), &state.settings.base_domain);
-    let apex_url = state
-        .settings
-        .url_for(&state.settings.base_domain, host.port, "/");
+    let apex_url = state.settings.url_for(&state.settings.base_domain, "/");
     match &host.kind {
         HostKind::Apex => {}
         HostKind::Www => {
@@ -59,9 +57,7 @@ pub async fn route_by_host(
                 .path_and_query()
                 .map(|p| p.as_str())
                 .unwrap_or("/");
-            let target = state
-                .settings
-                .url_for(&state.settings.base_domain, host.port, path);
+            let target = state.settings.url_for(&state.settings.base_domain, path);
             return Redirect::permanent(&target).into_response();
         }
         HostKind::Tenant(slug) => {
@@ -262,17 +258,14 @@ fn unavailable(org_name: &str, request_id: &str) -> Response {
 }
 
 impl ParsedHost {
-    /// `SLUG.BASE` as a public URL with `path`, on the port this request used.
+    /// `SLUG.BASE` as a public URL with `path`.
     pub fn tenant_url(&self, state: &AppState, slug: &str, path: &str) -> String {
         let host = format!("{slug}.{}", state.settings.base_domain);
-        state.settings.url_for(&host, self.port, path)
+        state.settings.url_for(&host, path)
     }
 
-    /// The apex (`BASE`) as a public URL with `path`, on the port this
-    /// request used.
+    /// The apex (`BASE`) as a public URL with `path`.
     pub fn apex_url(&self, state: &AppState, path: &str) -> String {
-        state
-            .settings
-            .url_for(&state.settings.base_domain, self.port, path)
+        state.settings.url_for(&state.settings.base_domain, path)
     }
 }
