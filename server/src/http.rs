@@ -7,8 +7,8 @@ use app::server::{
     rest,
     web::{
         audit_export::export_audit_csv, dev_mailbox::dev_mailbox, email_links::verify_email,
-        handoff::accept_handoff, host_router::route_by_host, origin::reject_cross_origin,
-        panic::catch_panic, status::server_fn_error_status,
+        handoff::accept_handoff, headers::security_headers, host_router::route_by_host,
+        origin::reject_cross_origin, panic::catch_panic, status::server_fn_error_status,
     },
     AppState,
 };
@@ -65,6 +65,10 @@ pub fn router(state: AppState) -> Router {
     site.route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .layer(middleware::from_fn(catch_panic))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

@@ -6,6 +6,7 @@ mod auth;
 mod catalog;
 mod failure_isolation;
 mod handoff;
+mod headers;
 mod health;
 mod helpers;
 mod host_routing;

@@ -1,7 +1,7 @@
 //! The HTTP edge that is neither a server function nor REST: the host router
 //! (`Host` → tenant context), the authorization vocabulary (`context`), the
-//! origin check, status mapping, the handoff, email links, plain pages and
-//! the panic catcher.
+//! origin check, status mapping, the handoff, email links, plain pages,
+//! the security headers and the panic catcher.
 //! May import: every room below it (`identity`, `org`, `mail`), `tenancy`.
 
 pub mod audit_export;
@@ -9,6 +9,7 @@ pub mod context;
 pub mod dev_mailbox;
 pub mod email_links;
 pub mod handoff;
+pub mod headers;
 pub mod host;
 pub mod host_router;
 pub mod origin;
