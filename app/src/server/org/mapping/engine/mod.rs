@@ -128,15 +128,16 @@ impl Engine {
     /// happens to data written around that check).
     pub fn new(rules: &[Rule]) -> Result<Engine, RuleError> {
         let mut sources = Vec::new();
+        let mut singles = Vec::new();
         let mut pattern_rules = Vec::new();
         let mut label_rules: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
         for rule in rules {
             match &rule.matcher {
                 Matcher::Pattern(pattern) => {
-                    compile_pattern(pattern).map_err(|message| RuleError {
+                    singles.push(compile_pattern(pattern).map_err(|message| RuleError {
                         rule_id: rule.id,
                         message,
-                    })?;
+                    })?);
                     sources.push(pattern.trim().to_owned());
                     pattern_rules.push((rule.id, rule.team_id));
                 }
@@ -146,12 +147,8 @@ impl Engine {
                     .push((rule.id, rule.team_id)),
             }
         }
-        let patterns = Patterns::new(&sources).map_err(|message| RuleError {
-            rule_id: pattern_rules.first().map_or(0, |r| r.0),
-            message,
-        })?;
         Ok(Engine {
-            patterns,
+            patterns: Patterns::new(&sources, singles),
             pattern_rules,
             label_rules,
         })

@@ -12,7 +12,6 @@
 //! `Regex`, whose DFA stays small: linear in rules × names, a few hundred
 //! milliseconds at worst for 10,000 repositories and 200 rules.
 
-use super::{compile_pattern, MAX_PATTERN_LEN};
 use regex::Regex;
 use regex_automata::{
     hybrid::dfa::{Cache, DFA},
@@ -37,17 +36,12 @@ pub(super) struct Patterns {
 }
 
 impl Patterns {
-    /// Compiles `sources`; an error names a pattern [`compile_pattern`]
-    /// refuses.
-    pub(super) fn new(sources: &[String]) -> Result<Patterns, String> {
-        let singles = sources
-            .iter()
-            .map(|s| compile_pattern(s))
-            .collect::<Result<Vec<_>, _>>()?;
+    /// The set of `sources`, with `singles`, each source already compiled
+    /// alone by `compile_pattern` (which checked it), in the same order.
+    pub(super) fn new(sources: &[String], singles: Vec<Regex>) -> Patterns {
         if sources.is_empty() {
-            return Ok(Patterns { set: None, singles });
+            return Patterns { set: None, singles };
         }
-        debug_assert!(sources.iter().all(|s| s.chars().count() <= MAX_PATTERN_LEN));
         let set = DFA::builder()
             .configure(
                 DFA::config()
@@ -73,7 +67,7 @@ impl Patterns {
                     "pattern rules: too large together; matching rule by rule");
             })
             .ok();
-        Ok(Patterns { set, singles })
+        Patterns { set, singles }
     }
 
     /// A matcher for one run over many names.
