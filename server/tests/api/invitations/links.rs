@@ -122,6 +122,19 @@ async fn when_the_mail_cannot_go_out_nothing_changes() {
     assert!(app.audit_entries("acme").await.is_empty());
 }
 
+/// The owner behind `owner` gives the member `user_id` the role `role`.
+async fn set_role(
+    app: &crate::helpers::TestApp,
+    owner: &mut CookieJar,
+    user_id: &str,
+    role: &str,
+) -> crate::http::Response {
+    let fields = [("user_ids", user_id), ("role", role)];
+    let host = app.tenant_host("acme");
+    app.call(&host, "change_member_roles", &fields, Some(owner))
+        .await
+}
+
 #[tokio::test]
 async fn a_link_dies_with_its_senders_right_to_invite() {
     let app = spawn_app(Backend::Sqlite).await;
@@ -134,14 +147,7 @@ async fn a_link_dies_with_its_senders_right_to_invite() {
     let token = mailed_token(&app, "friend@example.test").await;
     // The admin is made a member: a member invites nobody, so their link
     // lets nobody in any more, not even after they are made admin again.
-    let demoted = app
-        .call(
-            &host,
-            "change_member_roles",
-            &[("user_ids", &admin_id), ("role", "member")],
-            Some(&mut owner),
-        )
-        .await;
+    let demoted = set_role(&app, &mut owner, &admin_id, "member").await;
     assert_eq!(demoted.status, 200, "{}", demoted.body);
     let page = app
         .get(&host, &format!("/invitation?token={token}"), None)
@@ -153,14 +159,7 @@ async fn a_link_dies_with_its_senders_right_to_invite() {
     assert_eq!(app.count_users().await, accounts, "no account was made");
 
     // The same for an inviter who is removed.
-    let again = app
-        .call(
-            &host,
-            "change_member_roles",
-            &[("user_ids", &admin_id), ("role", "admin")],
-            Some(&mut owner),
-        )
-        .await;
+    let again = set_role(&app, &mut owner, &admin_id, "admin").await;
     assert_eq!(again.status, 200, "{}", again.body);
     invited(&app, &mut admin, "other@example.test", "member").await;
     let token = mailed_token(&app, "other@example.test").await;

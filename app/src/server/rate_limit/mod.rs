@@ -6,173 +6,20 @@
 //! counts on its own, so the effective allowance is `max` times the number of
 //! instances; that still turns a password guesser's millions of tries into
 //! tens.
+//!
+//! Inside: `limiter` (one sliding-window limiter) and `keys` (what they
+//! count by); here, every limit the application enforces and how a request
+//! takes from several at once.
+
+mod keys;
+mod limiter;
+
+pub use keys::{address_key, email_key};
+pub use limiter::{seconds_to_wait, Limit, RateLimiter};
 
 use crate::model::AppError;
-use crate::server::{cpu::CpuPool, secret::digest};
-use std::{
-    collections::{HashMap, VecDeque},
-    net::IpAddr,
-    sync::Mutex,
-    time::{Duration, Instant},
-};
-
-/// An allowance: `max` events per `window`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limit {
-    pub max: usize,
-    pub window: Duration,
-}
-
-impl Limit {
-    pub const fn per_minutes(max: usize, minutes: u64) -> Self {
-        Limit {
-            max,
-            window: Duration::from_secs(minutes * 60),
-        }
-    }
-}
-
-/// Keys that were counted but have not been looked at for a while are
-/// dropped once the map holds this many.
-const PRUNE_ABOVE: usize = 10_000;
-
-/// Each key's counted events, oldest first.
-type Events = HashMap<String, VecDeque<Instant>>;
-
-#[derive(Debug)]
-pub struct RateLimiter {
-    limit: Limit,
-    events: Mutex<Events>,
-}
-
-impl RateLimiter {
-    pub fn new(limit: Limit) -> Self {
-        RateLimiter {
-            limit,
-            events: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// `Err(wait)` when `key` has used its allowance: the time until its
-    /// oldest counted event leaves the window.
-    pub fn check(&self, key: &str) -> Result<(), Duration> {
-        self.check_at(key, Instant::now())
-    }
-
-    /// Counts one event for `key`.
-    pub fn hit(&self, key: &str) {
-        self.hit_at(key, Instant::now());
-    }
-
-    /// Forgets `key`'s events (a successful log-in clears its account's
-    /// failures).
-    pub fn clear(&self, key: &str) {
-        self.lock().remove(key);
-    }
-
-    /// Gives back one event counted for `key` (an attempt reserved before
-    /// the work, which turned out not to count).
-    pub fn refund(&self, key: &str) {
-        let mut events = self.lock();
-        if let Some(times) = events.get_mut(key) {
-            times.pop_back();
-            if times.is_empty() {
-                events.remove(key);
-            }
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Events> {
-        tenancy::sync::lock(&self.events)
-    }
-
-    fn check_at(&self, key: &str, now: Instant) -> Result<(), Duration> {
-        self.wait_in(&mut self.lock(), key, now)
-    }
-
-    fn hit_at(&self, key: &str, now: Instant) {
-        self.count_in(&mut self.lock(), key, now);
-    }
-
-    /// [`RateLimiter::check`] on this limiter's locked map.
-    fn wait_in(&self, events: &mut Events, key: &str, now: Instant) -> Result<(), Duration> {
-        let Some(times) = events.get_mut(key) else {
-            return Ok(());
-        };
-        self.forget_old(times, now);
-        if times.len() < self.limit.max {
-            if times.is_empty() {
-                events.remove(key);
-            }
-            return Ok(());
-        }
-        let oldest = times[0];
-        Err((oldest + self.limit.window).saturating_duration_since(now))
-    }
-
-    /// [`RateLimiter::hit`] on this limiter's locked map.
-    fn count_in(&self, events: &mut Events, key: &str, now: Instant) {
-        if events.len() >= PRUNE_ABOVE {
-            events.retain(|_, times| {
-                self.forget_old(times, now);
-                !times.is_empty()
-            });
-        }
-        let times = events.entry(key.to_owned()).or_default();
-        self.forget_old(times, now);
-        times.push_back(now);
-        // Only the newest `max` matter for the next decision.
-        while times.len() > self.limit.max {
-            times.pop_front();
-        }
-    }
-
-    fn forget_old(&self, times: &mut VecDeque<Instant>, now: Instant) {
-        while times
-            .front()
-            .is_some_and(|&t| now.saturating_duration_since(t) >= self.limit.window)
-        {
-            times.pop_front();
-        }
-    }
-}
-
-/// Keys longer than this are kept as their digest: a key costs the same
-/// few bytes whatever a client sends.
-const MAX_KEY_BYTES: usize = 254;
-
-/// The key of a client address: an IPv4 address as it is, an IPv6 address
-/// by its /64 (one subscriber's or one server's share, which hands its
-/// holder 2^64 addresses), an IPv4-mapped IPv6 address as the IPv4 one.
-pub fn address_key(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
-    }
-}
-
-/// The key of an account or recipient: the email as addresses compare,
-/// bounded in length.
-pub fn email_key(email: &str) -> String {
-    let key = email.trim().to_lowercase();
-    if key.len() > MAX_KEY_BYTES {
-        digest(&key)
-    } else {
-        key
-    }
-}
-
-/// Whole seconds to tell the user, never "0 s".
-pub fn seconds_to_wait(wait: Duration) -> u64 {
-    let rounded_up = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    rounded_up.max(1)
-}
+use crate::server::cpu::CpuPool;
+use std::{net::IpAddr, time::Instant};
 
 /// What the operator sets of the limits (the rest are constants).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -407,74 +254,6 @@ impl Default for Limits {
 mod tests {
     use super::*;
 
-    const LIMIT: Limit = Limit {
-        max: 3,
-        window: Duration::from_secs(60),
-    };
-
-    #[test]
-    fn the_allowance_is_used_up_then_comes_back_as_events_age() {
-        let limiter = RateLimiter::new(LIMIT);
-        let start = Instant::now();
-        for i in 0..3 {
-            assert!(limiter.check_at("k", start).is_ok(), "event {i}");
-            limiter.hit_at("k", start + Duration::from_secs(i * 10));
-        }
-        // Full: the wait is until the first event (at 0 s) is 60 s old.
-        let at = start + Duration::from_secs(25);
-        assert_eq!(limiter.check_at("k", at), Err(Duration::from_secs(35)));
-        // Other keys are not affected.
-        assert!(limiter.check_at("other", at).is_ok());
-        // One event has aged out: one more is allowed.
-        assert!(limiter
-            .check_at("k", start + Duration::from_secs(60))
-            .is_ok());
-    }
-
-    #[test]
-    fn clearing_a_key_restores_its_allowance() {
-        let limiter = RateLimiter::new(LIMIT);
-        let now = Instant::now();
-        for _ in 0..3 {
-            limiter.hit_at("k", now);
-        }
-        assert!(limiter.check_at("k", now).is_err());
-        limiter.clear("k");
-        assert!(limiter.check_at("k", now).is_ok());
-    }
-
-    #[test]
-    fn old_keys_are_pruned_when_the_map_is_large() {
-        let limiter = RateLimiter::new(LIMIT);
-        let start = Instant::now();
-        for i in 0..PRUNE_ABOVE {
-            limiter.hit_at(&format!("k{i}"), start);
-        }
-        limiter.hit_at("late", start + Duration::from_secs(61));
-        assert_eq!(limiter.lock().len(), 1);
-    }
-
-    #[test]
-    fn ipv6_addresses_count_per_64_and_mapped_ipv4_as_ipv4() {
-        let key = |ip: &str| address_key(ip.parse().unwrap());
-        assert_eq!(
-            key("2001:db8:1:2::1"),
-            key("2001:db8:1:2:ffff:ffff:ffff:ffff")
-        );
-        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
-        assert_eq!(key("2001:db8:1:2::1"), "2001:db8:1:2::/64");
-        assert_eq!(key("::ffff:192.0.2.7"), "192.0.2.7");
-        assert_eq!(key("192.0.2.7"), "192.0.2.7");
-    }
-
-    #[test]
-    fn email_keys_compare_as_addresses_and_stay_short() {
-        assert_eq!(email_key(" Owner@Acme.test "), "owner@acme.test");
-        let long = format!("{}@x.test", "a".repeat(64 * 1024));
-        assert!(email_key(&long).len() <= MAX_KEY_BYTES);
-        assert_ne!(email_key(&long), email_key(&format!("b{long}")));
-    }
-
     #[test]
     fn attempts_taken_together_cannot_all_pass_one_check() {
         // Forty log-ins arriving at once: each reserves before its password
@@ -498,13 +277,5 @@ mod tests {
                 .expect("successes leave the allowance as it was")
                 .succeeded(&limits);
         }
-    }
-
-    #[test]
-    fn waits_are_whole_seconds_rounded_up() {
-        assert_eq!(seconds_to_wait(Duration::from_millis(1)), 1);
-        assert_eq!(seconds_to_wait(Duration::from_secs(0)), 1);
-        assert_eq!(seconds_to_wait(Duration::from_secs(35)), 35);
-        assert_eq!(seconds_to_wait(Duration::from_millis(35_200)), 36);
     }
 }
