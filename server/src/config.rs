@@ -2,6 +2,7 @@
 //! the embedded setup: SQLite under `data/`, base domain `localhost`.
 
 use anyhow::{bail, Context};
+use app::server::identity::unconfirmed::UnconfirmedPolicy;
 use app::server::rate_limit::LimitSettings;
 use app::server::settings::{Settings, SmtpUrl, TenantDatabases};
 use clap::Args;
@@ -105,6 +106,26 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub signups_per_hour: u32,
 
+    /// Days after its sign-up when an organization none of whose owners
+    /// has confirmed an email address is suspended (confirming brings it
+    /// back).
+    #[arg(long, env = "TENANTRY_UNCONFIRMED_SUSPEND_DAYS", default_value_t = 7,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub unconfirmed_suspend_days: u32,
+
+    /// Days after its sign-up when such an organization, still suspended
+    /// for it, is purged with its database.
+    #[arg(long, env = "TENANTRY_UNCONFIRMED_PURGE_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub unconfirmed_purge_days: u32,
+
+    /// Requests of one organization served at once; more wait their turn
+    /// (up to 3 s, then 503 "busy"), so that no organization's load takes
+    /// the server from the others.
+    #[arg(long, env = "TENANTRY_TENANT_CONCURRENCY", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub tenant_concurrency: u32,
+
     /// Set when users reach Tenantry over https (through a TLS proxy):
     /// links use https and session cookies are marked Secure.
     #[arg(long, env = "TENANTRY_HTTPS", default_value_t = false)]
@@ -128,6 +149,13 @@ pub struct Config {
     /// the control database's outbox, shown at `/dev/mailbox` in development.
     #[arg(long, env = "TENANTRY_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+
+    /// Keep email in the control database's outbox, one-time links and
+    /// all, in a release build without TENANTRY_SMTP_URL (which otherwise
+    /// refuses to start: a forgotten SMTP setting must not leave live
+    /// links in the database). Debug builds use the outbox without it.
+    #[arg(long, env = "TENANTRY_MAIL_OUTBOX", default_value_t = false)]
+    pub mail_outbox: bool,
 
     /// The sender of Tenantry's email; default `Tenantry <no-reply@BASE>`.
     #[arg(long, env = "TENANTRY_MAIL_FROM")]
@@ -164,6 +192,13 @@ impl Config {
                 signups_per_address: self.signups_per_address as usize,
                 signups_per_email: self.signups_per_email as usize,
                 signups_per_hour: self.signups_per_hour as usize,
+                tenant_concurrency: self.tenant_concurrency as usize,
+            },
+            unconfirmed: UnconfirmedPolicy {
+                suspend_after_days: self.unconfirmed_suspend_days,
+                purge_after_days: self
+                    .unconfirmed_purge_days
+                    .max(self.unconfirmed_suspend_days),
             },
             smtp_url: self
                 .smtp_url

@@ -6,9 +6,16 @@ use app::server::{
     identity::{session_store::DbSessionStore, sign_in},
     rest,
     web::{
-        audit_export::export_audit_csv, dev_mailbox::dev_mailbox, email_links::verify_email,
-        handoff::accept_handoff, headers::security_headers, host_router::route_by_host,
-        origin::reject_cross_origin, panic::catch_panic, status::server_fn_error_status,
+        audit_export::export_audit_csv,
+        dev_mailbox::dev_mailbox,
+        email_links::verify_email,
+        form_errors::guard_form_errors,
+        handoff::{accept_handoff, confirm_handoff},
+        headers::security_headers,
+        host_router::route_by_host,
+        origin::reject_cross_origin,
+        panic::catch_panic,
+        status::server_fn_error_status,
     },
     AppState,
 };
@@ -41,8 +48,9 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(sign_in::IDLE));
 
     let site = Router::new()
-        // A signed-in user handed over to a tenant host with a one-time token.
-        .route("/auth/handoff", get(accept_handoff))
+        // A signed-in user handed over to a tenant host with a one-time token
+        // (the form posts when the link came from elsewhere).
+        .route("/auth/handoff", get(accept_handoff).post(confirm_handoff))
         // An organization's audit log as CSV.
         .route("/audit.csv", get(export_audit_csv))
         // Development only: the mail kept in the outbox.
@@ -58,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(server_fn_error_status))
+        // A page shows a form error only to the browser it was sent back to.
+        .layer(middleware::from_fn(guard_form_errors))
         .layer(sessions)
         .layer(middleware::from_fn(reject_cross_origin))
         .layer(middleware::from_fn_with_state(state.clone(), route_by_host));

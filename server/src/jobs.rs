@@ -2,12 +2,17 @@
 //! directory's listener: housekeeping on a minute and hour schedule, and
 //! keeping the warm pools full.
 
-use app::server::{identity::session_store::DbSessionStore, mail, AppState};
+use app::server::{
+    identity::{session_store::DbSessionStore, unconfirmed},
+    mail,
+    time::now_unix,
+    AppState,
+};
 use std::time::Duration;
 use tenancy::{databases, provision::recover_stale};
 
-/// Every minute: sign-ups that crashed; every hour: expired sessions and
-/// week-old outbox mail.
+/// Every minute: sign-ups that crashed; every hour: expired sessions,
+/// week-old outbox mail, and organizations no owner ever confirmed.
 pub(crate) async fn keep_house(state: AppState) {
     let sessions = DbSessionStore::new(state.control.clone());
     // Start-up has just cleaned up sign-ups; sessions go a minute later.
@@ -24,6 +29,14 @@ pub(crate) async fn keep_house(state: AppState) {
             }
             if let Err(e) = mail::purge_outbox(&state.control).await {
                 tracing::warn!(error = %e, "could not purge the outbox");
+            }
+            let (control, registry, directory) =
+                (&state.control, &state.registry, &state.directory);
+            let policy = state.settings.unconfirmed;
+            if let Err(e) =
+                unconfirmed::sweep(control, registry, directory, policy, now_unix()).await
+            {
+                tracing::warn!(error = %e, "could not sweep unconfirmed organizations");
             }
         }
     }

@@ -41,6 +41,11 @@ impl Application {
             platform.control.clone(),
         )
         .map_err(anyhow::Error::msg)?;
+        outbox_allowed(
+            mailer.uses_outbox(),
+            cfg!(debug_assertions),
+            config.mail_outbox,
+        )?;
         if mailer.uses_outbox() {
             tracing::warn!(
                 "TENANTRY_SMTP_URL is not set: email is kept in the outbox table{}",
@@ -149,4 +154,34 @@ pub fn leptos_options(leptos_toml: &Path) -> anyhow::Result<LeptosOptions> {
         )
     })?;
     Ok(conf.leptos_options)
+}
+
+/// Whether mail may be kept in the outbox: always with SMTP (no outbox),
+/// in a debug build, or when the operator says so; a release build that
+/// would keep live one-time links in the database by a forgotten setting
+/// refuses to start instead.
+fn outbox_allowed(uses_outbox: bool, debug_build: bool, on_purpose: bool) -> anyhow::Result<()> {
+    if uses_outbox && !debug_build && !on_purpose {
+        anyhow::bail!(
+            "TENANTRY_SMTP_URL is not set: a release build sends its mail over SMTP. \
+             Set it, or set TENANTRY_MAIL_OUTBOX=true to keep mail, with its one-time \
+             links, in the control database's outbox on purpose"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outbox_allowed;
+
+    #[test]
+    fn a_release_build_keeps_mail_in_the_database_only_when_told() {
+        let refused = outbox_allowed(true, false, false).unwrap_err().to_string();
+        assert!(refused.contains("TENANTRY_SMTP_URL"), "{refused}");
+        assert!(refused.contains("TENANTRY_MAIL_OUTBOX=true"), "{refused}");
+        assert!(outbox_allowed(true, false, true).is_ok());
+        assert!(outbox_allowed(true, true, false).is_ok(), "debug builds");
+        assert!(outbox_allowed(false, false, false).is_ok(), "SMTP");
+    }
 }

@@ -61,7 +61,8 @@ pub async fn log_out() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Ends every session of the signed-in user, on every host and device.
+/// Ends every session of the signed-in user, on every host and device, and
+/// the API tokens they created.
 #[server(endpoint = "log_out_everywhere")]
 pub async fn log_out_everywhere() -> Result<(), AppError> {
     use crate::server::{
@@ -128,7 +129,9 @@ pub async fn resend_verification() -> Result<bool, AppError> {
     if user.email_verified_at.is_some() {
         return Ok(false);
     }
-    state.limits.take_mail(context::client_ip()?, &user.email)?;
+    state
+        .limits
+        .take_confirmation(context::client_ip()?, &user.email)?;
     let apex = context::parsed_host()?.apex_url(&state, "");
     verification::send(&state.control, &state.mailer, &user, &apex).await?;
     Ok(true)

@@ -7,12 +7,17 @@ use leptos::prelude::*;
 /// Emails a password reset link to `email`, if it has an account.
 #[server(endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    use crate::server::{identity::recovery, web::context};
+    use crate::server::{identity::recovery, rate_limit::MailKind, web::context};
     let state = context::app_state()?;
     let email = recovery::email_field(&email)?;
-    state.limits.take_mail(context::client_ip()?, &email)?;
-    let apex = context::parsed_host()?.apex_url(&state, "");
-    recovery::request_reset(state.control.clone(), state.mailer.clone(), email, apex);
+    let ip = context::client_ip()?;
+    if state
+        .limits
+        .take_mail(ip, MailKind::PasswordReset, &email)?
+    {
+        let apex = context::parsed_host()?.apex_url(&state, "");
+        recovery::request_reset(state.control.clone(), state.mailer.clone(), email, apex);
+    }
     leptos_axum::redirect("/forgot-password?sent=1");
     Ok(())
 }
@@ -21,12 +26,23 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 /// the account, and sends the browser to log in.
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
-    use crate::server::{identity::recovery, web::context};
+    use crate::server::{
+        error::internal,
+        identity::{accounts, recovery, unconfirmed},
+        web::context,
+    };
     let state = context::app_state()?;
     state.limits.take_reset(context::client_ip()?)?;
     let email = recovery::reset(&state.control, &state.limits, &token, &password).await?;
     // The owner of the address is back: earlier failed log-ins no longer count.
     state.limits.forgive_account(&email);
+    // The address is confirmed now: an organization suspended for want of a
+    // confirmed owner is served again.
+    if let Some(user) = accounts::user_by_email(&state.control, &email).await? {
+        unconfirmed::reactivate_for(&state.control, &state.directory, user.id)
+            .await
+            .map_err(internal)?;
+    }
     leptos_axum::redirect("/login?reset=done");
     Ok(())
 }
@@ -34,14 +50,19 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 /// Emails `email` the list of its organizations, if it has an account.
 #[server(endpoint = "find_organizations")]
 pub async fn find_organizations(email: String) -> Result<(), AppError> {
-    use crate::server::{identity::recovery, web::context};
+    use crate::server::{identity::recovery, rate_limit::MailKind, web::context};
     let host = context::require_apex()?;
     let state = context::app_state()?;
     let email = recovery::email_field(&email)?;
-    state.limits.take_mail(context::client_ip()?, &email)?;
-    let (control, mailer) = (state.control.clone(), state.mailer.clone());
-    let login_url = move |slug: &str| host.tenant_url(&state, slug, "/login");
-    recovery::send_organizations(control, mailer, email, login_url);
+    let ip = context::client_ip()?;
+    if state
+        .limits
+        .take_mail(ip, MailKind::OrganizationList, &email)?
+    {
+        let (control, mailer) = (state.control.clone(), state.mailer.clone());
+        let login_url = move |slug: &str| host.tenant_url(&state, slug, "/login");
+        recovery::send_organizations(control, mailer, email, login_url);
+    }
     leptos_axum::redirect("/find-organizations?sent=1");
     Ok(())
 }

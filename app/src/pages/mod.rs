@@ -24,6 +24,9 @@ pub use org::{
 
 /// The HTML document rendered on the server around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Scripts run only with this response's nonce.
+    #[cfg(feature = "ssr")]
+    crate::server::web::headers::content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -1,7 +1,7 @@
 //! Runtime settings the application needs, already validated. The server
 //! binary builds them from environment variables and flags.
 
-use crate::server::rate_limit::LimitSettings;
+use crate::server::{identity::unconfirmed::UnconfirmedPolicy, rate_limit::LimitSettings};
 use tenancy::registry::RegistrySettings;
 /// Where tenant databases go: the engine's own description of a server
 /// (one SQLite directory, or a PostgreSQL server's maintenance database).
@@ -28,6 +28,9 @@ pub struct Settings {
     pub warm_pool: u32,
     /// CPU-heavy work at once, and the sign-up allowances.
     pub limits: LimitSettings,
+    /// When organizations without a confirmed owner are suspended, then
+    /// purged.
+    pub unconfirmed: UnconfirmedPolicy,
     /// The SMTP server mail goes to; `None`: the outbox. It may carry a
     /// password: its `Debug` never prints it.
     pub smtp_url: Option<SmtpUrl>,

@@ -14,7 +14,14 @@
 //!   net), one second on SQLite, where there is a single instance but the CLI
 //!   may change tenants from another process.
 //!
-//! It is bounded: only existing tenants are cached, and at most `max_entries`.
+//! It is bounded: at most `max_entries` tenants, and at most
+//! [`MAX_MISSES`] slugs that name no tenant, each remembered for
+//! [`MISS_TTL`] so that asking again for an unknown host costs no query (a
+//! new tenant is announced like any change, so it is not hidden by an
+//! earlier miss). At most [`LOOKUPS_AT_ONCE`] lookups go to the control
+//! database together: a flood of ever-new hosts cannot take the connections
+//! that sessions and memberships need; a tenant already known is then
+//! served from its last entry, however old.
 
 use crate::catalog::{find_by_slug, TenantStatus};
 use crate::entities::tenants;
@@ -29,6 +36,15 @@ use std::time::{Duration, Instant};
 /// is the tenant's slug.
 pub const CHANGES_CHANNEL: &str = "tenantry_tenant_changed";
 const MAX_ENTRIES: usize = 100_000;
+/// How long a slug that names no tenant is remembered as such.
+pub const MISS_TTL: Duration = Duration::from_secs(5);
+/// Slugs remembered as naming no tenant, at most.
+pub const MAX_MISSES: usize = 10_000;
+/// Lookups in the control database at once, at most.
+pub const LOOKUPS_AT_ONCE: usize = 4;
+/// How long a lookup waits for its turn before giving up (or serving a
+/// known tenant's last entry).
+const LOOKUP_WAIT: Duration = Duration::from_secs(2);
 
 /// What a request needs to know about its tenant.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +80,9 @@ struct Cached {
 pub struct TenantDirectory {
     control: DatabaseConnection,
     entries: RwLock<HashMap<String, Cached>>,
+    /// Slugs that named no tenant, and when that was found.
+    misses: RwLock<HashMap<String, Instant>>,
+    lookups: tokio::sync::Semaphore,
     ttl: Duration,
     max_entries: usize,
     /// Bumped by every invalidation: a lookup that started before one does
@@ -80,6 +99,8 @@ impl TenantDirectory {
         TenantDirectory {
             control,
             entries: RwLock::new(HashMap::new()),
+            misses: RwLock::new(HashMap::new()),
+            lookups: tokio::sync::Semaphore::new(LOOKUPS_AT_ONCE),
             ttl,
             max_entries: MAX_ENTRIES,
             generation: AtomicU64::new(0),
@@ -88,15 +109,29 @@ impl TenantDirectory {
 
     /// The tenant at `slug`, in whatever state, or `None`.
     pub async fn lookup(&self, slug: &str) -> Result<Option<Arc<TenantRecord>>, DbErr> {
-        if let Some(cached) = read(&self.entries).get(slug) {
-            if cached.fetched.elapsed() < self.ttl {
-                return Ok(Some(cached.record.clone()));
+        let stale = match read(&self.entries).get(slug) {
+            Some(cached) if cached.fetched.elapsed() < self.ttl => {
+                return Ok(Some(cached.record.clone()))
             }
+            Some(cached) => Some(cached.record.clone()),
+            None => None,
+        };
+        if stale.is_none() && self.known_missing(slug) {
+            return Ok(None);
         }
+        let Ok(Ok(_turn)) = tokio::time::timeout(LOOKUP_WAIT, self.lookups.acquire()).await else {
+            return match stale {
+                Some(record) => Ok(Some(record)),
+                None => Err(DbErr::Custom("too many tenant lookups at once".to_owned())),
+            };
+        };
         let generation = self.generation.load(Ordering::Acquire);
         let found = find_by_slug(&self.control, slug).await?;
         let Some(model) = found else {
             write(&self.entries).remove(slug);
+            if self.generation.load(Ordering::Acquire) == generation {
+                self.remember_missing(slug);
+            }
             return Ok(None);
         };
         let record = Arc::new(TenantRecord::from(model));
@@ -120,18 +155,49 @@ impl TenantDirectory {
         Ok(Some(record))
     }
 
+    /// Whether `slug` is cached as naming a tenant (fresh or not): its
+    /// requests need no lookup of an unknown host.
+    pub fn is_known(&self, slug: &str) -> bool {
+        read(&self.entries).contains_key(slug)
+    }
+
+    fn known_missing(&self, slug: &str) -> bool {
+        read(&self.misses)
+            .get(slug)
+            .is_some_and(|at| at.elapsed() < MISS_TTL)
+    }
+
+    fn remember_missing(&self, slug: &str) {
+        let mut misses = write(&self.misses);
+        if misses.len() >= MAX_MISSES {
+            misses.retain(|_, at| at.elapsed() < MISS_TTL);
+            if misses.len() >= MAX_MISSES {
+                misses.clear();
+            }
+        }
+        misses.insert(slug.to_owned(), Instant::now());
+    }
+
     pub fn invalidate(&self, slug: &str) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         write(&self.entries).remove(slug);
+        write(&self.misses).remove(slug);
     }
 
     pub fn clear(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         write(&self.entries).clear();
+        write(&self.misses).clear();
     }
 
+    /// Tenants cached (slugs remembered as unknown are not counted).
     pub fn len(&self) -> usize {
         read(&self.entries).len()
+    }
+
+    /// Slugs remembered as naming no tenant.
+    pub fn misses(&self) -> usize {
+        read(&self.misses).len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -160,7 +160,11 @@ pub async fn provision<S: Setup>(
     // Step 3: the caller's activation, and the tenant goes live.
     match finish(control, &tenant, setup, warm).await {
         Ok(made) => {
-            directory.invalidate(slug);
+            // Announced, not only forgotten here: another instance may
+            // remember the slug as naming no tenant.
+            if let Err(e) = directory.changed(slug).await {
+                tracing::warn!(error = %e, slug, "could not announce the new tenant");
+            }
             tracing::info!(tenant_id = tenant.id, server = %server.name, warm, "tenant provisioned");
             Ok(Provisioned { tenant, made, warm })
         }

@@ -89,6 +89,9 @@ async fn main() -> anyhow::Result<()> {
         args.budget.to_string(),
         "--warm-pool".to_owned(),
         "0".to_owned(),
+        // No mail is sent; a release build keeps it in the outbox only
+        // when told so.
+        "--mail-outbox".to_owned(),
     ];
     let result = run(&args, &id, &pg_url, &config_args).await;
     // Whatever happened, drop every database the benchmark made.

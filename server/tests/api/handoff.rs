@@ -81,3 +81,99 @@ async fn signing_in_replaces_a_session_id_planted_before() {
     let cookie = response.header("set-cookie").expect("new session cookie");
     assert!(!cookie.contains("AAAAAAAAAAAAAAAAAAAAAA"), "{cookie}");
 }
+
+/// Opens `handoff_url` the way a browser does when `Sec-Fetch-Site` is
+/// `site` (`none`: pasted into the address bar, or opened from a mail).
+async fn open_link(
+    app: &crate::helpers::TestApp,
+    handoff_url: &str,
+    site: &str,
+    jar: &mut CookieJar,
+) -> crate::http::Response {
+    let (host, path) = handoff_url
+        .trim_start_matches("http://")
+        .split_once('/')
+        .map(|(host, path)| {
+            (
+                host.split(':').next().unwrap().to_owned(),
+                format!("/{path}"),
+            )
+        })
+        .unwrap();
+    crate::http::send(
+        app.port,
+        crate::http::Request {
+            method: "GET",
+            host: &host,
+            path: &path,
+            headers: vec![("Sec-Fetch-Site", site.into())],
+            body: vec![],
+        },
+        Some(jar),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_link_from_elsewhere_asks_whose_account_before_signing_in() {
+    let app = spawn_app(Backend::Sqlite).await;
+    // The attacker signs up and keeps the handoff link of their own account
+    // instead of following it, then sends it to a victim.
+    let evil = app.sign_up("evil").await;
+    let host = app.tenant_host("evil");
+    for site in ["cross-site", "none"] {
+        let mut victim = CookieJar::default();
+        let asked = open_link(&app, &evil.handoff_url, site, &mut victim).await;
+        assert_eq!(asked.status, 200, "{site}: {}", asked.body);
+        assert!(
+            asked.body.contains(r#"data-testid="handoff-confirm""#),
+            "{}",
+            asked.body
+        );
+        assert!(asked.body.contains("Org evil"), "{}", asked.body);
+        assert!(asked.body.contains("owner@evil.test"), "{}", asked.body);
+        // Nothing signed in by looking.
+        let home = app.get(&host, "/", Some(&mut victim)).await;
+        assert!(
+            home.body.contains("sign-in-required"),
+            "{site}: {}",
+            home.body
+        );
+    }
+
+    // The person who asked confirms with the page's form: signed in.
+    let token = evil.handoff_url.split("token=").nth(1).unwrap();
+    let mut owner = CookieJar::default();
+    let confirmed = crate::http::send(
+        app.port,
+        crate::http::Request {
+            method: "POST",
+            host: &host,
+            path: "/auth/handoff",
+            headers: vec![
+                ("Origin", format!("http://{host}")),
+                ("Content-Type", "application/x-www-form-urlencoded".into()),
+            ],
+            body: format!("token={token}").into_bytes(),
+        },
+        Some(&mut owner),
+    )
+    .await;
+    assert_eq!(confirmed.status, 303, "{}", confirmed.body);
+    let home = app.get(&host, "/", Some(&mut owner)).await;
+    assert!(home.body.contains("owner@evil.test"), "{}", home.body);
+    // Used once: the link now only says it has expired.
+    let again = open_link(&app, &evil.handoff_url, "none", &mut CookieJar::default()).await;
+    assert_eq!(again.status, 400, "{}", again.body);
+}
+
+#[tokio::test]
+async fn a_link_followed_from_the_deployment_signs_in_at_once() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let acme = app.sign_up("acme").await;
+    let mut jar = CookieJar::default();
+    let followed = open_link(&app, &acme.handoff_url, "same-site", &mut jar).await;
+    assert_eq!(followed.status, 303, "{}", followed.body);
+    let home = app.get(&app.tenant_host("acme"), "/", Some(&mut jar)).await;
+    assert!(home.body.contains("owner@acme.test"), "{}", home.body);
+}

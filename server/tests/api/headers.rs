@@ -8,9 +8,59 @@ fn assert_guarded(what: &str, response: &Response) {
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "same-origin"),
         ("x-frame-options", "DENY"),
-        ("content-security-policy", "frame-ancestors 'none'"),
     ] {
         assert_eq!(response.header(name), Some(value), "{what}: {name}");
+    }
+    let policy = response.header("content-security-policy").unwrap_or("");
+    assert!(
+        policy.ends_with("frame-ancestors 'none'"),
+        "{what}: {policy}"
+    );
+}
+
+#[tokio::test]
+async fn a_page_runs_only_the_scripts_that_carry_its_nonce() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut jar = app.signed_in_owner("acme").await;
+    for (host, path) in [
+        (app.apex(), "/"),
+        (app.apex(), "/login"),
+        (app.tenant_host("acme"), "/"),
+        (app.tenant_host("acme"), "/teams"),
+    ] {
+        let page = app.get(&host, path, Some(&mut jar)).await;
+        assert_eq!(page.status, 200, "{path}");
+        let policy = page.header("content-security-policy").unwrap();
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {policy}"));
+        assert!(
+            policy.starts_with("default-src 'self'; script-src 'nonce-"),
+            "{policy}"
+        );
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        // Every script of the page carries it (none would run otherwise).
+        let tags: Vec<&str> = page
+            .body
+            .split("<script")
+            .skip(1)
+            .map(|rest| rest.split('>').next().unwrap_or(""))
+            .collect();
+        assert!(!tags.is_empty(), "{path}: the hydration scripts");
+        for tag in tags {
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: <script{tag}>"
+            );
+        }
+        // And it is new for every answer.
+        let again = app.get(&host, path, Some(&mut jar)).await;
+        assert!(!again
+            .header("content-security-policy")
+            .unwrap()
+            .contains(nonce));
     }
 }
 

@@ -166,3 +166,88 @@ async fn lifecycle_commands_refuse_what_they_cannot_do() {
         200
     );
 }
+
+const DAY: i64 = 24 * 60 * 60;
+
+async fn sweep_at(app: &TestApp, now: i64) -> app::server::identity::unconfirmed::Swept {
+    use app::server::identity::unconfirmed::{sweep, UnconfirmedPolicy};
+    let state = &app.state;
+    sweep(
+        &state.control,
+        &state.registry,
+        &state.directory,
+        UnconfirmedPolicy::default(),
+        now,
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn organizations_no_owner_confirmed_are_suspended_then_purged() {
+    let app = spawn_app(Backend::Postgres).await;
+    app.sign_up("ghost").await;
+    app.sign_up("real").await;
+    app.mark_verified("owner@real.test").await;
+    // Unconfirmed too, but an operator suspended it: not the sweep's.
+    app.sign_up("held").await;
+    tenancy::lifecycle::suspend(
+        &app.state.control,
+        &app.state.directory,
+        "held",
+        &platform_audit::cli_actor(),
+        Some("abuse report"),
+    )
+    .await
+    .unwrap();
+    let now = app::server::time::now_unix();
+    let databases = app.tenant_databases().await.len();
+
+    // Within the week nothing happens.
+    assert_eq!(sweep_at(&app, now + 6 * DAY).await, Default::default());
+    // After it, the unconfirmed one is suspended; the confirmed one is not.
+    let swept = sweep_at(&app, now + 8 * DAY).await;
+    assert_eq!(swept.suspended, vec!["ghost".to_owned()]);
+    let ghost = app.get(&app.tenant_host("ghost"), "/", None).await;
+    assert_eq!(ghost.status, 403, "{}", ghost.body);
+    assert_eq!(
+        app.get(&app.tenant_host("real"), "/", None).await.status,
+        200
+    );
+    // After thirty days it is purged, database and all; the slug is free.
+    let swept = sweep_at(&app, now + 31 * DAY).await;
+    assert_eq!(swept.purged, vec!["ghost".to_owned()]);
+    assert!(app.tenant("ghost").await.is_none());
+    assert_eq!(app.tenant_databases().await.len(), databases - 1);
+    assert!(app.tenant("real").await.is_some());
+    assert!(
+        app.tenant("held").await.is_some(),
+        "an operator's suspension stays"
+    );
+    app.sign_up("ghost").await;
+}
+
+#[tokio::test]
+async fn confirming_brings_a_suspended_organization_back() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.sign_up("late").await;
+    let now = app::server::time::now_unix();
+    assert_eq!(
+        sweep_at(&app, now + 8 * DAY).await.suspended,
+        vec!["late".to_owned()]
+    );
+    let link = app
+        .mail
+        .last_about("owner@late.test", "Confirm your email address for Tenantry")
+        .await
+        .link("/verify-email")
+        .unwrap();
+    let path = link.split_once(&app.apex()).unwrap().1.to_owned();
+    let confirmed = app.get(&app.apex(), &path, None).await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    let page = app.get(&app.tenant_host("late"), "/", None).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    // And nothing is purged later.
+    assert_eq!(sweep_at(&app, now + 31 * DAY).await, Default::default());
+    assert!(app.tenant("late").await.is_some());
+}

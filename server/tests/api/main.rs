@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod catalog;
 mod failure_isolation;
+mod fairness;
 mod handoff;
 mod headers;
 mod health;

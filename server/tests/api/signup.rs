@@ -165,6 +165,8 @@ async fn an_existing_account_adds_an_organization_only_with_its_password() {
 #[tokio::test]
 async fn without_javascript_a_rejected_signup_redirects_back_with_errors_and_values() {
     let app = spawn_app(Backend::Sqlite).await;
+    // The browser's cookies: the error is shown to the browser it was sent to.
+    let mut jar = CookieJar::default();
 
     let response = app
         .post_form(
@@ -176,7 +178,7 @@ async fn without_javascript_a_rejected_signup_redirects_back_with_errors_and_val
                 ("email", "a@b.co"),
                 ("password", PASSWORD),
             ],
-            None,
+            Some(&mut jar),
         )
         .await;
 
@@ -184,7 +186,7 @@ async fn without_javascript_a_rejected_signup_redirects_back_with_errors_and_val
     let location = response.header("location").unwrap().to_owned();
     assert!(location.contains("__err="), "{location}");
     let path = location.split_once(&app.apex()).unwrap().1.to_owned();
-    let page = app.get(&app.apex(), &path, None).await;
+    let page = app.get(&app.apex(), &path, Some(&mut jar)).await;
     assert!(
         page.body.contains("This subdomain is reserved."),
         "{}",

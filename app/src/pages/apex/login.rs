@@ -35,7 +35,7 @@ pub fn LoginPage() -> impl IntoView {
             </Suspense>
             {move || was_reset().then(|| view! {
                 <p class="banner success" role="status" data-testid="password-reset">
-                    "Your password is changed. Log in with the new one."
+                    "Your password is changed, every session of yours has ended, and so have the API tokens you created. Log in with the new one."
                 </p>
             })}
             <ActionForm action>

@@ -91,7 +91,12 @@ pub fn LogOutButtons() -> impl IntoView {
                 <button type="submit" class="button secondary" data-testid="log-out">"Log out"</button>
             </ActionForm>
             <ActionForm action=everywhere attr:class="inline">
-                <button type="submit" class="link" data-testid="log-out-everywhere">
+                <button
+                    type="submit"
+                    class="link"
+                    data-testid="log-out-everywhere"
+                    title="Ends your sessions on every device, and the API tokens you created"
+                >
                     "Log out everywhere"
                 </button>
             </ActionForm>

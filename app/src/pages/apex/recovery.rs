@@ -16,7 +16,7 @@ use leptos_router::hooks::use_query_map;
 fn Sent(what: &'static str) -> impl IntoView {
     view! {
         <p class="banner success" role="status" data-testid="sent">
-            {format!("If an account exists for that address, we have sent it {what}. Check your inbox (and the spam folder).")}
+            {format!("If an account exists for that address, we have sent it {what}. Check your inbox (and the spam folder). We send at most three an hour to one address; those already sent still work.")}
         </p>
     }
 }

@@ -150,6 +150,30 @@ pub async fn handoff_to(
     .map_err(internal)
 }
 
+/// What an API token made by `user_id` at `created_at` may still do in
+/// `tenant_id`: its creator's role there now, or `None` once they have
+/// left, or ended every credential (a password reset, "log out
+/// everywhere") since the token was made. One query, on every API call.
+pub async fn token_creator_role(
+    control: &impl ConnectionTrait,
+    user_id: i64,
+    tenant_id: i64,
+    created_at: i64,
+) -> Result<Option<Role>, AppError> {
+    let found = memberships::Entity::find()
+        .filter(memberships::Column::UserId.eq(user_id))
+        .filter(memberships::Column::TenantId.eq(tenant_id))
+        .find_also_related(users::Entity)
+        .one(control)
+        .await
+        .map_err(internal)?;
+    Ok(found.and_then(|(membership, user)| {
+        // A token made in the same second as the sign-out ends with it.
+        let ended = user?.signed_out_at.is_some_and(|at| created_at <= at);
+        (!ended).then_some(membership.role)
+    }))
+}
+
 /// `user_id`'s role in `tenant_id`, if a member.
 pub async fn role_in(
     control: &impl ConnectionTrait,

@@ -12,4 +12,5 @@ pub mod session_store;
 pub mod sign_in;
 pub mod signup;
 pub mod tokens;
+pub mod unconfirmed;
 pub mod verification;

@@ -24,7 +24,10 @@ use crate::server::{
 use sea_orm::{
     sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
 };
-use std::sync::Arc;
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc,
+};
 
 /// A reset link works for an hour.
 pub const RESET_TTL_SECS: i64 = 60 * 60;
@@ -36,14 +39,35 @@ pub fn email_field(email: &str) -> Result<String, AppError> {
     Ok(email)
 }
 
+/// Account mails composed at once, at most: each costs control-plane
+/// queries, and a flood of requests from many addresses must leave the
+/// connections that sessions and log-ins need.
+const COMPOSING_AT_ONCE: usize = 2;
+/// Account mails waiting for their turn, at most; beyond, a request's mail
+/// is dropped (and logged): its asker gets the usual answer, and may ask
+/// again.
+const WAITING_AT_MOST: usize = 1_000;
+
+static COMPOSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(COMPOSING_AT_ONCE);
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
 /// Runs `compose` (which finds the account and writes the message, if
-/// any) and sends its mail in the background: the request's answer does not
-/// wait for, nor depend on, whether the email has an account.
+/// any) and sends its mail in the background, a few at a time: the
+/// request's answer does not wait for, nor depend on, whether the email
+/// has an account.
 fn in_background<F>(mailer: Arc<Mailer>, compose: F)
 where
     F: std::future::Future<Output = Result<Option<Email>, AppError>> + Send + 'static,
 {
+    if WAITING.fetch_add(1, Ordering::AcqRel) >= WAITING_AT_MOST {
+        WAITING.fetch_sub(1, Ordering::AcqRel);
+        tracing::warn!("too many account emails waiting; this one is dropped");
+        return;
+    }
     tokio::spawn(async move {
+        let turn = COMPOSING.acquire().await;
+        WAITING.fetch_sub(1, Ordering::AcqRel);
+        let Ok(_turn) = turn else { return };
         match compose.await {
             Ok(Some(email)) => {
                 if let Err(e) = mailer.send(email).await {
@@ -126,6 +150,8 @@ pub async fn reset(
     let now = now_unix();
     users::Entity::update_many()
         .col_expr(users::Column::PasswordHash, Expr::value(hash.0))
+        // API tokens the user made before the reset stop working too.
+        .col_expr(users::Column::SignedOutAt, Expr::value(now))
         .filter(users::Column::Id.eq(user_id))
         .exec(&txn)
         .await

@@ -1,12 +1,12 @@
 //! tower-sessions store in the control-plane database, so sessions survive a
 //! restart and are shared by every instance.
 
-use crate::server::entities::control::sessions;
+use crate::server::entities::control::{sessions, users};
 use crate::server::time::now_unix;
 use async_trait::async_trait;
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    SqlErr,
+    SqlErr, TransactionTrait,
 };
 use tower_sessions::{
     session::{Id, Record},
@@ -23,13 +23,22 @@ impl DbSessionStore {
         DbSessionStore { db }
     }
 
-    /// Ends every session of `user_id`, on every host ("log out
-    /// everywhere"). Returns how many there were.
+    /// Ends every session of `user_id`, on every host and device ("log out
+    /// everywhere"), and with them the API tokens the user created until
+    /// now (`users.signed_out_at`), in one transaction. Returns how many
+    /// sessions there were.
     pub async fn delete_user_sessions(&self, user_id: i64) -> Result<u64, sea_orm::DbErr> {
+        let txn = self.db.begin().await?;
+        users::Entity::update_many()
+            .col_expr(users::Column::SignedOutAt, Expr::value(now_unix()))
+            .filter(users::Column::Id.eq(user_id))
+            .exec(&txn)
+            .await?;
         let result = sessions::Entity::delete_many()
             .filter(sessions::Column::UserId.eq(user_id))
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
+        txn.commit().await?;
         Ok(result.rows_affected)
     }
 

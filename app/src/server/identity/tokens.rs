@@ -6,7 +6,7 @@ use crate::server::secret::random_hex;
 use crate::server::time::now_unix;
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter,
+    QueryFilter,
 };
 
 pub use crate::server::entities::control::one_time_tokens::Purpose;
@@ -48,11 +48,22 @@ pub async fn usable(
     purpose: Purpose,
     tenant_id: Option<i64>,
 ) -> Result<bool, DbErr> {
+    Ok(holder(db, token, purpose, tenant_id).await?.is_some())
+}
+
+/// The user `token` was issued to, if it could be consumed now; it is not
+/// consumed.
+pub async fn holder(
+    db: &impl ConnectionTrait,
+    token: &str,
+    purpose: Purpose,
+    tenant_id: Option<i64>,
+) -> Result<Option<i64>, DbErr> {
     Ok(one_time_tokens::Entity::find()
         .filter(usable_now(&digest(token), purpose, tenant_id))
-        .count(db)
+        .one(db)
         .await?
-        > 0)
+        .map(|t| t.user_id))
 }
 
 /// Consumes a token: succeeds at most once, only before it expires, and only

@@ -20,10 +20,6 @@ use sea_orm::{
     QueryFilter, QueryOrder, TransactionTrait,
 };
 
-/// Where a token just created waits, in the creator's session, until the
-/// tokens page, which shows it once, reads it.
-pub const JUST_CREATED: &str = "api_token.just_created";
-
 /// What every token starts with, so that a leaked one is recognizable.
 pub const TOKEN_PREFIX: &str = "tnt_";
 /// `last_used_at` is written at most this often per token.

@@ -61,6 +61,11 @@ impl RateLimiter {
         self.lock().remove(key);
     }
 
+    /// Forgets the events of every key `matches` accepts.
+    pub fn clear_where(&self, matches: impl Fn(&str) -> bool) {
+        self.lock().retain(|key, _| !matches(key));
+    }
+
     /// Gives back one event counted for `key` (an attempt reserved before
     /// the work, which turned out not to count).
     pub fn refund(&self, key: &str) {

@@ -13,9 +13,13 @@
 
 mod keys;
 mod limiter;
+mod login;
+mod tenant_slots;
 
 pub use keys::{address_key, email_key};
 pub use limiter::{seconds_to_wait, Limit, RateLimiter};
+pub use login::{KnownAddresses, LoginAttempt};
+pub use tenant_slots::{TenantSlots, Turn};
 
 use crate::model::AppError;
 use crate::server::cpu::CpuPool;
@@ -32,6 +36,8 @@ pub struct LimitSettings {
     pub signups_per_email: usize,
     /// Sign-ups per hour from everyone together.
     pub signups_per_hour: usize,
+    /// Requests of one organization served at once.
+    pub tenant_concurrency: usize,
 }
 
 impl Default for LimitSettings {
@@ -41,6 +47,7 @@ impl Default for LimitSettings {
             signups_per_address: 10,
             signups_per_email: 5,
             signups_per_hour: 500,
+            tenant_concurrency: 16,
         }
     }
 }
@@ -51,26 +58,39 @@ impl Default for LimitSettings {
 pub struct Limits {
     /// Password hashing and other CPU-heavy work, a few at once.
     pub cpu: CpuPool,
+    /// Each organization's requests served at once.
+    pub tenant_slots: TenantSlots,
     /// Sign-ups from everyone together, per client address and per email:
     /// each one creates a database.
     pub signups: RateLimiter,
     pub signups_per_ip: RateLimiter,
     pub signups_per_email: RateLimiter,
-    /// Failed log-ins per client address.
+    /// Failed log-ins per client address, on any account.
     pub login_per_ip: RateLimiter,
-    /// Failed log-ins per account (email), from anywhere.
+    /// Failed log-ins per account (email) and client address.
+    pub login_per_account_and_ip: RateLimiter,
+    /// Failed log-ins per account from addresses it has not logged in
+    /// from lately (see `login`).
     pub login_per_account: RateLimiter,
+    /// Where each account logged in from lately.
+    pub known_addresses: KnownAddresses,
     /// Attempts to set a password with a reset link, per client address:
     /// a link is guessed no faster than a password.
     pub reset_per_ip: RateLimiter,
     /// Emails anyone may ask for (verification again, password reset, "find
     /// my organizations"), per client address.
     pub mail_per_ip: RateLimiter,
-    /// The same, per recipient: nobody can flood one mailbox. Invitations
-    /// count here too.
-    pub mail_per_account: RateLimiter,
+    /// The same, per recipient and kind of mail ([`MailKind`]): nobody can
+    /// flood one mailbox, and asking for one kind never holds up another.
+    pub mail_per_recipient: RateLimiter,
     /// Invitations sent (or sent again) per organization.
     pub invites_per_tenant: RateLimiter,
+    /// Invitations per organization and recipient: mail that strangers can
+    /// ask for never holds up an admin's invitation.
+    pub invites_per_recipient: RateLimiter,
+    /// Hosts that name no organization, asked for per client address: each
+    /// costs a control-plane lookup (`web::host_router`).
+    pub unknown_hosts_per_ip: RateLimiter,
     /// REST API requests per organization, from all its callers together:
     /// no organization takes the server from the others, however many
     /// tokens it makes.
@@ -83,11 +103,14 @@ pub struct Limits {
 
 impl Limits {
     pub const LOGIN_PER_IP: Limit = Limit::per_minutes(20, 15);
-    pub const LOGIN_PER_ACCOUNT: Limit = Limit::per_minutes(5, 15);
+    pub const LOGIN_PER_ACCOUNT_AND_ADDRESS: Limit = Limit::per_minutes(5, 15);
+    pub const LOGIN_PER_ACCOUNT: Limit = Limit::per_minutes(50, 15);
     pub const RESET_PER_IP: Limit = Limit::per_minutes(20, 15);
     pub const MAIL_PER_IP: Limit = Limit::per_minutes(10, 60);
-    pub const MAIL_PER_ACCOUNT: Limit = Limit::per_minutes(3, 60);
+    pub const MAIL_PER_RECIPIENT: Limit = Limit::per_minutes(3, 60);
     pub const INVITES_PER_TENANT: Limit = Limit::per_minutes(50, 60);
+    pub const INVITES_PER_RECIPIENT: Limit = Limit::per_minutes(3, 60);
+    pub const UNKNOWN_HOSTS_PER_IP: Limit = Limit::per_minutes(120, 1);
     pub const API_PER_TENANT: Limit = Limit::per_minutes(3_000, 1);
     pub const API_PER_CALLER: Limit = Limit::per_minutes(600, 1);
 
@@ -100,26 +123,53 @@ impl Limits {
         let per_hour = |max| Limit::per_minutes(max, 60);
         Limits {
             cpu,
+            tenant_slots: TenantSlots::new(settings.tenant_concurrency),
             signups: RateLimiter::new(per_hour(settings.signups_per_hour)),
             signups_per_ip: RateLimiter::new(per_hour(settings.signups_per_address)),
             signups_per_email: RateLimiter::new(per_hour(settings.signups_per_email)),
             login_per_ip: RateLimiter::new(Self::LOGIN_PER_IP),
+            login_per_account_and_ip: RateLimiter::new(Self::LOGIN_PER_ACCOUNT_AND_ADDRESS),
             login_per_account: RateLimiter::new(Self::LOGIN_PER_ACCOUNT),
+            known_addresses: KnownAddresses::default(),
             reset_per_ip: RateLimiter::new(Self::RESET_PER_IP),
             mail_per_ip: RateLimiter::new(Self::MAIL_PER_IP),
-            mail_per_account: RateLimiter::new(Self::MAIL_PER_ACCOUNT),
+            mail_per_recipient: RateLimiter::new(Self::MAIL_PER_RECIPIENT),
             invites_per_tenant: RateLimiter::new(Self::INVITES_PER_TENANT),
+            invites_per_recipient: RateLimiter::new(Self::INVITES_PER_RECIPIENT),
+            unknown_hosts_per_ip: RateLimiter::new(Self::UNKNOWN_HOSTS_PER_IP),
             api_per_tenant: RateLimiter::new(Self::API_PER_TENANT),
             api_per_caller: RateLimiter::new(Self::API_PER_CALLER),
         }
     }
 
-    /// Counts one email requested from `ip` for `email`, or says how long
-    /// to wait when either allowance is used up (nothing is counted then).
-    pub fn take_mail(&self, ip: IpAddr, email: &str) -> Result<(), AppError> {
+    /// Counts one email of `kind` that someone at `ip` asked to send to
+    /// `email`. `Ok(false)`: do not send it, the recipient has had enough
+    /// of that kind lately (the asker's allowance still counts it). Anyone
+    /// may ask for a reset or the organization list for any address, so a
+    /// full recipient allowance is no error: those mails went to the
+    /// address's owner, and their links still work (they outlive the
+    /// window), so a stranger's asking cannot stop the owner resetting.
+    ///
+    /// # Errors
+    /// `RateLimited` when `ip` has asked for too many emails lately.
+    pub fn take_mail(&self, ip: IpAddr, kind: MailKind, email: &str) -> Result<bool, AppError> {
+        let address = address_key(ip);
+        let recipient = kind.key(email);
+        match take_all(&[
+            (&self.mail_per_ip, &address),
+            (&self.mail_per_recipient, &recipient),
+        ]) {
+            Ok(()) => Ok(true),
+            Err(_) => take_all(&[(&self.mail_per_ip, &address)]).map(|()| false),
+        }
+    }
+
+    /// Counts one more confirmation link the signed-in owner of `email`
+    /// asked for from `ip`, or says how long to wait.
+    pub fn take_confirmation(&self, ip: IpAddr, email: &str) -> Result<(), AppError> {
         take_all(&[
             (&self.mail_per_ip, &address_key(ip)),
-            (&self.mail_per_account, &email_key(email)),
+            (&self.mail_per_recipient, &MailKind::Confirmation.key(email)),
         ])
     }
 
@@ -139,60 +189,42 @@ impl Limits {
         take_all(&[(&self.reset_per_ip, &address_key(ip))])
     }
 
-    /// Forgets the failed log-ins on the account `email` (its owner just
-    /// proved they hold the address).
-    pub fn forgive_account(&self, email: &str) {
-        self.login_per_account.clear(&email_key(email));
-    }
-
-    /// Reserves one log-in attempt from `ip` on the account `email` before
-    /// the password is checked, or says how long to wait (nothing is
-    /// counted then). Reserving first means attempts sent together cannot
-    /// all pass one check before any of them is counted. A successful
-    /// attempt is handed back through [`LoginAttempt::succeeded`].
-    pub fn take_login(&self, ip: IpAddr, email: &str) -> Result<LoginAttempt, AppError> {
-        let attempt = LoginAttempt {
-            address: address_key(ip),
-            account: email_key(email),
-        };
-        take_all(&[
-            (&self.login_per_ip, &attempt.address),
-            (&self.login_per_account, &attempt.account),
-        ])?;
-        Ok(attempt)
-    }
-
     /// Counts one invitation from organization `tenant_id` to `email`, or
     /// says how long to wait (nothing is counted then).
     pub fn take_invite(&self, tenant_id: i64, email: &str) -> Result<(), AppError> {
         take_all(&[
             (&self.invites_per_tenant, &tenant_id.to_string()),
-            (&self.mail_per_account, &email_key(email)),
+            (&self.invites_per_recipient, &invite_key(tenant_id, email)),
         ])
     }
 }
 
-/// A log-in attempt counted on its address and its account.
-#[derive(Debug)]
-#[must_use = "a successful attempt is handed back with `succeeded`"]
-pub struct LoginAttempt {
-    address: String,
-    account: String,
+/// The key of invitations from organization `tenant_id` to `email`.
+pub fn invite_key(tenant_id: i64, email: &str) -> String {
+    format!("{tenant_id}/{}", email_key(email))
 }
 
-impl LoginAttempt {
-    /// The password was right: the attempt does not count against the
-    /// address, and the account's failures are forgotten.
-    pub fn succeeded(self, limits: &Limits) {
-        limits.login_per_ip.refund(&self.address);
-        limits.login_per_account.clear(&self.account);
-    }
+/// The kinds of mail someone may ask for, each with its own allowance per
+/// recipient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailKind {
+    /// A password reset link (anyone may ask, for any address).
+    PasswordReset,
+    /// The list of an address's organizations (anyone may ask).
+    OrganizationList,
+    /// The email confirmation link again (only its signed-in owner asks).
+    Confirmation,
+}
 
-    /// The password was not checked at all (the server was busy): the
-    /// attempt counts nowhere.
-    pub fn unchecked(self, limits: &Limits) {
-        limits.login_per_ip.refund(&self.address);
-        limits.login_per_account.refund(&self.account);
+impl MailKind {
+    /// The recipient key of this kind of mail to `email`.
+    fn key(self, email: &str) -> String {
+        let kind = match self {
+            MailKind::PasswordReset => "reset",
+            MailKind::OrganizationList => "find",
+            MailKind::Confirmation => "confirm",
+        };
+        format!("{kind}/{}", email_key(email))
     }
 }
 
@@ -255,27 +287,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn attempts_taken_together_cannot_all_pass_one_check() {
-        // Forty log-ins arriving at once: each reserves before its password
-        // is checked, so no more than the allowance get through.
+    fn a_stranger_asking_for_resets_holds_up_no_other_mail_to_the_address() {
         let limits = Limits::new();
-        let ip: IpAddr = "192.0.2.1".parse().unwrap();
-        let attempts: Vec<_> = (0..40)
-            .map(|_| limits.take_login(ip, "victim@example.org"))
-            .collect();
-        let through = attempts.iter().filter(|a| a.is_ok()).count();
-        assert_eq!(through, Limits::LOGIN_PER_ACCOUNT.max);
+        let stranger: IpAddr = "203.0.113.9".parse().unwrap();
+        let owner: IpAddr = "198.51.100.7".parse().unwrap();
+        let email = "newhire@example.org";
+        for _ in 0..Limits::MAIL_PER_RECIPIENT.max {
+            assert_eq!(
+                limits.take_mail(stranger, MailKind::PasswordReset, email),
+                Ok(true)
+            );
+        }
+        // More resets are not sent, to anyone's asking; the answer is no error.
+        assert_eq!(
+            limits.take_mail(owner, MailKind::PasswordReset, email),
+            Ok(false)
+        );
+        // The other kinds, and invitations, are untouched.
+        assert_eq!(
+            limits.take_mail(owner, MailKind::OrganizationList, email),
+            Ok(true)
+        );
+        assert_eq!(limits.take_confirmation(owner, email), Ok(()));
+        assert_eq!(limits.take_invite(1, email), Ok(()));
     }
 
     #[test]
-    fn a_successful_log_in_does_not_count_against_its_address() {
+    fn an_asker_past_their_own_allowance_is_told_to_wait() {
         let limits = Limits::new();
-        let ip: IpAddr = "192.0.2.1".parse().unwrap();
-        for i in 0..Limits::LOGIN_PER_IP.max * 2 {
+        let ip: IpAddr = "203.0.113.9".parse().unwrap();
+        for n in 0..Limits::MAIL_PER_IP.max {
+            let email = format!("r{}@example.org", n % 2);
             limits
-                .take_login(ip, &format!("user{i}@example.org"))
-                .expect("successes leave the allowance as it was")
-                .succeeded(&limits);
+                .take_mail(ip, MailKind::PasswordReset, &email)
+                .unwrap();
         }
+        assert!(matches!(
+            limits.take_mail(ip, MailKind::OrganizationList, "other@example.org"),
+            Err(AppError::RateLimited { .. })
+        ));
     }
 }

@@ -1,13 +1,14 @@
 //! Who is calling, in which organization, with which role: an API token
 //! (`Authorization: Bearer tnt_…`, acting with the token's role, never more
-//! than its creator's role now) or the browser session (the member's role).
+//! than its creator's role now, and not after its creator ended every
+//! credential) or the browser session (the member's role).
 
 use super::error::{ApiError, ApiResult};
 use crate::model::{AppError, Permission, Role};
 use crate::server::{
     entities::tenant::api_tokens,
     error::{request_id_of, tenant_db},
-    identity::accounts::role_in,
+    identity::accounts::token_creator_role,
     org::{api_tokens::authenticate, audit::Actor},
     rate_limit::ApiCaller,
     web::context::{self, CurrentMember},
@@ -74,11 +75,17 @@ impl FromRequestParts<AppState> for Caller {
                 .map_err(|e| fail(tenant_db(e)))?
                 .ok_or_else(|| fail(AppError::Unauthorized))?;
             // A token acts for its creator: never with more than the role
-            // they have now, and not at all once they have left.
-            let creator = role_in(&state.control, token.created_by, ctx.tenant.id)
-                .await
-                .map_err(fail)?
-                .ok_or_else(|| fail(AppError::Unauthorized))?;
+            // they have now, and not at all once they have left or ended
+            // every credential they had (a reset, "log out everywhere").
+            let creator = token_creator_role(
+                &state.control,
+                token.created_by,
+                ctx.tenant.id,
+                token.created_at,
+            )
+            .await
+            .map_err(fail)?
+            .ok_or_else(|| fail(AppError::Unauthorized))?;
             let role = token.role;
             state
                 .limits

@@ -75,9 +75,18 @@ pub fn client_ip() -> Result<IpAddr, AppError> {
 /// proxy the address that proxy appended to `X-Forwarded-For` (earlier
 /// entries are the client's to forge).
 pub fn client_ip_of(parts: &http::request::Parts, behind_proxy: bool) -> IpAddr {
+    client_ip_from(&parts.headers, &parts.extensions, behind_proxy)
+}
+
+/// [`client_ip_of`] a request's headers and extensions (for middleware,
+/// which holds the request whole).
+pub fn client_ip_from(
+    headers: &http::HeaderMap,
+    extensions: &http::Extensions,
+    behind_proxy: bool,
+) -> IpAddr {
     if behind_proxy {
-        let forwarded = parts
-            .headers
+        let forwarded = headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
@@ -88,8 +97,7 @@ pub fn client_ip_of(parts: &http::request::Parts, behind_proxy: bool) -> IpAddr 
             return ip;
         }
     }
-    parts
-        .extensions
+    extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip())
 }

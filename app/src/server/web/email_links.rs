@@ -3,7 +3,7 @@
 
 use crate::server::{
     error::request_id_of,
-    identity::verification,
+    identity::{unconfirmed, verification},
     web::host_router::{failure_page, plain_page},
     AppState,
 };
@@ -29,12 +29,22 @@ pub async fn verify_email(
         .filter(|t| !t.is_empty() && t.len() <= 128)
         .unwrap_or_default();
     match verification::verify(&state.control, &token).await {
-        Ok(Some(_)) => plain_page(
-            StatusCode::OK,
-            "Email address confirmed",
-            "<p data-testid=\"email-verified\">Thank you: your address is confirmed, and you \
-             can now invite your colleagues.</p><p><a class=\"button\" href=\"/login\">Continue</a></p>",
-        ),
+        Ok(Some(user_id)) => {
+            // An organization suspended for want of a confirmed owner is back.
+            if let Err(e) =
+                unconfirmed::reactivate_for(&state.control, &state.directory, user_id).await
+            {
+                let request_id = request_id_of(req.headers());
+                tracing::error!(%request_id, error = %e, "could not reactivate after confirmation");
+            }
+            plain_page(
+                StatusCode::OK,
+                "Email address confirmed",
+                "<p data-testid=\"email-verified\">Thank you: your address is confirmed, and \
+                 you can now invite your colleagues.</p>\
+                 <p><a class=\"button\" href=\"/login\">Continue</a></p>",
+            )
+        }
         Ok(None) => plain_page(
             StatusCode::BAD_REQUEST,
             "This link has expired",

@@ -2,43 +2,109 @@
 //! tenant host with a single-use, short-lived token in the URL; the tenant
 //! host exchanges it for its own host-only session and drops the token from
 //! the address bar with a redirect.
+//!
+//! A token is only as good as the browser that presents it: someone who
+//! gets a token for their own account (from the `Location` of their own
+//! log-in) could send the link to a victim, whose browser would then be
+//! signed in to the sender's organization (login CSRF). So the exchange
+//! happens at once only when the browser says the link was followed from
+//! this deployment (`Sec-Fetch-Site: same-site` or `same-origin`: the
+//! redirect of a log-in, sign-up or switch; a request without the header
+//! comes from no browser). A link opened from another site, a mail or the
+//! address bar (`cross-site`, `none`) shows whose account and which
+//! organization it signs in to, and signs in only when the person
+//! confirms with a form posted from this page.
 
 use crate::server::{
     error::request_id_of,
-    identity::{sign_in, tokens},
-    web::host_router::{failure_page, plain_page},
+    identity::{accounts, sign_in, tokens},
+    web::host_router::{escape_html, failure_page, plain_page},
     AppState,
 };
 use axum::{
-    extract::{Query, Request, State},
-    http::StatusCode,
+    extract::{Query, State},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
+    Extension, Form,
 };
 use serde::Deserialize;
 use tenancy::context::TenantCtx;
 use tower_sessions::Session;
 
 #[derive(Deserialize)]
-pub struct HandoffQuery {
+pub struct HandoffToken {
     token: Option<String>,
 }
 
+impl HandoffToken {
+    fn usable_text(self) -> Option<String> {
+        self.token.filter(|t| !t.is_empty() && t.len() <= 128)
+    }
+}
+
+/// `GET /auth/handoff?token=…`: signs in at once when the link was followed
+/// from this deployment, else asks first.
 pub async fn accept_handoff(
     State(state): State<AppState>,
+    ctx: Option<Extension<TenantCtx>>,
     session: Session,
-    Query(query): Query<HandoffQuery>,
-    req: Request,
+    headers: HeaderMap,
+    Query(query): Query<HandoffToken>,
 ) -> Response {
-    let Some(ctx) = req.extensions().get::<TenantCtx>() else {
+    let Some(Extension(ctx)) = ctx else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let request_id = request_id_of(req.headers());
-    let Some(token) = query.token.filter(|t| !t.is_empty() && t.len() <= 128) else {
+    let request_id = request_id_of(&headers);
+    let Some(token) = query.usable_text() else {
         return link_expired();
     };
+    if followed_from_this_deployment(&headers) {
+        exchange(&state, &ctx, &session, &token, &request_id).await
+    } else {
+        ask_first(&state, &ctx, &token, &request_id).await
+    }
+}
+
+/// `POST /auth/handoff` (the confirmation's form, token in the body):
+/// signs in. Cross-site posts never get here (`origin::reject_cross_origin`).
+pub async fn confirm_handoff(
+    State(state): State<AppState>,
+    ctx: Option<Extension<TenantCtx>>,
+    session: Session,
+    headers: HeaderMap,
+    Form(form): Form<HandoffToken>,
+) -> Response {
+    let Some(Extension(ctx)) = ctx else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let request_id = request_id_of(&headers);
+    let Some(token) = form.usable_text() else {
+        return link_expired();
+    };
+    exchange(&state, &ctx, &session, &token, &request_id).await
+}
+
+/// Whether the browser followed the link from a page (or a redirect) of
+/// this deployment's site; `true` too for clients that are no browser.
+fn followed_from_this_deployment(headers: &HeaderMap) -> bool {
+    match headers.get("sec-fetch-site").map(|v| v.to_str()) {
+        None => true,
+        Some(Ok(site)) => matches!(site, "same-origin" | "same-site"),
+        Some(Err(_)) => false,
+    }
+}
+
+/// Consumes the token and opens this host's session for its user.
+async fn exchange(
+    state: &AppState,
+    ctx: &TenantCtx,
+    session: &Session,
+    token: &str,
+    request_id: &str,
+) -> Response {
     let user_id = match tokens::consume(
         &state.control,
-        &token,
+        token,
         tokens::Purpose::Handoff,
         Some(ctx.tenant.id),
     )
@@ -46,12 +112,55 @@ pub async fn accept_handoff(
     {
         Ok(Some(user_id)) => user_id,
         Ok(None) => return link_expired(),
-        Err(e) => return failed(e, &request_id),
+        Err(e) => return failed(e, request_id),
     };
-    if let Err(e) = sign_in::start(&session, user_id, Some(ctx.tenant.id)).await {
-        return failed(e, &request_id);
+    if let Err(e) = sign_in::start(session, user_id, Some(ctx.tenant.id)).await {
+        return failed(e, request_id);
     }
     Redirect::to("/").into_response()
+}
+
+/// The page that asks before signing in: whose account, which
+/// organization. The token is not used up by showing it.
+async fn ask_first(state: &AppState, ctx: &TenantCtx, token: &str, request_id: &str) -> Response {
+    let user_id = match tokens::holder(
+        &state.control,
+        token,
+        tokens::Purpose::Handoff,
+        Some(ctx.tenant.id),
+    )
+    .await
+    {
+        Ok(Some(user_id)) => user_id,
+        Ok(None) => return link_expired(),
+        Err(e) => return failed(e, request_id),
+    };
+    let user = match accounts::user(&state.control, user_id).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return link_expired(),
+        Err(e) => return failed(e, request_id),
+    };
+    plain_page(
+        StatusCode::OK,
+        "Continue to this organization?",
+        &format!(
+            "<p data-testid=\"handoff-confirm\">This link signs you in to <strong>{org}</strong> \
+             ({host}) as <strong>{email}</strong>.</p>\
+             <p>Continue only if you asked to sign in, and this is your account.</p>\
+             <form method=\"post\" action=\"/auth/handoff\">\
+             <input type=\"hidden\" name=\"token\" value=\"{token}\">\
+             <button type=\"submit\">Continue as {email}</button></form>\
+             <p><a href=\"{apex}\">No, take me to Tenantry</a></p>",
+            org = escape_html(&ctx.tenant.name),
+            host = escape_html(&format!(
+                "{}.{}",
+                ctx.tenant.slug, state.settings.base_domain
+            )),
+            email = escape_html(&user.email),
+            token = escape_html(token),
+            apex = escape_html(&state.settings.url_for(&state.settings.base_domain, "/")),
+        ),
+    )
 }
 
 fn link_expired() -> Response {

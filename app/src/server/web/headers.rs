@@ -11,8 +11,13 @@
 //! the `Referer` of the post, which `no-referrer` would drop; no other
 //! origin ever sees an address.
 //!
-//! A full Content-Security-Policy (scripts by nonce, under which hydration
-//! still works) is still to come (SECURITY.md L7).
+//! Pages rendered by Leptos carry a full Content-Security-Policy
+//! ([`content_security_policy`]): scripts run only with the page's nonce
+//! (leptos_axum makes one per response and puts it on the hydration
+//! scripts; `'strict-dynamic'` lets those load the front end's modules, and
+//! `'wasm-unsafe-eval'` compile its WebAssembly), everything else only from
+//! this host, no plugins, no `<base>`. Other answers (JSON, plain pages,
+//! files) run no script and get `frame-ancestors 'none'` alone.
 
 use crate::server::AppState;
 use axum::{
@@ -32,11 +37,13 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::REFERRER_POLICY, "same-origin");
     set(headers, header::X_FRAME_OPTIONS, "DENY");
-    set(
-        headers,
-        header::CONTENT_SECURITY_POLICY,
-        "frame-ancestors 'none'",
-    );
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(
+            headers,
+            header::CONTENT_SECURITY_POLICY,
+            "frame-ancestors 'none'",
+        );
+    }
     if state.settings.https {
         set(
             headers,
@@ -48,4 +55,34 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         set(headers, header::CACHE_CONTROL, "no-store");
     }
     response
+}
+
+/// The policy of a page whose scripts carry `nonce`. Debug builds may also
+/// open the WebSocket of cargo-leptos' live reload.
+pub fn page_policy(nonce: &str) -> String {
+    let reload = if cfg!(debug_assertions) {
+        " ws: wss:"
+    } else {
+        ""
+    };
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    )
+}
+
+/// Sets this page's Content-Security-Policy, with the nonce leptos_axum
+/// made for it; called by the document shell while it renders.
+pub fn content_security_policy() {
+    use leptos::prelude::use_context;
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
 }

@@ -6,11 +6,16 @@
 //! [`Refusal`]. This is the only place a request obtains a tenant database.
 //!
 //! What a tenant host answers when it cannot serve:
-//! * unknown or deleted: 404 "no organization here";
+//! * unknown or deleted: 404 "no organization here"; an address that has
+//!   asked for too many unknown hosts lately gets 429 instead of another
+//!   control-plane lookup (hosts of tenants already known still answer);
 //! * provisioning: 503 "being set up", refreshing itself;
 //! * suspended: 403 "suspended" (server functions get `Forbidden` as JSON);
 //! * schema too old for this build (a failed migration): 503 maintenance;
 //! * database unreachable or its server's connection budget exhausted: 503,
+//!   for this tenant only;
+//! * as many of its requests under way as an organization may have
+//!   (`TENANTRY_TENANT_CONCURRENCY`) for 3 s: 503 "busy" with `Retry-After`,
 //!   for this tenant only.
 //!
 //! [`TenantDirectory`]: tenancy::directory::TenantDirectory
@@ -18,7 +23,11 @@
 use crate::model::AppError;
 use crate::server::{
     error::request_id_of,
-    web::host::{parse_host, HostKind, ParsedHost},
+    rate_limit::{address_key, seconds_to_wait},
+    web::{
+        context::client_ip_from,
+        host::{parse_host, HostKind, ParsedHost},
+    },
     AppState,
 };
 use axum::{
@@ -65,18 +74,53 @@ pub async fn route_by_host(
             let request = RequestFacts {
                 id: request_id_of(req.headers()),
                 api: req.uri().path().starts_with("/api/"),
+                address: address_key(client_ip_from(
+                    req.headers(),
+                    req.extensions(),
+                    state.settings.behind_proxy,
+                )),
             };
-            match tenant_context(&state, slug, &request, &apex_url).await {
-                Ok(ctx) => {
-                    req.extensions_mut().insert(ctx);
-                }
+            let ctx = match tenant_context(&state, slug, &request, &apex_url).await {
+                Ok(ctx) => ctx,
                 Err(response) => return *response,
-            }
+            };
+            // The organization's turn lasts until its answer is ready.
+            let turn = match state.limits.tenant_slots.enter(ctx.tenant.id).await {
+                Ok(turn) => turn,
+                Err(busy) => return busy_for(&request, &busy),
+            };
+            req.extensions_mut().insert(ctx);
+            req.extensions_mut().insert(host);
+            let response = next.run(req).await;
+            drop(turn);
+            return response;
         }
         HostKind::Admin | HostKind::Unknown => return no_such_organization(&apex_url),
     }
     req.extensions_mut().insert(host);
     next.run(req).await
+}
+
+/// The organization has as many requests under way as it may: 503 with
+/// `Retry-After`, a page or the JSON error.
+fn busy_for(req: &RequestFacts, busy: &AppError) -> Response {
+    let retry_after = busy.retry_after().unwrap_or(1);
+    let mut response = if req.api {
+        json_error(StatusCode::SERVICE_UNAVAILABLE, busy)
+    } else {
+        plain_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Busy",
+            &format!(
+                "<p>This organization has many requests under way. Please try again in \
+                 {retry_after} s.</p>"
+            ),
+        )
+    };
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+    response
 }
 
 /// What the tenant checks need from the request (the request itself is not
@@ -85,6 +129,8 @@ struct RequestFacts {
     id: String,
     /// A server function or API call, answered in JSON.
     api: bool,
+    /// The client address's rate-limit key.
+    address: String,
 }
 
 /// The tenant at `slug` with its database, or the page to answer instead.
@@ -94,9 +140,36 @@ async fn tenant_context(
     req: &RequestFacts,
     apex_url: &str,
 ) -> Result<TenantCtx, Box<Response>> {
+    let unknown_hosts = &state.limits.unknown_hosts_per_ip;
+    if !state.directory.is_known(slug) {
+        if let Err(wait) = unknown_hosts.check(&req.address) {
+            return Err(Box::new(too_many_unknown_hosts(seconds_to_wait(wait))));
+        }
+    }
     resolve(&state.directory, &state.registry, slug)
         .await
-        .map_err(|refusal| Box::new(refuse(&refusal, req, apex_url)))
+        .map_err(|refusal| {
+            if matches!(refusal, Refusal::NotFound) {
+                unknown_hosts.hit(&req.address);
+            }
+            Box::new(refuse(&refusal, req, apex_url))
+        })
+}
+
+/// The answer to an address that asked for too many unknown hosts lately.
+fn too_many_unknown_hosts(retry_after_secs: u64) -> Response {
+    let mut response = plain_page(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many requests",
+        &format!(
+            "<p>This address asked for too many organizations that do not exist. \
+             Try again in {retry_after_secs} s.</p>"
+        ),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    response
 }
 
 /// The answer for a tenant that exists but must not be served now.

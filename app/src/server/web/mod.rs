@@ -1,13 +1,14 @@
 //! The HTTP edge that is neither a server function nor REST: the host router
 //! (`Host` → tenant context), the authorization vocabulary (`context`), the
 //! origin check, status mapping, the handoff, email links, plain pages,
-//! the security headers and the panic catcher.
+//! the security headers, the form-error guard and the panic catcher.
 //! May import: every room below it (`identity`, `org`, `mail`), `tenancy`.
 
 pub mod audit_export;
 pub mod context;
 pub mod dev_mailbox;
 pub mod email_links;
+pub mod form_errors;
 pub mod handoff;
 pub mod headers;
 pub mod host;

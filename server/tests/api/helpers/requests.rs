@@ -37,6 +37,29 @@ impl Client {
         .await
     }
 
+    /// A page with extra request headers (`X-Forwarded-For`, …), no cookies.
+    pub async fn get_with_headers(
+        &self,
+        host: &str,
+        path: &str,
+        headers: &[(&'static str, &str)],
+    ) -> Response {
+        let mut all = vec![("Accept", "text/html".to_owned())];
+        all.extend(headers.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        http::send(
+            self.port,
+            Request {
+                method: "GET",
+                host,
+                path,
+                headers: all,
+                body: vec![],
+            },
+            None,
+        )
+        .await
+    }
+
     /// Logs in on `host` (the apex or a tenant's host) with the jar (a method of
     /// `Client`, so spawned tasks log in too).
     pub async fn log_in(

@@ -7,6 +7,7 @@ use crate::http::CookieJar;
 use app::model::invitations::Invitation;
 use app::model::Role;
 use app::server::entities::control::invitations;
+use app::server::rate_limit::invite_key;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[tokio::test]
@@ -58,7 +59,11 @@ async fn revoking_resending_and_expiry_each_end_a_link() {
     .unwrap();
     assert!(pending[0].expired);
     // An hour later, as far as the per-recipient mail limit is concerned.
-    app.state.limits.mail_per_account.clear("r@example.test");
+    let acme = app.tenant("acme").await.unwrap().id;
+    app.state
+        .limits
+        .invites_per_recipient
+        .clear(&invite_key(acme, "r@example.test"));
     on_invitation(&app, "resend_invitation", invitation.id, &mut owner).await;
     let third = mailed_token(&app, "r@example.test").await;
     let joined = accept(&app, &third, PASSWORD, &mut CookieJar::default()).await;

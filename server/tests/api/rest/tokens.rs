@@ -140,3 +140,113 @@ async fn read(
     app.api(slug, "GET", "/organization", token, None, jar)
         .await
 }
+
+#[tokio::test]
+async fn logging_out_everywhere_or_a_reset_ends_the_tokens_made_before() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let host = app.tenant_host("acme");
+    let teams = |token: String| {
+        let app = &app;
+        async move {
+            app.api("acme", "GET", "/teams", Some(&token), None, None)
+                .await
+        }
+    };
+    // Someone who held the owner's session for a moment made a token.
+    let planted = app.api_token("acme", &mut owner, "admin").await;
+    assert_eq!(teams(planted.clone()).await.status, 200);
+    let out = app
+        .call(&host, "log_out_everywhere", &[], Some(&mut owner))
+        .await;
+    assert_eq!(out.header("location"), Some("/login"), "{}", out.body);
+    assert_eq!(error_of(&teams(planted.clone()).await).1, "unauthorized");
+
+    // A token made after that works, until the password is reset.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let mut owner = CookieJar::default();
+    let logged_in = app
+        .log_in(
+            &host,
+            "owner@acme.test",
+            crate::helpers::PASSWORD,
+            &mut owner,
+        )
+        .await;
+    assert_eq!(logged_in.status, 200, "{}", logged_in.body);
+    let later = app.api_token("acme", &mut owner, "viewer").await;
+    assert_eq!(teams(later.clone()).await.status, 200);
+    let asked = app
+        .call(
+            &app.apex(),
+            "request_password_reset",
+            &[("email", "owner@acme.test")],
+            None,
+        )
+        .await;
+    assert_eq!(asked.status, 200, "{}", asked.body);
+    let link = app
+        .mail
+        .last_about("owner@acme.test", "Reset your Tenantry password")
+        .await
+        .link("/reset-password")
+        .unwrap();
+    let token = link.split("token=").nth(1).unwrap();
+    let reset = app
+        .call(
+            &app.apex(),
+            "reset_password",
+            &[("token", token), ("password", "a brand new passphrase")],
+            None,
+        )
+        .await;
+    assert_eq!(
+        reset.header("location"),
+        Some("/login?reset=done"),
+        "{}",
+        reset.body
+    );
+    assert_eq!(error_of(&teams(later).await).1, "unauthorized");
+}
+
+#[tokio::test]
+async fn a_new_tokens_secret_is_never_whole_in_the_database() {
+    use app::server::entities::control::sessions;
+    use sea_orm::EntityTrait;
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let host = app.tenant_host("acme");
+    let created = app
+        .call(
+            &host,
+            "create_api_token",
+            &[("name", "CI"), ("role", "viewer")],
+            Some(&mut owner),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    // What the control database holds while the secret waits to be shown.
+    let rows = sessions::Entity::find()
+        .all(&app.state.control)
+        .await
+        .unwrap();
+    let page = app.call(&host, "api_tokens", &[], Some(&mut owner)).await;
+    let page: serde_json::Value = serde_json::from_str(&page.body).unwrap();
+    let secret = page["just_created"]["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("tnt_"), "{page}");
+    let hex_secret: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
+    for row in &rows {
+        assert!(!row.data.contains(&secret), "{}", row.data);
+        assert!(!row.data.contains(&hex_secret), "{}", row.data);
+    }
+    // The secret works, and is shown once.
+    assert_eq!(
+        app.api("acme", "GET", "/teams", Some(&secret), None, None)
+            .await
+            .status,
+        200
+    );
+    let again = app.call(&host, "api_tokens", &[], Some(&mut owner)).await;
+    let again: serde_json::Value = serde_json::from_str(&again.body).unwrap();
+    assert!(again["just_created"].is_null(), "{again}");
+}

@@ -11,6 +11,9 @@ pub struct Model {
     pub created_at: i64,
     /// When the user proved they read this address (Unix seconds).
     pub email_verified_at: Option<i64>,
+    /// When every session and API token of the user was last ended at once
+    /// (a password reset, "log out everywhere"; Unix seconds).
+    pub signed_out_at: Option<i64>,
 }
 
 // The password hash never reaches a log line, even through `{:?}`.
@@ -22,6 +25,7 @@ impl std::fmt::Debug for Model {
             .field("password_hash", &"[redacted]")
             .field("created_at", &self.created_at)
             .field("email_verified_at", &self.email_verified_at)
+            .field("signed_out_at", &self.signed_out_at)
             .finish()
     }
 }
@@ -41,6 +45,7 @@ mod tests {
             password_hash: "$argon2id$v=19$secret-hash".into(),
             created_at: 0,
             email_verified_at: None,
+            signed_out_at: None,
         };
         let printed = format!("{user:?}");
         assert!(printed.contains("ann@example.com"), "{printed}");
