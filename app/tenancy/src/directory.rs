@@ -88,6 +88,8 @@ pub struct TenantDirectory {
     /// Bumped by every invalidation: a lookup that started before one does
     /// not cache what it read.
     generation: AtomicU64,
+    /// Lookups that went to the control database, since start.
+    queries: AtomicU64,
 }
 
 impl TenantDirectory {
@@ -104,6 +106,7 @@ impl TenantDirectory {
             ttl,
             max_entries: MAX_ENTRIES,
             generation: AtomicU64::new(0),
+            queries: AtomicU64::new(0),
         }
     }
 
@@ -126,6 +129,7 @@ impl TenantDirectory {
             };
         };
         let generation = self.generation.load(Ordering::Acquire);
+        self.queries.fetch_add(1, Ordering::Relaxed);
         let found = find_by_slug(&self.control, slug).await?;
         let Some(model) = found else {
             write(&self.entries).remove(slug);
@@ -198,6 +202,11 @@ impl TenantDirectory {
     /// Slugs remembered as naming no tenant.
     pub fn misses(&self) -> usize {
         read(&self.misses).len()
+    }
+
+    /// Lookups that went to the control database since start.
+    pub fn queries(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
     }
 
     pub fn is_empty(&self) -> bool {
