@@ -51,6 +51,15 @@ const WAITING_AT_MOST: usize = 1_000;
 static COMPOSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(COMPOSING_AT_ONCE);
 static WAITING: AtomicUsize = AtomicUsize::new(0);
 
+/// One mail counted in [`WAITING`] until dropped.
+struct Waiting;
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 /// Runs `compose` (which finds the account and writes the message, if
 /// any) and sends its mail in the background, a few at a time: the
 /// request's answer does not wait for, nor depend on, whether the email
@@ -65,8 +74,10 @@ where
         return;
     }
     tokio::spawn(async move {
+        // No longer waiting once it has its turn, or is dropped unrun.
+        let waiting = Waiting;
         let turn = COMPOSING.acquire().await;
-        WAITING.fetch_sub(1, Ordering::AcqRel);
+        drop(waiting);
         let Ok(_turn) = turn else { return };
         match compose.await {
             Ok(Some(email)) => {

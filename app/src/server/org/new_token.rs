@@ -9,7 +9,7 @@
 //! takes both and removes both.
 
 use crate::model::api_tokens::{ApiToken, CreatedToken};
-use crate::server::secret::random_hex;
+use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
 /// Session key: the masked secret of the token just created.
@@ -32,7 +32,8 @@ pub struct Sealed {
 /// cookie.
 pub fn seal(created: CreatedToken) -> (Sealed, String) {
     let secret = created.secret.into_bytes();
-    let pad = hex::decode(random_hex(secret.len())).expect("random_hex is hex");
+    let mut pad = vec![0u8; secret.len()];
+    rand::thread_rng().fill_bytes(&mut pad);
     let masked = xor(&secret, &pad);
     (
         Sealed {
@@ -90,6 +91,7 @@ pub fn pad_of<'a>(cookie_headers: impl Iterator<Item = &'a str>) -> Option<Strin
 mod tests {
     use super::*;
     use crate::model::Role;
+    use crate::server::secret::random_hex;
 
     fn created() -> CreatedToken {
         CreatedToken {
