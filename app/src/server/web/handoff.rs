@@ -51,13 +51,11 @@ pub async fn accept_handoff(
     headers: HeaderMap,
     Query(query): Query<HandoffToken>,
 ) -> Response {
-    let Some(Extension(ctx)) = ctx else {
-        return StatusCode::NOT_FOUND.into_response();
+    let (ctx, token) = match tenant_and_token(ctx, query) {
+        Ok(both) => both,
+        Err(answer) => return *answer,
     };
     let request_id = request_id_of(&headers);
-    let Some(token) = query.usable_text() else {
-        return link_expired();
-    };
     if followed_from_this_deployment(&headers) {
         exchange(&state, &ctx, &session, &token, &request_id).await
     } else {
@@ -74,14 +72,26 @@ pub async fn confirm_handoff(
     headers: HeaderMap,
     Form(form): Form<HandoffToken>,
 ) -> Response {
+    let (ctx, token) = match tenant_and_token(ctx, form) {
+        Ok(both) => both,
+        Err(answer) => return *answer,
+    };
+    exchange(&state, &ctx, &session, &token, &request_id_of(&headers)).await
+}
+
+/// The tenant host and the token of a handoff request, or the answer when
+/// either is missing: 404 off tenant hosts, "expired" without a token.
+fn tenant_and_token(
+    ctx: Option<Extension<TenantCtx>>,
+    token: HandoffToken,
+) -> Result<(TenantCtx, String), Box<Response>> {
     let Some(Extension(ctx)) = ctx else {
-        return StatusCode::NOT_FOUND.into_response();
+        return Err(Box::new(StatusCode::NOT_FOUND.into_response()));
     };
-    let request_id = request_id_of(&headers);
-    let Some(token) = form.usable_text() else {
-        return link_expired();
-    };
-    exchange(&state, &ctx, &session, &token, &request_id).await
+    let token = token
+        .usable_text()
+        .ok_or_else(|| Box::new(link_expired()))?;
+    Ok((ctx, token))
 }
 
 /// Whether the browser followed the link from a page (or a redirect) of
