@@ -216,7 +216,8 @@ pub fn form_encode(fields: &[(&str, &str)]) -> Vec<u8> {
         .into_bytes()
 }
 
-fn encode(text: &str) -> String {
+/// `text` percent-encoded for a form or a query string.
+pub fn encode(text: &str) -> String {
     let mut out = String::new();
     for b in text.bytes() {
         match b {

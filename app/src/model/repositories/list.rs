@@ -92,8 +92,14 @@ fn shorten(text: &str) -> String {
 /// One line: a repository name and the URL it came from, or why not.
 pub fn parse_line(text: &str) -> Result<(String, Option<String>), String> {
     let text = text.trim();
+    if text.chars().count() > MAX_REPOSITORY_NAME_LEN {
+        return Err(format!("Use at most {MAX_REPOSITORY_NAME_LEN} characters."));
+    }
     if text.chars().any(char::is_whitespace) {
         return Err("One repository a line, without spaces.".to_owned());
+    }
+    if text.chars().any(crate::model::is_hidden) {
+        return Err("Remove control and invisible characters.".to_owned());
     }
     let (path, url) = if let Some((scheme, rest)) = text.split_once("://") {
         let scheme = scheme.to_ascii_lowercase();
@@ -142,6 +148,19 @@ pub fn parse_line(text: &str) -> Result<(String, Option<String>), String> {
         .to_owned();
     check_name(&name)?;
     Ok((name, url))
+}
+
+/// What [`parse_line`] may take, as a regular expression (ECMA-262 and the
+/// `regex` crate's syntax) for the API's document: a name of `/`-separated
+/// segments that [`check_name`] accepts, or an address (anything with a
+/// colon, without white space or hidden characters), up to
+/// [`MAX_REPOSITORY_NAME_LEN`] characters either way.
+pub fn line_pattern() -> String {
+    // A segment of letters, digits, `.`, `_` and `-`, but not `.` or `..`.
+    const SEGMENT: &str =
+        r"(?:[A-Za-z0-9_-][A-Za-z0-9._-]*|\.[A-Za-z0-9_-][A-Za-z0-9._-]*|\.\.[A-Za-z0-9._-]+)";
+    let visible = crate::model::visible_class("\\s");
+    format!("^(?:{SEGMENT}(?:/{SEGMENT})*|{visible}*:{visible}*)$")
 }
 
 /// `git@github.com:owner/name.git`: a user and host, a colon, a path (and
@@ -291,6 +310,37 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_documented_pattern_takes_the_names_the_parser_takes() {
+        let pattern = regex::Regex::new(&line_pattern()).unwrap();
+        for name in [
+            "acme/payments",
+            "payments",
+            "group/sub/api.v2",
+            ".github",
+            "...",
+            "a_b-c",
+            "https://github.com/acme/api.git",
+            "git@github.com:acme/api.git",
+        ] {
+            assert!(pattern.is_match(name), "{name}");
+            assert!(parse_line(name).is_ok(), "{name}");
+        }
+        for name in [
+            "acme/../etc",
+            ".",
+            "acme//api",
+            "acme/pay$",
+            "O'Brien",
+            "a b",
+            "x\u{0}y",
+        ] {
+            assert!(!pattern.is_match(name), "{name}");
+            assert!(parse_line(name).is_err(), "{name}");
+        }
+    }
+
     #[test]
     fn bad_lines_say_why() {
         for (line, part) in [
@@ -301,12 +351,21 @@ mod tests {
             ("acme//payments", "not a repository name"),
             ("acme/../etc", "not a repository name"),
             ("acme/pay$", "holds '$'"),
+            ("https://git\u{0}hub.com/acme/api", "control and invisible"),
+            (
+                "https://github.com/acme/\u{202E}ipa",
+                "control and invisible",
+            ),
         ] {
             let error = parse_line(line).unwrap_err();
             assert!(error.contains(part), "{line}: {error}");
         }
         let long = "a".repeat(MAX_REPOSITORY_NAME_LEN + 1);
         assert!(parse_line(&long).unwrap_err().contains("at most"));
+        let long_address = format!("https://{}.example/acme/api", "h".repeat(180));
+        assert!(parse_line(&long_address)
+            .unwrap_err()
+            .contains("at most 200 characters"));
     }
 
     #[test]

@@ -5,8 +5,8 @@
 mod list;
 
 pub use list::{
-    check_name, parse_line, parse_list, LineError, ParsedList, ParsedRepository, MAX_LIST_LINES,
-    MAX_REPOSITORY_NAME_LEN,
+    check_name, line_pattern, parse_line, parse_list, LineError, ParsedList, ParsedRepository,
+    MAX_LIST_LINES, MAX_REPOSITORY_NAME_LEN,
 };
 
 use serde::{Deserialize, Serialize};

@@ -3,6 +3,7 @@
 //! rejecting bad input in the API's one error shape.
 
 use super::error::{ApiError, ApiResult};
+use super::limits;
 use crate::model::AppError;
 use axum::{
     extract::{FromRequest, FromRequestParts, Path, Query, Request},
@@ -22,14 +23,21 @@ pub const DEFAULT_PER_PAGE: u64 = 50;
 #[into_params(parameter_in = Query)]
 pub struct Paging {
     /// 1-based; past the last page there are no items.
-    #[param(minimum = 1)]
+    #[param(schema_with = limits::page)]
     pub(super) page: Option<u64>,
     /// 50 unless given; at most 200.
-    #[param(minimum = 1, maximum = 200)]
+    #[param(schema_with = limits::per_page)]
     pub(super) per_page: Option<u64>,
 }
 
+impl Checked for Paging {
+    fn check(&self) -> Result<(), AppError> {
+        limits::check_paging(self.page, self.per_page)
+    }
+}
+
 impl Paging {
+    /// Within bounds once [`Checked::check`]ed, as [`Params`] does.
     pub(super) fn per_page(&self) -> u64 {
         self.per_page
             .unwrap_or(DEFAULT_PER_PAGE)
@@ -37,7 +45,7 @@ impl Paging {
     }
 
     pub(super) fn page(&self) -> u64 {
-        self.page.unwrap_or(1).max(1)
+        self.page.unwrap_or(1).clamp(1, limits::MAX_PAGE)
     }
 
     /// This page's 0-based index, as SeaORM's paginator counts.
@@ -75,25 +83,45 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> ApiResult<Body<T>> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(Body(value)),
-            Err(rejection) => Err(ApiError::plain(AppError::field(
+        let refused = |detail: String| {
+            ApiError::plain(AppError::field(
                 "body",
-                format!("Send a JSON object: {}", rejection.body_text()),
-            ))),
+                format!("Send a JSON object: {detail}"),
+            ))
+        };
+        let Json(value) = Json::<serde_json::Value>::from_request(req, state)
+            .await
+            .map_err(|rejection| refused(rejection.body_text()))?;
+        // An object only: serde would also read a struct from an array.
+        if !value.is_object() {
+            return Err(refused("the body is not an object.".to_owned()));
         }
+        serde_json::from_value(value)
+            .map(Body)
+            .map_err(|e| refused(e.to_string()))
     }
 }
 
-/// Query parameters: ones that do not parse are a 422 on `query`.
+/// Query parameters with limits beyond their types' (the ones the
+/// document states through [`limits`]).
+pub trait Checked {
+    /// The first parameter out of its limits, as a field error.
+    fn check(&self) -> Result<(), AppError>;
+}
+
+/// Query parameters: ones that do not parse are a 422 on `query`, ones out
+/// of their limits a 422 on their own name.
 pub struct Params<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+impl<T: DeserializeOwned + Checked, S: Send + Sync> FromRequestParts<S> for Params<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<Params<T>> {
         match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(value)) => Ok(Params(value)),
+            Ok(Query(value)) => match value.check() {
+                Ok(()) => Ok(Params(value)),
+                Err(error) => Err(ApiError::plain(error)),
+            },
             Err(rejection) => Err(ApiError::plain(AppError::field(
                 "query",
                 format!("Check the query parameters: {}", rejection.body_text()),

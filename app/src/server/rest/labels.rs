@@ -4,7 +4,7 @@ use super::{
     caller::Caller,
     error::ApiResult,
     extract::{Body, Id, Page, Paging, Params},
-    NameBody,
+    LabelBody,
 };
 use crate::model::{mapping::Label, Permission};
 use crate::server::{error::tenant_db, org::labels, AppState};
@@ -52,11 +52,11 @@ async fn get_label(caller: Caller, Id(id): Id) -> ApiResult<Json<Label>> {
 /// Create a label
 ///
 /// Needs the ManageRepositories permission.
-#[utoipa::path(post, path = "/labels", tag = "labels", request_body = NameBody,
+#[utoipa::path(post, path = "/labels", tag = "labels", request_body = LabelBody,
     responses((status = 201, body = Label)))]
 async fn create_label(
     caller: Caller,
-    Body(body): Body<NameBody>,
+    Body(body): Body<LabelBody>,
 ) -> ApiResult<(StatusCode, Json<Label>)> {
     caller.require(Permission::ManageRepositories)?;
     let created = labels::add(&caller.ctx.db, &caller.actor, &body.name)
@@ -69,12 +69,12 @@ async fn create_label(
 ///
 /// Needs the ManageRepositories permission.
 #[utoipa::path(patch, path = "/labels/{id}", tag = "labels", params(("id" = i64, Path)),
-    request_body = NameBody,
+    request_body = LabelBody,
     responses((status = 200, body = Label)))]
 async fn update_label(
     caller: Caller,
     Id(id): Id,
-    Body(body): Body<NameBody>,
+    Body(body): Body<LabelBody>,
 ) -> ApiResult<Json<Label>> {
     caller.require(Permission::ManageRepositories)?;
     labels::rename(&caller.ctx.db, &caller.actor, id, &body.name)

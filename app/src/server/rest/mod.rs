@@ -14,6 +14,7 @@ pub mod caller;
 pub mod error;
 pub mod extract;
 mod labels;
+pub mod limits;
 pub mod openapi;
 mod organization;
 mod repositories;
@@ -63,9 +64,24 @@ pub fn routes() -> Router<AppState> {
         .fallback(|| async { ApiError::plain(AppError::NotFound) })
 }
 
-/// A body that only names something.
+/// A team's name.
 #[derive(Deserialize, ToSchema)]
-struct NameBody {
+struct TeamBody {
+    #[schema(schema_with = limits::team_name)]
+    name: String,
+}
+
+/// A label's name.
+#[derive(Deserialize, ToSchema)]
+struct LabelBody {
+    #[schema(schema_with = limits::label)]
+    name: String,
+}
+
+/// The organization's name.
+#[derive(Deserialize, ToSchema)]
+struct OrganizationBody {
+    #[schema(schema_with = limits::organization_name)]
     name: String,
 }
 
@@ -98,15 +114,16 @@ mod tests {
     }
 
     #[test]
-    fn a_rule_may_be_sent_without_a_team_and_is_refused_by_validation() {
+    fn a_rule_documents_its_team_as_required_though_the_code_takes_it_as_optional() {
+        // Optional in the code so that a missing team is a field error next
+        // to `team_id` ("Choose the team…"), with the rule's other errors,
+        // rather than a serde error on the body; required in the document,
+        // since no rule is made without one.
         let doc = document();
-        let required = &doc["components"]["schemas"]["RuleBody"]["required"];
-        assert!(
-            !required
-                .as_array()
-                .is_some_and(|r| r.iter().any(|f| f == "team_id")),
-            "{required}"
-        );
+        let rule = &doc["components"]["schemas"]["RuleBody"];
+        let required = rule["required"].as_array().cloned().unwrap_or_default();
+        assert!(required.iter().any(|f| f == "team_id"), "{rule}");
+        assert_eq!(rule["properties"]["team_id"]["type"], "integer", "{rule}");
     }
 
     fn json_u64(n: u64) -> serde_json::Value {

@@ -1,6 +1,6 @@
 //! `/organization`: the organization the host names.
 
-use super::{caller::Caller, error::ApiResult, extract::Body, NameBody};
+use super::{caller::Caller, error::ApiResult, extract::Body, OrganizationBody};
 use crate::model::Permission;
 use crate::server::{org::organization, AppState};
 use axum::Json;
@@ -36,11 +36,11 @@ async fn get_organization(caller: Caller) -> ApiResult<Json<Organization>> {
 ///
 /// Needs the ManageSettings permission.
 #[utoipa::path(patch, path = "/organization", tag = "organization",
-    request_body = NameBody,
+    request_body = OrganizationBody,
     responses((status = 200, body = Organization)))]
 async fn update_organization(
     caller: Caller,
-    Body(body): Body<NameBody>,
+    Body(body): Body<OrganizationBody>,
 ) -> ApiResult<Json<Organization>> {
     caller.require(Permission::ManageSettings)?;
     let name = organization::rename(

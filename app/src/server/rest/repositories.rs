@@ -4,9 +4,11 @@
 use super::{
     caller::Caller,
     error::ApiResult,
-    extract::{Body, Id, Page, Paging, Params},
+    extract::{Body, Checked, Id, Page, Paging, Params},
+    limits,
 };
 use crate::model::{
+    mapping::check_label,
     repositories::{RepositoryQuery, RepositoryRow, Sort},
     AppError, Permission,
 };
@@ -33,20 +35,35 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 struct RepositoryFilter {
     /// Part of the name.
+    #[param(schema_with = limits::search)]
     q: Option<String>,
     /// Only this team's repositories.
     team_id: Option<i64>,
     /// Only the repositories carrying this label.
+    #[param(schema_with = limits::label)]
     label: Option<String>,
     /// Only the repositories without a team.
     unassigned: Option<bool>,
     /// `name` unless given.
     #[param(schema_with = sort_schema)]
     sort: Option<String>,
-    #[param(minimum = 1)]
+    /// 1-based; past the last page there are no items.
+    #[param(schema_with = limits::page)]
     page: Option<u64>,
-    #[param(minimum = 1, maximum = 200)]
+    /// 50 unless given; at most 200.
+    #[param(schema_with = limits::per_page)]
     per_page: Option<u64>,
+}
+
+impl Checked for RepositoryFilter {
+    fn check(&self) -> Result<(), AppError> {
+        limits::check_paging(self.page, self.per_page)?;
+        limits::check_search(self.q.as_deref().unwrap_or_default())?;
+        match self.label.as_deref() {
+            Some(label) => limits::check_label_filter(label),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The sort orders [`Sort::parse`] takes.
@@ -120,9 +137,10 @@ async fn get_repository(caller: Caller, Id(id): Id) -> ApiResult<Json<Repository
 
 #[derive(Deserialize, ToSchema)]
 struct NewRepository {
-    /// `owner/name` or a git address.
+    #[schema(schema_with = limits::repository)]
     name: String,
     #[serde(default)]
+    #[schema(schema_with = limits::labels)]
     labels: Option<Vec<String>>,
 }
 
@@ -155,9 +173,11 @@ async fn create_repository(
 #[derive(Deserialize, ToSchema)]
 struct RepositoryChanges {
     #[serde(default)]
+    #[schema(schema_with = limits::repository)]
     name: Option<String>,
     /// Replaces every label the repository carries.
     #[serde(default)]
+    #[schema(schema_with = limits::labels)]
     labels: Option<Vec<String>>,
 }
 
@@ -197,8 +217,10 @@ fn labels_text(caller: &Caller, labels: Option<&[String]>) -> ApiResult<Option<S
     let Some(labels) = labels else {
         return Ok(None);
     };
-    if labels.iter().any(|l| l.contains(',')) {
-        return Err(caller.fail(AppError::field("labels", "A label cannot contain a comma.")));
+    // Each label on its own first: joined, a comma would split one and an
+    // empty one would vanish.
+    if let Some(message) = labels.iter().find_map(|l| check_label(l.trim()).err()) {
+        return Err(caller.fail(AppError::field("labels", message)));
     }
     let text = labels.join(",");
     repositories::parse_labels(&text)

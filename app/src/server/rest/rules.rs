@@ -5,6 +5,7 @@ use super::{
     caller::Caller,
     error::ApiResult,
     extract::{Body, Id, Page, Paging, Params},
+    limits,
 };
 use crate::model::{mapping::MappingRule, AppError, Permission};
 use crate::server::{
@@ -26,14 +27,18 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 /// A rule as sent: a team and exactly one of `pattern` and `label`.
 #[derive(Deserialize, ToSchema)]
 struct RuleBody {
-    /// The team the rule gives repositories to; a rule without one is
-    /// refused with a message on `team_id`.
+    /// The team the rule gives repositories to. Required: optional in the
+    /// code only so that a rule without one is refused with a message on
+    /// `team_id`, next to the rule's other errors.
+    #[schema(value_type = i64, required = true)]
     team_id: Option<i64>,
     /// A regular expression found anywhere in the repository's name.
     #[serde(default)]
+    #[schema(schema_with = limits::pattern)]
     pattern: Option<String>,
     /// A label's name; the label is created when there is none.
     #[serde(default)]
+    #[schema(schema_with = limits::label)]
     label: Option<String>,
 }
 

@@ -4,7 +4,7 @@ use super::{
     caller::Caller,
     error::ApiResult,
     extract::{Body, Id, Page, Paging, Params},
-    NameBody,
+    TeamBody,
 };
 use crate::model::{teams::TeamRow, Permission};
 use crate::server::{error::tenant_db, org::teams, AppState};
@@ -52,11 +52,11 @@ async fn get_team(caller: Caller, Id(id): Id) -> ApiResult<Json<TeamRow>> {
 /// Create a team
 ///
 /// Needs the ManageTeams permission.
-#[utoipa::path(post, path = "/teams", tag = "teams", request_body = NameBody,
+#[utoipa::path(post, path = "/teams", tag = "teams", request_body = TeamBody,
     responses((status = 201, body = TeamRow)))]
 async fn create_team(
     caller: Caller,
-    Body(body): Body<NameBody>,
+    Body(body): Body<TeamBody>,
 ) -> ApiResult<(StatusCode, Json<TeamRow>)> {
     caller.require(Permission::ManageTeams)?;
     let created = teams::add(&caller.ctx.db, &caller.actor, &body.name)
@@ -69,12 +69,12 @@ async fn create_team(
 ///
 /// Needs the ManageTeams permission.
 #[utoipa::path(patch, path = "/teams/{id}", tag = "teams", params(("id" = i64, Path)),
-    request_body = NameBody,
+    request_body = TeamBody,
     responses((status = 200, body = TeamRow)))]
 async fn update_team(
     caller: Caller,
     Id(id): Id,
-    Body(body): Body<NameBody>,
+    Body(body): Body<TeamBody>,
 ) -> ApiResult<Json<TeamRow>> {
     caller.require(Permission::ManageTeams)?;
     teams::rename(&caller.ctx.db, &caller.actor, id, &body.name)

@@ -1,138 +1,17 @@
 //! Every operation the OpenAPI document lists, called and its answer
 //! checked against the document.
 
+use super::schema::check;
 use super::{body_of, fixtures, Fixtures};
 use crate::helpers::{spawn_app, Backend};
 use serde_json::{json, Value};
 
-/// Checks `value` against `schema` (the subset of JSON Schema the document
-/// uses), naming the first mismatch. A property no schema documents is a
-/// mismatch too.
-fn check(value: &Value, schema: &Value, doc: &Value, at: &str) -> Result<(), String> {
-    check_in(value, schema, doc, at, true)
-}
-
-/// `schema`, or the schema its `$ref` names.
-fn resolved<'a>(schema: &'a Value, doc: &'a Value) -> &'a Value {
-    match schema["$ref"].as_str() {
-        Some(reference) => {
-            let name = reference.rsplit('/').next().unwrap();
-            resolved(&doc["components"]["schemas"][name], doc)
-        }
-        None => schema,
-    }
-}
-
-/// The properties `schema` documents for `value`: its own, every `allOf`
-/// part's, and those of the `oneOf` branch `value` matches.
-fn documented(value: &Value, schema: &Value, doc: &Value) -> Vec<String> {
-    let schema = resolved(schema, doc);
-    let mut names: Vec<String> = schema["properties"]
-        .as_object()
-        .map(|p| p.keys().cloned().collect())
-        .unwrap_or_default();
-    for part in schema["allOf"].as_array().into_iter().flatten() {
-        names.extend(documented(value, part, doc));
-    }
-    for branch in schema["oneOf"].as_array().into_iter().flatten() {
-        if check_in(value, branch, doc, "", false).is_ok() {
-            names.extend(documented(value, branch, doc));
-        }
-    }
-    names
-}
-
-/// [`check`]; `strict`: a property no schema documents is a mismatch (off
-/// inside an `allOf`, whose parts each document some of the properties).
-fn check_in(
-    value: &Value,
-    schema: &Value,
-    doc: &Value,
-    at: &str,
-    strict: bool,
-) -> Result<(), String> {
-    let schema = resolved(schema, doc);
-    if let Some(parts) = schema["allOf"].as_array() {
-        for part in parts {
-            check_in(value, part, doc, at, false)?;
-        }
-        if let (true, Some(object)) = (strict, value.as_object()) {
-            let names = documented(value, schema, doc);
-            if let Some(name) = object.keys().find(|k| !names.contains(k)) {
-                return Err(format!("{at}: {name} is not documented"));
-            }
-        }
-    }
-    if let Some(branches) = schema["oneOf"].as_array() {
-        let matching = branches
-            .iter()
-            .filter(|branch| check_in(value, branch, doc, at, strict).is_ok())
-            .count();
-        if matching != 1 {
-            return Err(format!(
-                "{at}: {value} matches {matching} of the {} schemas it may be",
-                branches.len()
-            ));
-        }
-    }
-    let types: Vec<&str> = match &schema["type"] {
-        Value::String(t) => vec![t.as_str()],
-        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
-        _ => vec![],
-    };
-    let type_ok = types.is_empty()
-        || types.iter().any(|t| match *t {
-            "object" => value.is_object(),
-            "array" => value.is_array(),
-            "string" => value.is_string(),
-            "integer" => value.is_i64() || value.is_u64(),
-            "boolean" => value.is_boolean(),
-            "null" => value.is_null(),
-            _ => false,
-        });
-    if !type_ok {
-        return Err(format!("{at}: {value} is not {types:?}"));
-    }
-    if let Some(options) = schema["enum"].as_array() {
-        if !options.contains(value) {
-            return Err(format!("{at}: {value} is not one of {options:?}"));
-        }
-    }
-    if let Some(object) = value.as_object() {
-        for name in schema["required"].as_array().into_iter().flatten() {
-            let name = name.as_str().unwrap();
-            if !object.contains_key(name) {
-                return Err(format!("{at}: missing {name} in {value}"));
-            }
-        }
-        for (name, property) in object {
-            match schema["properties"].get(name) {
-                Some(sub) => check(property, sub, doc, &format!("{at}.{name}"))?,
-                None if schema["additionalProperties"].is_object() => check(
-                    property,
-                    &schema["additionalProperties"],
-                    doc,
-                    &format!("{at}.{name}"),
-                )?,
-                None if strict && schema["properties"].is_object() => {
-                    return Err(format!("{at}: {name} is not documented"))
-                }
-                None => {}
-            }
-        }
-    }
-    if let (Some(items), Some(schema)) = (value.as_array(), schema.get("items")) {
-        for (i, item) in items.iter().enumerate() {
-            check(item, schema, doc, &format!("{at}[{i}]"))?;
-        }
-    }
-    Ok(())
-}
-
 /// A body that the operation accepts, for the schema it names.
 fn example(schema: &str, tag: &str, f: &Fixtures) -> Value {
     match schema {
-        "NameBody" => json!({ "name": format!("Named {tag}") }),
+        "TeamBody" | "LabelBody" | "OrganizationBody" => {
+            json!({ "name": format!("Named {tag}") })
+        }
         "NewRepository" => json!({ "name": format!("acme/new-{tag}"), "labels": ["fresh"] }),
         "RepositoryChanges" => {
             json!({ "name": format!("acme/renamed-{tag}"), "labels": ["x", "y"] })

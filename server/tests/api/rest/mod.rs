@@ -5,7 +5,9 @@
 
 mod conformance;
 mod errors;
+mod fuzz;
 mod isolation;
+mod schema;
 mod tokens;
 
 use crate::helpers::TestApp;
@@ -23,18 +25,28 @@ impl TestApp {
         body: Option<&Value>,
         jar: Option<&mut CookieJar>,
     ) -> Response {
+        let body = body.map(|value| value.to_string().into_bytes());
+        self.api_bytes(slug, method, path, token, body, jar).await
+    }
+
+    /// [`TestApp::api`] with a body of any bytes, sent as JSON.
+    pub async fn api_bytes(
+        &self,
+        slug: &str,
+        method: &'static str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Vec<u8>>,
+        jar: Option<&mut CookieJar>,
+    ) -> Response {
         let host = self.tenant_host(slug);
         let mut headers = vec![("Accept", "application/json".to_owned())];
         if let Some(token) = token {
             headers.push(("Authorization", format!("Bearer {token}")));
         }
-        let body = match body {
-            Some(value) => {
-                headers.push(("Content-Type", "application/json".to_owned()));
-                value.to_string().into_bytes()
-            }
-            None => Vec::new(),
-        };
+        if body.is_some() {
+            headers.push(("Content-Type", "application/json".to_owned()));
+        }
         let path = format!("/api/v1{path}");
         http::send(
             self.port,
@@ -43,7 +55,7 @@ impl TestApp {
                 host: &host,
                 path: &path,
                 headers,
-                body,
+                body: body.unwrap_or_default(),
             },
             jar,
         )

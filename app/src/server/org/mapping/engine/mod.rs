@@ -39,6 +39,12 @@ pub fn compile_pattern(pattern: &str) -> Result<Regex, String> {
     if trimmed.chars().count() > MAX_PATTERN_LEN {
         return Err(format!("Use at most {MAX_PATTERN_LEN} characters."));
     }
+    if trimmed.chars().any(crate::model::is_hidden) {
+        return Err(
+            "Remove control and invisible characters: write them as escapes, like \\x00."
+                .to_owned(),
+        );
+    }
     RegexBuilder::new(trimmed)
         .case_insensitive(true)
         .size_limit(PATTERN_SIZE_LIMIT)

@@ -148,6 +148,12 @@ fn patterns_are_checked_with_a_message_for_the_field() {
     assert!(compile_pattern(&"a".repeat(MAX_PATTERN_LEN + 1))
         .unwrap_err()
         .contains("at most"));
+    for hidden in ["a\u{0}b", "api\u{202E}", "\u{7}"] {
+        assert!(compile_pattern(hidden)
+            .unwrap_err()
+            .starts_with("Remove control and invisible characters"));
+    }
+    assert!(compile_pattern(r"a\x00b").is_ok(), "as an escape it may");
     // Would compile to a huge program: refused, not run.
     let huge = compile_pattern(r"(\w{50}){50}").unwrap_err();
     assert!(huge.contains("too large"), "{huge}");
