@@ -20,12 +20,18 @@ pub async fn get_repositories(
     page: String,
 ) -> Result<RepositoryPage, AppError> {
     use crate::model::{
-        repositories::{RepositoryQuery, Sort},
+        mapping::check_label,
+        repositories::{check_search, RepositoryQuery, Sort},
         teams::parse_id,
-        Permission,
+        AppError, Permission,
     };
     use crate::server::{error::tenant_db, org::repositories, web::context};
     let access = context::require(Permission::ViewOrganization).await?;
+    // What PostgreSQL would refuse (a NUL) is a field error, not a 500.
+    check_search(&q)?;
+    if !label.trim().is_empty() {
+        check_label(label.trim()).map_err(|message| AppError::field("label", message))?;
+    }
     let query = RepositoryQuery {
         q,
         team_id: parse_id(&team),

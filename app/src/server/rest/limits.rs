@@ -8,9 +8,8 @@
 use super::extract::MAX_PER_PAGE;
 use crate::model::{
     account::MAX_ORG_NAME_LEN,
-    is_hidden,
     mapping::{check_label, MAX_LABELS_PER_REPOSITORY, MAX_LABEL_LEN},
-    repositories::{line_pattern, MAX_REPOSITORY_NAME_LEN},
+    repositories::{line_pattern, MAX_REPOSITORY_NAME_LEN, MAX_SEARCH_LEN},
     teams::MAX_TEAM_NAME_LEN,
     visible_pattern, AppError,
 };
@@ -20,8 +19,6 @@ use utoipa::openapi::{
     Array, Object, ObjectBuilder,
 };
 
-/// Longest search text (`?q=`), in characters.
-pub const MAX_SEARCH_LEN: usize = 200;
 /// Highest page number: beyond any list an organization may hold, and far
 /// from an offset that would overflow.
 pub const MAX_PAGE: u64 = 1_000_000;
@@ -114,23 +111,6 @@ pub(super) fn check_paging(page: Option<u64>, per_page: Option<u64>) -> Result<(
         ));
     }
     Ok(())
-}
-
-/// `?q=`: what [`search`] documents.
-pub(super) fn check_search(q: &str) -> Result<(), AppError> {
-    if q.chars().count() > MAX_SEARCH_LEN {
-        Err(AppError::field(
-            "q",
-            format!("Search with at most {MAX_SEARCH_LEN} characters."),
-        ))
-    } else if q.chars().any(is_hidden) {
-        Err(AppError::field(
-            "q",
-            "Remove control and invisible characters from the search.",
-        ))
-    } else {
-        Ok(())
-    }
 }
 
 /// `?label=`: a label's rules.

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::model::{
     mapping::check_label,
-    repositories::{RepositoryQuery, RepositoryRow, Sort},
+    repositories::{check_search, RepositoryQuery, RepositoryRow, Sort},
     AppError, Permission,
 };
 use crate::server::{error::tenant_db, org::repositories, AppState};
@@ -58,7 +58,7 @@ struct RepositoryFilter {
 impl Checked for RepositoryFilter {
     fn check(&self) -> Result<(), AppError> {
         limits::check_paging(self.page, self.per_page)?;
-        limits::check_search(self.q.as_deref().unwrap_or_default())?;
+        check_search(self.q.as_deref().unwrap_or_default())?;
         match self.label.as_deref() {
             Some(label) => limits::check_label_filter(label),
             None => Ok(()),

@@ -155,6 +155,23 @@ async fn the_repository_list_searches_filters_sorts_and_pages() {
     assert_eq!(org.repositories(&[("q", "e_1")]).await.total, 0);
     assert_eq!(org.repositories(&[("q", "%")]).await.total, 0);
     assert_eq!(org.repositories(&[("q", "SERVICE-1")]).await.total, 10);
+    // What PostgreSQL cannot compare (a NUL) is a field error, not a 500.
+    let fields = [
+        ("q", "acme\0"),
+        ("team", ""),
+        ("label", ""),
+        ("unassigned", ""),
+        ("sort", ""),
+        ("page", ""),
+    ];
+    let refused = org.fails("repositories", &fields).await;
+    let app::model::AppError::Validation(errors) = refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(
+        errors.get("q"),
+        Some("Remove control and invisible characters from the search.")
+    );
 }
 
 #[tokio::test]
