@@ -2,7 +2,7 @@
 //! checked against the document.
 
 use super::schema::check;
-use super::{body_of, fixtures, Fixtures};
+use super::{body_of, fixtures, http_method, Fixtures};
 use crate::helpers::{spawn_app, Backend};
 use serde_json::{json, Value};
 
@@ -41,24 +41,11 @@ async fn every_documented_operation_answers_as_documented(backend: Backend) {
             let f = fixtures(&app, "acme", &token, &tag).await;
             // Each operation gets its own fixtures, so a delete deletes
             // something no other operation needs.
-            let id = match path.split('/').nth(1).unwrap() {
-                "teams" => f.team,
-                "repositories" => f.repository,
-                "labels" => f.label,
-                "rules" => f.rule,
-                _ => 0,
-            };
-            let concrete = path.replace("{id}", &id.to_string());
+            let concrete = path.replace("{id}", &f.id_for(path).to_string());
             let body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
                 .as_str()
                 .map(|r| example(r.rsplit('/').next().unwrap(), &tag, &f));
-            let method_upper: &'static str = match method.as_str() {
-                "get" => "GET",
-                "post" => "POST",
-                "patch" => "PATCH",
-                "delete" => "DELETE",
-                other => panic!("undocumented method {other}"),
-            };
+            let method_upper = http_method(method);
             let response = app
                 .api(
                     "acme",

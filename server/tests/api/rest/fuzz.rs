@@ -16,7 +16,7 @@
 //! Values are made unique, so that no allowed value is refused as taken.
 
 use super::schema::{check, resolved};
-use super::{body_of, fixtures, Fixtures};
+use super::{body_of, fixtures, http_method, Fixtures};
 use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::http::{encode, Response};
 use serde_json::{json, Value};
@@ -225,15 +225,8 @@ impl Fuzz<'_> {
             .await
     }
 
-    /// An id of the fixtures for `path`'s resource.
     fn id_for(&self, path: &str) -> i64 {
-        match path.split('/').nth(1) {
-            Some("teams") => self.fixtures.team,
-            Some("repositories") => self.fixtures.repository,
-            Some("labels") => self.fixtures.label,
-            Some("rules") => self.fixtures.rule,
-            _ => 0,
-        }
+        self.fixtures.id_for(path)
     }
 
     async fn query_parameters(&mut self, method: &'static str, path: &str, operation: &Value) {
@@ -434,13 +427,7 @@ async fn what_the_document_allows_is_taken_and_the_rest_is_a_clear_4xx(backend: 
     let (mut parameters, mut bodies) = (0, 0);
     for (path, operations) in doc["paths"].as_object().unwrap() {
         for (method, operation) in operations.as_object().unwrap() {
-            let method: &'static str = match method.as_str() {
-                "get" => "GET",
-                "post" => "POST",
-                "patch" => "PATCH",
-                "delete" => "DELETE",
-                other => panic!("undocumented method {other}"),
-            };
+            let method = http_method(method);
             if operation["parameters"]
                 .as_array()
                 .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"))

@@ -101,6 +101,30 @@ fn error_of(response: &Response) -> (u16, String, Value) {
     )
 }
 
+/// The HTTP method of an operation the document lists by `method`.
+fn http_method(method: &str) -> &'static str {
+    match method {
+        "get" => "GET",
+        "post" => "POST",
+        "patch" => "PATCH",
+        "delete" => "DELETE",
+        other => panic!("undocumented method {other}"),
+    }
+}
+
+impl Fixtures {
+    /// The fixture a documented `path` names by `{id}` (0 for none).
+    fn id_for(&self, path: &str) -> i64 {
+        match path.split('/').nth(1) {
+            Some("teams") => self.team,
+            Some("repositories") => self.repository,
+            Some("labels") => self.label,
+            Some("rules") => self.rule,
+            _ => 0,
+        }
+    }
+}
+
 /// One organization's fixtures, made through the API.
 struct Fixtures {
     team: i64,
