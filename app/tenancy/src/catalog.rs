@@ -41,8 +41,14 @@ impl tenants::Model {
     }
 }
 
-/// A `provisioning` row older than this belongs to a sign-up that crashed.
-pub const STALE_PROVISIONING_SECS: i64 = 120;
+/// A sign-up under way marks its `provisioning` row as alive this often
+/// (`status_changed_at`), however long its database takes to clone.
+pub const PROVISIONING_HEARTBEAT_SECS: u64 = 3;
+
+/// A `provisioning` row not marked alive for this long belongs to a sign-up
+/// that crashed: five heartbeats missed. Short, so that whoever retries a
+/// sign-up the server died in gets the subdomain back within seconds.
+pub const STALE_PROVISIONING_SECS: i64 = 15;
 
 /// Whether `tenant` is a sign-up that crashed mid-provisioning: its
 /// subdomain is free again (sign-up cleans it up when someone wants it).

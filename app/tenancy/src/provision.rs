@@ -13,21 +13,24 @@
 //! owner are is the caller's business, passed in as a [`Setup`].
 //!
 //! An error at any step drops the database and removes the row, so the
-//! subdomain can be retried at once. A crash leaves a `provisioning` row that
-//! names everything made so far; [`recover_stale`] (run at start-up, every
-//! minute, and by a sign-up that wants the same subdomain) removes it.
+//! subdomain can be retried at once. While steps 2 and 3 run, the row is
+//! marked alive every few seconds; a crash leaves a `provisioning` row that
+//! names everything made so far and is no longer marked, which
+//! [`recover_stale`] (run at start-up, every minute, and by a sign-up that
+//! wants the same subdomain) removes once it has missed a few heartbeats.
 
 use crate::{
     audit::{self, PlatformActor},
-    catalog::{find_by_slug, is_abandoned, TenantStatus},
+    catalog::{find_by_slug, is_abandoned, TenantStatus, PROVISIONING_HEARTBEAT_SECS},
     databases,
     db::now_unix,
     directory::{announce_change, TenantDirectory},
     entities::tenants,
-    registry::{RegistryError, TenantRegistry},
+    registry::{DatabaseServer, RegistryError, TenantRegistry},
     servers,
 };
 use migration::TenantMigrator;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
     DbErr, EntityTrait, QueryFilter, SqlErr, TransactionTrait,
@@ -113,7 +116,7 @@ pub async fn provision<S: Setup>(
         slug: Set(slug.to_owned()),
         name: Set(name.to_owned()),
         status: Set(TenantStatus::Provisioning.as_str().to_owned()),
-        database_location: Set(location.clone()),
+        database_location: Set(location),
         database_server_id: Set(Some(server.id)),
         provision_step: Set(Some(STEP_RESERVED.to_owned())),
         schema_version: Set(None),
@@ -132,12 +135,73 @@ pub async fn provision<S: Setup>(
         Err(e) => return Err(failed("reserving the subdomain", &e)),
     };
 
+    let (made, warm) = while_alive(
+        control,
+        tenant.id,
+        build(control, registry, &server, &tenant, setup),
+    )
+    .await?;
+    // Announced, not only forgotten here: another instance may remember the
+    // slug as naming no tenant.
+    if let Err(e) = directory.changed(slug).await {
+        tracing::warn!(error = %e, slug, "could not announce the new tenant");
+    }
+    tracing::info!(tenant_id = tenant.id, server = %server.name, warm, "tenant provisioned");
+    Ok(Provisioned { tenant, made, warm })
+}
+
+/// Runs `work` while marking the provisioning row alive every
+/// [`PROVISIONING_HEARTBEAT_SECS`], so that no clean-up takes a sign-up that
+/// is slow for a crashed one.
+async fn while_alive<T>(
+    control: &DatabaseConnection,
+    tenant_id: i64,
+    work: impl Future<Output = T>,
+) -> T {
+    let period = std::time::Duration::from_secs(PROVISIONING_HEARTBEAT_SECS);
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            done = &mut work => return done,
+            _ = ticks.tick() => {}
+        }
+        let marked = tenants::Entity::update_many()
+            .col_expr(tenants::Column::StatusChangedAt, Expr::value(now_unix()))
+            .filter(tenants::Column::Id.eq(tenant_id))
+            .filter(tenants::Column::Status.eq(TenantStatus::Provisioning.as_str()))
+            .exec(control)
+            .await;
+        if let Err(e) = marked {
+            tracing::warn!(error = %e, tenant_id, "could not mark a sign-up under way as alive");
+        }
+    }
+}
+
+/// Steps 2 and 3: the reserved tenant's database, seeded, then the tenant
+/// live. Returns what activation made and whether the database was warm.
+async fn build<S: Setup>(
+    control: &DatabaseConnection,
+    registry: &TenantRegistry,
+    server: &DatabaseServer,
+    tenant: &tenants::Model,
+    setup: S,
+) -> Result<(S::Made, bool), ProvisionError> {
+    let failed =
+        |what: &str, e: &dyn std::fmt::Display| ProvisionError::Failed(format!("{what}: {e}"));
     // Step 2: the database, cloned and seeded. A failed CREATE DATABASE or
     // file copy leaves no database behind, so only the row goes then.
-    let warm = match databases::create_database(control, registry, &server, &location).await {
+    let warm = match databases::create_database(
+        control,
+        registry,
+        server,
+        &tenant.database_location,
+    )
+    .await
+    {
         Ok(warm) => warm,
         Err(e) => {
-            abandon(control, registry, &tenant, false).await;
+            abandon(control, registry, tenant, false).await;
             return Err(failed("creating the tenant database", &e));
         }
     };
@@ -153,23 +217,15 @@ pub async fn provision<S: Setup>(
     }
     .await;
     if let Err(e) = seeded {
-        abandon(control, registry, &tenant, true).await;
+        abandon(control, registry, tenant, true).await;
         return Err(failed("seeding the tenant database", &e));
     }
 
     // Step 3: the caller's activation, and the tenant goes live.
-    match finish(control, &tenant, setup, warm).await {
-        Ok(made) => {
-            // Announced, not only forgotten here: another instance may
-            // remember the slug as naming no tenant.
-            if let Err(e) = directory.changed(slug).await {
-                tracing::warn!(error = %e, slug, "could not announce the new tenant");
-            }
-            tracing::info!(tenant_id = tenant.id, server = %server.name, warm, "tenant provisioned");
-            Ok(Provisioned { tenant, made, warm })
-        }
+    match finish(control, tenant, setup, warm).await {
+        Ok(made) => Ok((made, warm)),
         Err(e) => {
-            abandon(control, registry, &tenant, true).await;
+            abandon(control, registry, tenant, true).await;
             if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
                 return Err(ProvisionError::Conflict);
             }
@@ -227,9 +283,9 @@ pub async fn slug_held(
     Ok(false)
 }
 
-/// Removes every sign-up that crashed mid-provisioning more than
-/// [`STALE_PROVISIONING_SECS`](crate::catalog::STALE_PROVISIONING_SECS) ago: its database, if one was made, and its
-/// row. Returns how many it removed.
+/// Removes every sign-up that crashed mid-provisioning (not marked alive for
+/// [`STALE_PROVISIONING_SECS`](crate::catalog::STALE_PROVISIONING_SECS)):
+/// its database, if one was made, and its row. Returns how many it removed.
 ///
 /// # Errors
 /// When the control plane fails; a tenant that cannot be cleaned up now is
