@@ -7,6 +7,7 @@ use app::server::{
     rest,
     web::{
         audit_export::export_audit_csv,
+        deadline::deadline,
         dev_mailbox::dev_mailbox,
         email_links::verify_email,
         form_errors::guard_form_errors,
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
 
     site.route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .layer(middleware::from_fn(deadline))
         .layer(middleware::from_fn(catch_panic))
         .layer(middleware::from_fn_with_state(
             state.clone(),

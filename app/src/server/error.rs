@@ -8,8 +8,15 @@ use tenancy::db::is_unreachable;
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// Logs `cause` with the request id and returns the opaque error the user
-/// sees. Database text and other internals never leave the server.
-pub fn internal(cause: impl std::fmt::Display) -> AppError {
+/// sees. Database text and other internals never leave the server. A
+/// database error that says the database cannot be reached (the control
+/// plane restarting, say) is the 503 of [`tenant_db`] instead: it passes.
+pub fn internal<E: std::fmt::Display + 'static>(cause: E) -> AppError {
+    if let Some(db) = (&cause as &dyn std::any::Any).downcast_ref::<DbErr>() {
+        if is_unreachable(db) {
+            return unavailable(db);
+        }
+    }
     internal_with_id(cause, current_request_id())
 }
 
@@ -34,11 +41,13 @@ pub fn request_id_of(headers: &http::HeaderMap) -> String {
 /// exhausted) the user gets a 503 that says so, page or server function
 /// alike; anything else is an internal error.
 pub fn tenant_db(cause: DbErr) -> AppError {
-    if !is_unreachable(&cause) {
-        return internal(cause);
-    }
+    internal(cause)
+}
+
+/// The 503 for a database that cannot be reached, page or server function.
+fn unavailable(cause: &DbErr) -> AppError {
     let request_id = current_request_id();
-    tracing::error!(%request_id, error = %cause, "tenant database unreachable");
+    tracing::error!(%request_id, error = %cause, "database unreachable");
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
     }

@@ -38,8 +38,28 @@ pub(crate) fn base_options(url: &str, max_connections: u32) -> ConnectOptions {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
-        });
+        })
+        .map_sqlx_sqlite_pool_opts(|opts| opts.after_release(|conn, _| Box::pin(ended(conn))));
     options
+}
+
+/// Whether a SQLite connection given back to its pool has ended its
+/// transactions, so that it may serve another request; one that has not is
+/// closed. A statement that fails for want of disk (full, I/O) makes SQLite
+/// roll the whole transaction back by itself, and the rollback that follows
+/// then fails, leaving sqlx counting a transaction that no longer exists:
+/// on that connection the next transaction would be a savepoint, and the
+/// writes it acknowledged would never be committed (the fault suite's full
+/// disk lost them). Waiting for the connection's worker first lets a rollback
+/// queued by a dropped transaction finish before its depth is read.
+async fn ended(conn: &mut sea_orm::sqlx::SqliteConnection) -> Result<bool, sea_orm::sqlx::Error> {
+    use sea_orm::sqlx::Connection;
+    drop(conn.lock_handle().await?);
+    let ended = !conn.is_in_transaction();
+    if !ended {
+        tracing::warn!("a SQLite connection came back inside a transaction: closed");
+    }
+    Ok(ended)
 }
 
 /// Whether `url` names a PostgreSQL server: `postgres://` or `postgresql://`.
@@ -71,8 +91,9 @@ pub fn pg_ident(name: &str) -> Result<&str, DbErr> {
     }
 }
 
-/// Whether `e` says the database could not be reached, rather than that a
-/// statement failed.
+/// Whether `e` says the database could not be reached or cannot take a
+/// write right now (down, gone, read-only, its disk full), rather than that
+/// a statement failed.
 pub fn is_unreachable(e: &DbErr) -> bool {
     use sea_orm::{sqlx, RuntimeErr};
     match e {
@@ -87,6 +108,16 @@ pub fn is_unreachable(e: &DbErr) -> bool {
                 // Class 08: connection exception; 57P: operator intervention
                 // (terminated, shutting down); 3D000: the database is gone;
                 // 25006: read-only while the tenant is being moved.
+                // SQLite (its extended result codes): read-only (8), disk
+                // I/O (10), full (13), cannot open (14): the file or its
+                // disk, not the statement.
+                sqlx::Error::Database(db)
+                    if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() =>
+                {
+                    db.code()
+                        .and_then(|code| code.parse::<u32>().ok())
+                        .is_some_and(|code| matches!(code & 0xff, 8 | 10 | 13 | 14))
+                }
                 sqlx::Error::Database(db) => db.code().is_some_and(|code| {
                     code.starts_with("08")
                         || code.starts_with("57P")

@@ -6,6 +6,7 @@
 
 pub mod audit_export;
 pub mod context;
+pub mod deadline;
 pub mod dev_mailbox;
 pub mod email_links;
 pub mod form_errors;
