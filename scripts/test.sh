@@ -23,9 +23,17 @@ echo "==> cargo leptos build (server + wasm front end)"
 # shellcheck disable=SC2086
 cargo leptos build ${TENANTRY_LEPTOS_ARGS:-}
 
-# The integration tests start a second PostgreSQL cluster (tests/api/
-# helpers/app.rs, second_pg_url) to move tenants between servers: stop it after.
-trap 'disk; scripts/stop-pg-cluster.sh "${TENANTRY_TEST_PG2_PORT:-5499}"' EXIT
+# The integration tests start PostgreSQL clusters of their own: a second
+# server to move tenants to (tests/api/helpers/app.rs, second_pg_url), and two
+# that the fault tests restart and stop (tests/api/faults/postgres.rs).
+# Stop them after.
+fault_port="${TENANTRY_TEST_PG_FAULT_PORT:-5497}"
+stop_clusters() {
+  for port in "${TENANTRY_TEST_PG2_PORT:-5499}" "$fault_port" "$((fault_port + 1))"; do
+    scripts/stop-pg-cluster.sh "$port"
+  done
+}
+trap 'disk; stop_clusters' EXIT
 
 echo "==> cargo test (unit and integration; SQLite and PostgreSQL)"
 # The suite takes about a minute once compiled (8 minutes cold): a test that

@@ -25,6 +25,9 @@ use std::process::Command;
 mod load;
 mod memory;
 mod migrate;
+// The benchmark starts clusters; restarting and stopping them is the
+// fault tests' business.
+#[allow(dead_code)]
 #[path = "../../tests/support/pg_cluster.rs"]
 mod pg_cluster;
 mod process;

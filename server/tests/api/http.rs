@@ -106,6 +106,24 @@ pub struct Request<'a> {
 }
 
 pub async fn send(port: u16, request: Request<'_>, jar: Option<&mut CookieJar>) -> Response {
+    let what = format!(
+        "{} {} (Host {:?})",
+        request.method, request.path, request.host
+    );
+    try_send(port, request, jar, REQUEST_TIMEOUT)
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+/// [`send`] for a server that may be down or restarting (the fault tests):
+/// a refused connection, an answer cut short or none within `timeout` is an
+/// `Err` saying which, not a panic.
+pub async fn try_send(
+    port: u16,
+    request: Request<'_>,
+    jar: Option<&mut CookieJar>,
+    timeout: std::time::Duration,
+) -> Result<Response, String> {
     let mut head = format!("{} {} HTTP/1.1\r\n", request.method, request.path);
     if !request.host.is_empty() {
         head.push_str(&format!("Host: {}\r\n", request.host));
@@ -128,36 +146,43 @@ pub async fn send(port: u16, request: Request<'_>, jar: Option<&mut CookieJar>) 
     let exchange = async {
         let mut stream = TcpStream::connect(("127.0.0.1", port))
             .await
-            .expect("connect to test server");
-        stream.write_all(head.as_bytes()).await.expect("write head");
+            .map_err(|e| format!("cannot connect: {e}"))?;
+        stream
+            .write_all(head.as_bytes())
+            .await
+            .map_err(|e| format!("cannot write the request: {e}"))?;
         // The server may answer (413) before reading a large body and close.
         let _ = stream.write_all(&request.body).await;
         let mut chunk = [0u8; 8192];
         while let Ok(n @ 1..) = stream.read(&mut chunk).await {
             raw.extend_from_slice(&chunk[..n]);
         }
+        Ok::<_, String>(())
     };
     // A server that never answers fails the test that asked, by name,
     // instead of holding the whole run until the suite's own time limit.
-    if tokio::time::timeout(REQUEST_TIMEOUT, exchange)
-        .await
-        .is_err()
-    {
-        let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(300)..]).into_owned();
-        panic!(
-            "no complete answer within {REQUEST_TIMEOUT:?} to {} {} (Host {:?}): \
-             {} bytes arrived, ending with {tail:?}",
-            request.method,
-            request.path,
-            request.host,
-            raw.len(),
-        );
+    match tokio::time::timeout(timeout, exchange).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(e),
+        Err(_) => {
+            let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(300)..]).into_owned();
+            return Err(format!(
+                "no complete answer within {timeout:?}: {} bytes arrived, ending with {tail:?}",
+                raw.len(),
+            ));
+        }
+    }
+    if !raw.windows(4).any(|w| w == b"\r\n\r\n") {
+        return Err(format!(
+            "the connection closed before an answer ({} bytes)",
+            raw.len()
+        ));
     }
     let response = parse(&raw);
     if let Some(jar) = jar {
         jar.store(request.host, &response);
     }
-    response
+    Ok(response)
 }
 
 fn parse(raw: &[u8]) -> Response {

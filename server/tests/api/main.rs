@@ -1,11 +1,11 @@
 //! Integration tests: one binary, each test on its own server (port 0) with
 //! its own control database and tenant databases, on SQLite and PostgreSQL.
-
 mod audit;
 mod auth;
 mod catalog;
 mod failure_isolation;
 mod fairness;
+mod faults;
 mod handoff;
 mod headers;
 mod health;

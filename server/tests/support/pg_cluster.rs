@@ -54,6 +54,43 @@ pub fn start(port: u16, max_connections: u32) -> String {
     url
 }
 
+/// Restarts the cluster on `port` with a fast shutdown (every session is
+/// cut, as when a database server restarts under its clients) and waits
+/// until it answers again.
+///
+/// # Panics
+/// When the cluster does not come back.
+pub fn restart(port: u16) {
+    control(port, "restart");
+}
+
+/// Stops the cluster on `port` with a fast shutdown; [`start`] brings it
+/// back with its data.
+///
+/// # Panics
+/// When `pg_ctl` cannot stop it.
+pub fn stop(port: u16) {
+    control(port, "stop");
+}
+
+fn control(port: u16, action: &str) {
+    let dir = data_dir(port);
+    let status = as_server_user("pg_ctl")
+        .args(["-w", "-m", "fast", "-D"])
+        .arg(&dir)
+        .arg("-l")
+        .arg(dir.join("server.log"))
+        .arg(action)
+        .stdout(Stdio::null())
+        .status()
+        .expect("run pg_ctl");
+    assert!(
+        status.success(),
+        "pg_ctl {action} of the cluster on port {port} failed: see {}/server.log",
+        dir.display()
+    );
+}
+
 /// Where the cluster on `port` keeps its data (scripts stop it from there).
 pub fn data_dir(port: u16) -> PathBuf {
     std::env::temp_dir().join(format!("tenantry-pg-{port}"))

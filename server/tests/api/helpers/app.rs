@@ -24,6 +24,8 @@ pub struct TestApp {
     pub(super) args: Vec<String>,
     /// A second instance shares the first one's databases and leaves them.
     owns_databases: bool,
+    /// The PostgreSQL server (admin URL) its databases are on, when on one.
+    pub pg: String,
     /// Other PostgreSQL servers this app's databases were put on.
     other_servers: std::sync::Mutex<Vec<String>>,
 }
@@ -37,6 +39,12 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 /// Like [`spawn_app`], with extra configuration flags (which may override
 /// the defaults: the last one wins).
 pub async fn spawn_app_with(backend: Backend, extra: &[&str]) -> TestApp {
+    spawn_app_on(backend, &pg_url(), extra).await
+}
+
+/// Like [`spawn_app_with`], on the PostgreSQL server at `pg` (an admin URL)
+/// rather than the tests' usual one: a cluster a test may stop or restart.
+pub async fn spawn_app_on(backend: Backend, pg: &str, extra: &[&str]) -> TestApp {
     server::telemetry::init();
     let id = format!("tt{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     let dir = std::env::temp_dir().join("tenantry-tests").join(&id);
@@ -48,15 +56,17 @@ pub async fn spawn_app_with(backend: Backend, extra: &[&str]) -> TestApp {
             dir.join("tenants").display().to_string(),
         ),
         Backend::Postgres => {
-            let admin = Database::connect(pg_url()).await.expect(
-                "PostgreSQL answers at TENANTRY_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres)",
-            );
+            let admin = Database::connect(pg).await.unwrap_or_else(|e| {
+                panic!(
+                    "PostgreSQL answers at {pg} (TENANTRY_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres): {e}"
+                )
+            });
             admin
                 .execute_unprepared(&format!("CREATE DATABASE {id}_control"))
                 .await
                 .expect("create control database");
             admin.close().await.ok();
-            (pg_url_for(&format!("{id}_control")), pg_url())
+            (pg_url_for(pg, &format!("{id}_control")), pg.to_owned())
         }
     };
     let mut args: Vec<String> = [
@@ -89,11 +99,12 @@ pub async fn spawn_app_with(backend: Backend, extra: &[&str]) -> TestApp {
         }
     }
     args.extend(extra.iter().map(|s| s.to_string()));
-    start(backend, id, dir, args, mail, true).await
+    start(backend, pg.to_owned(), id, dir, args, mail, true).await
 }
 
 async fn start(
     backend: Backend,
+    pg: String,
     id: String,
     dir: PathBuf,
     args: Vec<String>,
@@ -122,6 +133,7 @@ async fn start(
         mail,
         state,
         backend,
+        pg,
         id,
         dir,
         args,
@@ -151,6 +163,7 @@ impl TestApp {
     pub async fn second_instance(&self) -> TestApp {
         start(
             self.backend,
+            self.pg.clone(),
             self.id.clone(),
             self.dir.clone(),
             self.args.clone(),
@@ -189,7 +202,7 @@ impl Drop for TestApp {
         let _ = std::fs::remove_dir_all(&self.dir);
         let mut servers = std::mem::take(&mut *self.other_servers.lock().unwrap());
         if self.backend == Backend::Postgres {
-            servers.push(pg_url());
+            servers.push(self.pg.clone());
         }
         if !servers.is_empty() {
             let id = self.id.clone();

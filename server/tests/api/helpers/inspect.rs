@@ -2,7 +2,7 @@
 //! tenants, accounts, roles, audit entries, counts, tenant databases and
 //! their tables, and the connections PostgreSQL sees.
 
-use super::{pg_url, pg_url_for, Backend, TestApp};
+use super::{pg_url_for, Backend, TestApp};
 use app::model::Role;
 use app::server::entities::control;
 use sea_orm::{
@@ -17,14 +17,14 @@ impl TestApp {
     ) -> sea_orm::DatabaseConnection {
         let url = match self.backend {
             Backend::Sqlite => format!("sqlite://{}?mode=rw", tenant.database_location),
-            Backend::Postgres => pg_url_for(&tenant.database_location),
+            Backend::Postgres => pg_url_for(&self.pg, &tenant.database_location),
         };
         Database::connect(url).await.expect("tenant database opens")
     }
 
     /// A connection to the PostgreSQL server's maintenance database.
     pub async fn pg_admin(&self) -> sea_orm::DatabaseConnection {
-        Database::connect(pg_url())
+        Database::connect(self.pg.as_str())
             .await
             .expect("PostgreSQL answers")
     }
@@ -128,7 +128,7 @@ impl TestApp {
                 })
                 .unwrap_or_default(),
             Backend::Postgres => {
-                let admin = Database::connect(pg_url()).await.unwrap();
+                let admin = Database::connect(self.pg.as_str()).await.unwrap();
                 let rows = admin
                     .query_all_raw(Statement::from_string(
                         admin.get_database_backend(),
@@ -149,11 +149,28 @@ impl TestApp {
         }
     }
 
+    /// The names of the teams in `slug`'s database, read from outside.
+    pub async fn team_names(&self, slug: &str) -> std::collections::BTreeSet<String> {
+        let tenant = self.tenant(slug).await.expect("tenant exists");
+        let db = self.tenant_db(&tenant).await;
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT name FROM teams",
+            ))
+            .await
+            .expect("read the teams");
+        db.close().await.ok();
+        rows.iter()
+            .map(|row| row.try_get::<String>("", "name").expect("a team's name"))
+            .collect()
+    }
+
     /// The names of the tables in a tenant's database.
     pub async fn tenant_tables(&self, tenant: &tenancy::entities::tenants::Model) -> Vec<String> {
         let url = match self.backend {
             Backend::Sqlite => format!("sqlite://{}?mode=ro", tenant.database_location),
-            Backend::Postgres => pg_url_for(&tenant.database_location),
+            Backend::Postgres => pg_url_for(&self.pg, &tenant.database_location),
         };
         let db = Database::connect(url).await.expect("tenant database opens");
         let sql = match self.backend {

@@ -9,16 +9,19 @@
 //! - `fixtures`: rows written straight to the control database.
 //! - `inspect`: what the databases hold, read from outside the app.
 //! - `cli`: runs of the real `tenantry` binary.
+//! - `process`: the real `tenantry` server as a child process (fault tests).
 
 mod app;
 mod cli;
 mod fixtures;
 mod inspect;
 mod journeys;
+mod process;
 mod requests;
 
-pub use self::app::{second_pg_url, spawn_app, spawn_app_with, TestApp};
+pub use self::app::{second_pg_url, spawn_app, spawn_app_on, spawn_app_with, TestApp};
 pub use journeys::Org;
+pub use process::ServerProcess;
 pub use requests::{app_error, team_count, Client};
 
 pub const BASE: &str = "app.example";
@@ -35,8 +38,9 @@ pub fn pg_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
-fn pg_url_for(database: &str) -> String {
-    let mut url = url::Url::parse(&pg_url()).expect("TENANTRY_TEST_PG_URL is a URL");
+/// `server` (an admin URL) with the path of `database`.
+fn pg_url_for(server: &str, database: &str) -> String {
+    let mut url = url::Url::parse(server).expect("a PostgreSQL URL");
     url.set_path(&format!("/{database}"));
     url.to_string()
 }

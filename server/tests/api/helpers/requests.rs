@@ -157,6 +157,49 @@ impl Client {
         )
         .await
     }
+
+    /// [`Client::get`] of a server that may be down or restarting: a refused
+    /// connection or no answer within `timeout` is an `Err` saying which.
+    pub async fn try_get(
+        &self,
+        host: &str,
+        path: &str,
+        jar: Option<&mut CookieJar>,
+        timeout: std::time::Duration,
+    ) -> Result<Response, String> {
+        let headers = vec![("Accept", "text/html".into())];
+        let request = Request {
+            method: "GET",
+            host,
+            path,
+            headers,
+            body: vec![],
+        };
+        http::try_send(self.port, request, jar, timeout).await
+    }
+
+    /// [`Client::call`] of a server that may be down or restarting.
+    pub async fn try_call(
+        &self,
+        host: &str,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        jar: Option<&mut CookieJar>,
+        timeout: std::time::Duration,
+    ) -> Result<Response, String> {
+        let headers = vec![
+            ("Accept", "application/json".to_owned()),
+            ("Content-Type", "application/x-www-form-urlencoded".into()),
+        ];
+        let request = Request {
+            method: "POST",
+            host,
+            path: &format!("/api/{endpoint}"),
+            headers,
+            body: form_encode(fields),
+        };
+        http::try_send(self.port, request, jar, timeout).await
+    }
 }
 
 /// The error a server function answered with.
