@@ -9,6 +9,9 @@ pub async fn get_members(search: String, role: String) -> Result<MemberList, App
     use crate::model::{Permission, Role};
     use crate::server::{error::internal, identity::members, web::context};
     let access = context::require(Permission::ViewOrganization).await?;
+    if let Some(problem) = crate::model::search_problem(&search) {
+        return Err(AppError::field_echo("search", &search, problem));
+    }
     let control = &access.state.control;
     let tenant_id = access.ctx.tenant.id;
     let role = Role::parse(role.trim());

@@ -10,6 +10,7 @@ pub mod invitations;
 pub mod mapping;
 pub mod members;
 pub mod onboarding;
+pub mod quota;
 pub mod repositories;
 pub mod site;
 pub mod slug;
@@ -31,6 +32,22 @@ pub fn check_name(name: &str, max: usize, empty: &str) -> Result<(), String> {
         Err("Remove control and invisible characters from the name.".to_owned())
     } else {
         Ok(())
+    }
+}
+
+/// Longest search text (a list's search box), in characters.
+pub const MAX_SEARCH_LEN: usize = 200;
+
+/// Why `text` cannot be searched for, if it cannot: too long, or holding
+/// control or invisible characters (which no name or address holds, and
+/// which PostgreSQL refuses to compare when one is NUL).
+pub fn search_problem(text: &str) -> Option<String> {
+    if text.chars().count() > MAX_SEARCH_LEN {
+        Some(format!("Search with at most {MAX_SEARCH_LEN} characters."))
+    } else if text.chars().any(is_hidden) {
+        Some("Remove control and invisible characters from the search.".to_owned())
+    } else {
+        None
     }
 }
 

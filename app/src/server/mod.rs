@@ -10,13 +10,14 @@
 //! * `mail/`: the mailer and the outbox.
 //!
 //! Shared files: `state` (AppState), `settings`, `error`, `rate_limit`,
-//! `cpu` (bounded CPU-heavy work), `secret`, `time`, and `entities/` (the
+//! `cpu` (bounded CPU-heavy work), `like` (literal searches), `secret`, `time`, and `entities/` (the
 //! database tables).
 
 pub mod cpu;
 pub mod entities;
 pub mod error;
 pub mod identity;
+pub mod like;
 pub mod mail;
 pub mod org;
 pub mod rate_limit;

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, each test on its own server (port 0) with
 //! its own control database and tenant databases, on SQLite and PostgreSQL.
+
 mod audit;
 mod auth;
 mod catalog;
@@ -23,6 +24,7 @@ mod permissions;
 #[path = "../support/pg_cluster.rs"]
 mod pg_cluster;
 mod provisioning;
+mod quotas;
 mod recovery;
 mod registry;
 mod rest;

@@ -11,20 +11,14 @@ pub use list::{
 
 use serde::{Deserialize, Serialize};
 
-/// Longest search text (the list's `q`), in characters.
-pub const MAX_SEARCH_LEN: usize = 200;
+pub use super::MAX_SEARCH_LEN;
 
-/// Why `q` cannot be searched for, as a field error on `q`: too long, or
-/// holding control or invisible characters (which no name holds, and which
-/// PostgreSQL refuses to compare when one is NUL).
+/// Why `q` cannot be searched for ([`super::search_problem`]), as a field
+/// error on `q`.
 pub fn check_search(q: &str) -> Result<(), super::AppError> {
-    let refused = |message: String| Err(super::AppError::field("q", message));
-    if q.chars().count() > MAX_SEARCH_LEN {
-        refused(format!("Search with at most {MAX_SEARCH_LEN} characters."))
-    } else if q.chars().any(super::is_hidden) {
-        refused("Remove control and invisible characters from the search.".to_owned())
-    } else {
-        Ok(())
+    match super::search_problem(q) {
+        Some(problem) => Err(super::AppError::field("q", problem)),
+        None => Ok(()),
     }
 }
 

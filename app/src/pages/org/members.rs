@@ -61,13 +61,18 @@ pub fn MembersPage() -> impl IntoView {
             }
         })
     };
-    let signed_out = |e: &AppError| {
-        matches!(e, AppError::Unauthorized).then(|| {
+    // Signed out: a link to log in; a search that cannot be run: the
+    // filters again, with the reason next to the search box.
+    let explain = move |e: &AppError| match e {
+        AppError::Unauthorized => Some(
             view! {
                 <p data-testid="sign-in-required"><a href="/login">"Log in"</a>" to continue."</p>
             }
-            .into_any()
-        })
+            .into_any(),
+        ),
+        _ => e.field_error("search").map(|problem| {
+            view! { <FilterForm search=param("q") role=param("role") error=problem /> }.into_any()
+        }),
     };
     let done = move || {
         let count = param("count");
@@ -84,7 +89,7 @@ pub fn MembersPage() -> impl IntoView {
             <p><a href="/">"← Back"</a></p>
             <h1>"Members"</h1>
             {move || done().map(|message| view! { <p class="banner success" role="status" data-testid="done">{message}</p> })}
-            <Loaded resource=list explain=signed_out children=move |page: MemberList| {
+            <Loaded resource=list explain=explain children=move |page: MemberList| {
                 let search = param("q");
                 let role_filter = param("role");
                 view! {
@@ -104,10 +109,17 @@ pub fn MembersPage() -> impl IntoView {
 
 /// Search by email and filter by role, as a plain GET form.
 #[component]
-fn FilterForm(search: String, role: String) -> impl IntoView {
+fn FilterForm(
+    search: String,
+    role: String,
+    /// Why the search could not be run, shown next to it.
+    #[prop(optional, into)]
+    error: Option<String>,
+) -> impl IntoView {
+    let error = Signal::stored(error);
     view! {
         <form method="get" action="/members" class="filters" data-testid="member-filter">
-            <FieldShell id="members-q" name="q" label="Search">
+            <FieldShell id="members-q" name="q" label="Search" error>
                 <input id="members-q" name="q" type="search" value=search placeholder="email" />
             </FieldShell>
             <FieldShell id="members-role" name="role" label="Role">

@@ -13,12 +13,14 @@ use crate::model::{
 use crate::server::{
     entities::control::{memberships, users},
     error::internal,
+    like::containing,
     org::audit::{self, Action, Actor, Change},
     time::utc_date,
 };
 use sea_orm::{
-    sea_query::Expr, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter,
 };
 use tenancy::context::TenantCtx;
 use tenancy::entities::tenants;
@@ -37,7 +39,7 @@ pub async fn list(
         .find_also_related(users::Entity);
     let search = search.trim().to_lowercase();
     if !search.is_empty() {
-        query = query.filter(users::Column::Email.contains(&search));
+        query = query.filter(Expr::col(users::Column::Email).like(containing(&search)));
     }
     if let Some(role) = role {
         query = query.filter(memberships::Column::Role.eq(role));

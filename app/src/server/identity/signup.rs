@@ -9,6 +9,7 @@
 
 use crate::model::{
     account::{check_email, check_org_name, check_password, normalize_email},
+    quota::OWNED_ORGANIZATIONS,
     slug::validate_slug,
     AppError, FieldErrors, Role,
 };
@@ -27,7 +28,10 @@ use crate::server::{
     rate_limit::Limits,
     time::now_unix,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, DbErr};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use std::net::IpAddr;
 use tenancy::{
     audit::PlatformActor,
@@ -124,6 +128,16 @@ pub async fn sign_up(
                 errors.add(
                     "email",
                     "An account with this email already exists. Enter its password to add this organization to it.",
+                );
+                return Err(AppError::Validation(errors));
+            }
+            if owned_organizations(control, user.id).await? >= OWNED_ORGANIZATIONS {
+                errors.add(
+                    "org_name",
+                    format!(
+                        "This account owns {OWNED_ORGANIZATIONS} organizations, the most one \
+                         account may. Sign up this one with another email."
+                    ),
                 );
                 return Err(AppError::Validation(errors));
             }
@@ -235,6 +249,18 @@ impl Setup for NewOrganization {
         .await?;
         Ok((user_id, PlatformActor::User(user_id)))
     }
+}
+
+/// How many organizations `user_id` owns (sign-up's [`OWNED_ORGANIZATIONS`]
+/// cap; the per-email sign-up limit bounds how far parallel sign-ups of one
+/// account can pass it).
+async fn owned_organizations(control: &DatabaseConnection, user_id: i64) -> Result<u64, AppError> {
+    memberships::Entity::find()
+        .filter(memberships::Column::UserId.eq(user_id))
+        .filter(memberships::Column::Role.eq(Role::Owner))
+        .count(control)
+        .await
+        .map_err(internal)
 }
 
 /// Provisions a new tenant at `slug` (already validated) named `org_name`,

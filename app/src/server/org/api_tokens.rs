@@ -6,12 +6,18 @@
 
 use crate::model::{
     api_tokens::{ApiToken, CreatedToken, MAX_TOKEN_NAME_LEN},
-    check_name, AppError, FieldErrors, Role,
+    check_name,
+    quota::API_TOKENS,
+    AppError, FieldErrors, Role,
 };
 use crate::server::{
     entities::tenant::api_tokens,
     error::tenant_db,
-    org::audit::{self, Action, Actor, Change},
+    org::{
+        audit::{self, Action, Actor, Change},
+        mapping::assignments::begin,
+        quota,
+    },
     secret::{digest, random_hex},
     time::{now_unix, utc_datetime},
 };
@@ -79,7 +85,11 @@ pub async fn create(
     let role = role.unwrap_or(Role::Viewer);
 
     let secret = format!("{TOKEN_PREFIX}{}", random_hex(24));
-    let txn = db.begin().await.map_err(tenant_db)?;
+    let txn = begin(db).await?;
+    let active = api_tokens::Entity::find().filter(api_tokens::Column::RevokedAt.is_null());
+    quota::check(&txn, API_TOKENS, active, "name")
+        .await
+        .map_err(|e| e.echoing("name", name))?;
     let model = api_tokens::Entity::insert(api_tokens::ActiveModel {
         name: Set(name.to_owned()),
         prefix: Set(secret.chars().take(10).collect()),

@@ -10,11 +10,14 @@ use crate::model::{
 use crate::server::{
     entities::tenant::audit_log,
     error::{internal, tenant_db},
+    like::containing,
     time::{now_unix, utc_datetime},
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 /// Most entries one page (or one export) holds.
@@ -185,6 +188,9 @@ fn bounds(filter: &AuditFilter) -> Result<(Option<i64>, Option<i64>), AppError> 
         .echo("action", &filter.action)
         .echo("from", &filter.from)
         .echo("to", &filter.to);
+    if let Some(problem) = crate::model::search_problem(&filter.actor) {
+        errors.add("actor", problem);
+    }
     let mut day = |field: &str, text: &str| {
         if text.trim().is_empty() {
             return None;
@@ -217,7 +223,7 @@ pub async fn find(
     let mut query = audit_log::Entity::find();
     let actor = filter.actor.trim().to_lowercase();
     if !actor.is_empty() {
-        query = query.filter(audit_log::Column::ActorEmail.contains(&actor));
+        query = query.filter(Expr::col(audit_log::Column::ActorEmail).like(containing(&actor)));
     }
     if !filter.action.trim().is_empty() {
         query = query.filter(audit_log::Column::Action.eq(filter.action.trim()));

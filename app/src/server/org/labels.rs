@@ -3,6 +3,7 @@
 
 use crate::model::{
     mapping::{check_label, Label},
+    quota::LABELS,
     AppError,
 };
 use crate::server::org::{count_by, found};
@@ -12,6 +13,7 @@ use crate::server::{
     org::{
         audit::{self, Action, Actor, Change},
         mapping::assignments::{begin, finish, Scope},
+        quota,
     },
     time::now_unix,
 };
@@ -94,18 +96,22 @@ pub async fn by_name(
         .await
 }
 
-/// The label called `name` (ignoring case), created when there is none.
-/// Call it inside the change's transaction, after [`lock`].
+/// The label called `name` (ignoring case), created when there is none
+/// (an error on `field` when it cannot be: not a label's name, or the
+/// organization has as many labels as it may). Call it inside the change's
+/// transaction, after [`lock`].
 pub async fn find_or_create(
     txn: &impl ConnectionTrait,
     actor: &Actor,
     name: &str,
+    field: &str,
 ) -> Result<labels::Model, AppError> {
     let name = name.trim();
     if let Some(label) = by_name(txn, name).await.map_err(tenant_db)? {
         return Ok(label);
     }
-    check_label(name).map_err(|m| AppError::field_echo("label", name, m))?;
+    check_label(name).map_err(|m| AppError::field_echo(field, name, m))?;
+    quota::check(txn, LABELS, labels::Entity::find(), field).await?;
     let model = labels::Entity::insert(labels::ActiveModel {
         name: Set(name.to_owned()),
         name_key: Set(name.to_lowercase()),
@@ -137,7 +143,7 @@ pub async fn add(db: &DatabaseConnection, actor: &Actor, name: &str) -> Result<L
             "A label with this name already exists.".to_owned(),
         ));
     }
-    let label = find_or_create(&txn, actor, name).await?;
+    let label = find_or_create(&txn, actor, name, "name").await?;
     txn.commit().await.map_err(tenant_db)?;
     Ok(Label {
         id: label.id,

@@ -10,6 +10,7 @@ pub mod mapping;
 pub mod new_token;
 pub mod onboarding;
 pub mod organization;
+pub mod quota;
 pub mod repositories;
 pub mod rules;
 pub mod settings;

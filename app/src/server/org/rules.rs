@@ -4,6 +4,7 @@
 
 use crate::model::{
     mapping::{MappingRule, Preview, MAX_PATTERN_RULES},
+    quota::RULES,
     AppError, FieldErrors,
 };
 use crate::server::org::found;
@@ -17,7 +18,7 @@ use crate::server::{
             assignments::{begin, finish, reasons_of, rule_targets, team_names, Scope},
             engine::{compile_pattern, Engine, Reason},
         },
-        repositories, teams,
+        quota, repositories, teams,
     },
     time::now_unix,
 };
@@ -209,12 +210,15 @@ async fn checked(
             }
         }
     }
+    if except.is_none() && quota::room(txn, RULES, mapping_rules::Entity::find()).await? == 0 {
+        errors.add(field, RULES.reached());
+    }
     errors.into_result()?;
     let team = team.ok_or(AppError::NotFound)?;
     let (pattern, label_id, described) = match input {
         RuleInput::Pattern(_) => (Some(text.to_owned()), None, format!("name matches {text}")),
         RuleInput::Label(_) => {
-            let label = find_or_create(txn, actor, text).await?;
+            let label = find_or_create(txn, actor, text, field).await?;
             (None, Some(label.id), format!("label {}", label.name))
         }
     };

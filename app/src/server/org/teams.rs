@@ -2,6 +2,7 @@
 
 use crate::model::{
     check_name,
+    quota::TEAMS,
     teams::{Team, TeamRow, MAX_TEAM_NAME_LEN},
     AppError, FieldErrors,
 };
@@ -12,6 +13,7 @@ use crate::server::{
     org::{
         audit::{self, Action, Actor, Change},
         mapping::assignments::{begin, finish},
+        quota,
     },
     time::now_unix,
 };
@@ -139,13 +141,17 @@ fn unique_or(e: DbErr, name: &str) -> AppError {
 ///
 /// # Errors
 /// `Validation` on the `name` field when it is empty, too long or already
-/// used in this organization; `Internal` when the database fails.
+/// used in this organization, or when the organization has as many teams as
+/// it may ([`TEAMS`]); `Internal` when the database fails.
 pub async fn add(db: &DatabaseConnection, actor: &Actor, name: &str) -> Result<Team, AppError> {
     let name = checked_name(name).map_err(AppError::Validation)?;
-    let txn = db.begin().await.map_err(tenant_db)?;
+    let txn = begin(db).await?;
     if taken(&txn, &name, None).await? {
         return Err(name_taken(&name));
     }
+    quota::check(&txn, TEAMS, teams::Entity::find(), "name")
+        .await
+        .map_err(|e| e.echoing("name", &name))?;
     let result = teams::Entity::insert(teams::ActiveModel {
         name: Set(name.clone()),
         created_at: Set(now_unix()),

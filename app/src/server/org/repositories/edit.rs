@@ -99,7 +99,10 @@ pub async fn set_labels(
     let before = labels_of(&txn, &[id]).await.map_err(tenant_db)?.remove(&id);
     let mut label_ids = Vec::new();
     for name in &wanted {
-        label_ids.push(find_or_create(&txn, actor, name).await?.id);
+        let label = find_or_create(&txn, actor, name, "labels")
+            .await
+            .map_err(|e| e.echoing("labels", text.trim()))?;
+        label_ids.push(label.id);
     }
     repository_labels::Entity::delete_many()
         .filter(repository_labels::Column::RepositoryId.eq(id))

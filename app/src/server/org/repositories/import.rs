@@ -2,6 +2,7 @@
 //! line reported), or one name. Valid lines are added even when others are not.
 
 use crate::model::{
+    quota::REPOSITORIES,
     repositories::{parse_line, parse_list, LineError, ParsedRepository, RepositoryRow},
     AppError, FieldErrors,
 };
@@ -11,6 +12,7 @@ use crate::server::{
     org::{
         audit::{Action, Actor, Change},
         mapping::assignments::{begin, finish, Scope},
+        quota,
     },
     time::now_unix,
 };
@@ -143,6 +145,16 @@ async fn insert(
         } else {
             fresh.push(repository);
         }
+    }
+    // As many as the quota leaves room for; the lines after say why not.
+    let room = quota::room(&txn, REPOSITORIES, repositories::Entity::find()).await?;
+    let room = usize::try_from(room).unwrap_or(usize::MAX);
+    if fresh.len() > room {
+        errors.extend(fresh.split_off(room).into_iter().map(|r| LineError {
+            line: r.line,
+            message: REPOSITORIES.reached(),
+            text: r.url.unwrap_or(r.name),
+        }));
     }
     errors.sort_by_key(|e| e.line);
     let names: Vec<String> = fresh.iter().map(|r| r.name.clone()).collect();

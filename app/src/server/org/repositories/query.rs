@@ -9,13 +9,14 @@ use crate::model::{
 use crate::server::{
     entities::tenant::{assignments, labels, manual_decisions, repositories, repository_labels},
     error::tenant_db,
+    like,
     org::{
         mapping::assignments::{ownerships, team_names},
         teams,
     },
 };
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, LikeExpr, Query},
+    sea_query::{Expr, ExprTrait, Query},
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use std::collections::HashMap;
@@ -85,18 +86,6 @@ pub(super) async fn row_of(
         .ok_or(AppError::NotFound)
 }
 
-/// `%text%` for LIKE, with LIKE's own characters taken literally.
-fn containing(text: &str) -> LikeExpr {
-    let escaped: String = text
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
-    LikeExpr::new(format!("%{escaped}%")).escape('\\')
-}
-
 fn assigned_ids() -> sea_orm::sea_query::SelectStatement {
     Query::select()
         .column(assignments::Column::RepositoryId)
@@ -112,7 +101,8 @@ pub async fn list(
     let mut select = repositories::Entity::find();
     let search = query.q.trim().to_lowercase();
     if !search.is_empty() {
-        select = select.filter(Expr::col(repositories::Column::NameKey).like(containing(&search)));
+        select =
+            select.filter(Expr::col(repositories::Column::NameKey).like(like::containing(&search)));
     }
     if let Some(team_id) = query.team_id {
         select = select.filter(
