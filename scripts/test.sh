@@ -27,7 +27,7 @@ cargo leptos build ${TENANTRY_LEPTOS_ARGS:-}
 # server to move tenants to (tests/api/helpers/app.rs, second_pg_url), and two
 # that the fault tests restart and stop (tests/api/faults/postgres.rs).
 # Stop them after.
-fault_port="${TENANTRY_TEST_PG_FAULT_PORT:-5497}"
+fault_port="${TENANTRY_TEST_PG_FAULT_PORT:-5495}"
 stop_clusters() {
   for port in "${TENANTRY_TEST_PG2_PORT:-5499}" "$fault_port" "$((fault_port + 1))"; do
     scripts/stop-pg-cluster.sh "$port"

@@ -81,6 +81,15 @@ async fn changes_are_logged_with_who_what_when_and_where(backend: Backend) {
     );
     assert!(before_today.entries.is_empty());
 
+    // The actor filter is text to find, not a LIKE pattern.
+    for literal in ["%", "_wner@"] {
+        let found = entries_of(&audit_page(&app, &mut admin, &[("actor", literal)]).await);
+        assert!(found.entries.is_empty(), "{literal}: {:?}", found.entries);
+    }
+    let hidden = audit_page(&app, &mut admin, &[("actor", "owner\0")]).await;
+    assert_eq!(hidden.status, 422, "{}", hidden.body);
+    assert!(app_error(&hidden).field_error("actor").is_some());
+
     let bad = audit_page(&app, &mut admin, &[("from", "last tuesday")]).await;
     assert_eq!(bad.status, 422, "{}", bad.body);
     let error = app_error(&bad);

@@ -2,7 +2,7 @@
 //! without JavaScript a confirmation before any change.
 
 use super::list;
-use crate::helpers::{spawn_app, Backend};
+use crate::helpers::{app_error, spawn_app, Backend};
 use app::model::Role;
 
 #[tokio::test]
@@ -112,4 +112,40 @@ async fn the_members_page_confirms_before_it_changes_anything_without_javascript
         .await;
     assert!(done.body.contains("Removed 1 member(s)."), "{}", done.body);
     assert!(!done.body.contains("bob@acme.test"));
+}
+
+#[tokio::test]
+async fn the_search_finds_text_literally_and_refuses_hidden_characters_next_to_the_field() {
+    let app = spawn_app(Backend::Postgres).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    app.add_member("acme", "alice@acme.test", Role::Admin).await;
+    let host = app.tenant_host("acme");
+
+    // `%` and `_` are what they are, not LIKE's wildcards.
+    for literal in ["%", "_lice", "a%e"] {
+        let found = list(&app, &mut owner, literal, "").await;
+        assert!(found.members.is_empty(), "{literal}: {found:?}");
+    }
+    // A NUL reached PostgreSQL as an error before; now it is the field's.
+    let answer = app
+        .call(
+            &host,
+            "members",
+            &[("search", "ali\0"), ("role", "")],
+            Some(&mut owner),
+        )
+        .await;
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert!(app_error(&answer).field_error("search").is_some());
+    let page = app.get(&host, "/members?q=ali%00", Some(&mut owner)).await;
+    assert!(
+        page.body
+            .contains("Remove control and invisible characters from the search."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(r#"data-testid="member-filter""#),
+        "the form stays"
+    );
 }
