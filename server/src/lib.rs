@@ -7,6 +7,7 @@ pub mod config;
 mod http;
 mod jobs;
 mod platform;
+mod serve;
 mod startup;
 pub mod telemetry;
 

@@ -104,17 +104,10 @@ impl Application {
         tasks.spawn(state.directory.clone().listen_forever());
         tasks.spawn(keep_house(state.clone()));
         tasks.spawn(keep_warm_pools(state.clone()));
-        let served = axum::serve(
-            self.listener,
-            // The peer address is the client's, for rate limits and the audit log.
-            self.router
-                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+        crate::serve::serve(self.listener, self.router, shutdown_signal()).await;
         tasks.abort_all();
         registry::log_stats(&state.registry.stats());
-        served
+        Ok(())
     }
 }
 

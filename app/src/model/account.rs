@@ -69,7 +69,11 @@ mod tests {
     fn a_new_password_has_8_to_256_characters_as_access_md_says() {
         assert!(check_password(&"x".repeat(7)).is_err());
         assert_eq!(check_password(&"x".repeat(8)), Ok(()));
-        assert_eq!(check_password(&"é".repeat(256)), Ok(()), "characters, not bytes");
+        assert_eq!(
+            check_password(&"é".repeat(256)),
+            Ok(()),
+            "characters, not bytes"
+        );
         assert_eq!(
             check_password(&"x".repeat(257)),
             Err("Use at most 256 characters.".to_owned())
