@@ -12,9 +12,15 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// database error that says the database cannot be reached (the control
 /// plane restarting, say) is the 503 of [`tenant_db`] instead: it passes.
 pub fn internal<E: std::fmt::Display + 'static>(cause: E) -> AppError {
-    if let Some(db) = (&cause as &dyn std::any::Any).downcast_ref::<DbErr>() {
+    let any = &cause as &dyn std::any::Any;
+    if let Some(db) = any.downcast_ref::<DbErr>() {
         if is_unreachable(db) {
             return unavailable(db);
+        }
+    }
+    if let Some(session) = any.downcast_ref::<tower_sessions::session::Error>() {
+        if crate::server::identity::session_store::is_unreachable(session) {
+            return unavailable(session);
         }
     }
     internal_with_id(cause, current_request_id())
@@ -45,7 +51,7 @@ pub fn tenant_db(cause: DbErr) -> AppError {
 }
 
 /// The 503 for a database that cannot be reached, page or server function.
-fn unavailable(cause: &DbErr) -> AppError {
+fn unavailable(cause: &dyn std::fmt::Display) -> AppError {
     let request_id = current_request_id();
     tracing::error!(%request_id, error = %cause, "database unreachable");
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {

@@ -60,8 +60,26 @@ fn user_of(record: &Record) -> Option<i64> {
         .and_then(serde_json::Value::as_i64)
 }
 
-fn backend(e: impl std::fmt::Display) -> session_store::Error {
-    session_store::Error::Backend(e.to_string())
+/// How a backend error begins when its database could not be reached, so
+/// that [`is_unreachable`] can tell (the store's errors carry text only).
+const UNREACHABLE: &str = "database unreachable: ";
+
+fn backend(e: sea_orm::DbErr) -> session_store::Error {
+    if tenancy::db::is_unreachable(&e) {
+        session_store::Error::Backend(format!("{UNREACHABLE}{e}"))
+    } else {
+        session_store::Error::Backend(e.to_string())
+    }
+}
+
+/// Whether a session failed because the control database could not be
+/// reached (a 503 that passes), rather than for a reason of its own.
+pub fn is_unreachable(e: &tower_sessions::session::Error) -> bool {
+    matches!(
+        e,
+        tower_sessions::session::Error::Store(session_store::Error::Backend(text))
+            if text.starts_with(UNREACHABLE)
+    )
 }
 
 #[async_trait]
