@@ -50,10 +50,14 @@ pub(crate) fn base_options(url: &str, max_connections: u32) -> ConnectOptions {
 /// then fails, leaving sqlx counting a transaction that no longer exists:
 /// on that connection the next transaction would be a savepoint, and the
 /// writes it acknowledged would never be committed (the fault suite's full
-/// disk lost them). Waiting for the connection's worker first lets a rollback
-/// queued by a dropped transaction finish before its depth is read.
+/// disk lost them). A connection that counts no transaction goes back at
+/// once; one that does may have a dropped transaction's rollback still
+/// queued, so its worker is waited for before the depth is read again.
 async fn ended(conn: &mut sea_orm::sqlx::SqliteConnection) -> Result<bool, sea_orm::sqlx::Error> {
     use sea_orm::sqlx::Connection;
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
     drop(conn.lock_handle().await?);
     let ended = !conn.is_in_transaction();
     if !ended {

@@ -99,9 +99,6 @@ pub async fn provision<S: Setup>(
     name: &str,
     setup: S,
 ) -> Result<Provisioned<S::Made>, ProvisionError> {
-    let failed =
-        |what: &str, e: &dyn std::fmt::Display| ProvisionError::Failed(format!("{what}: {e}"));
-
     // Step 1: reserve the subdomain, naming the database before it exists.
     let now = now_unix();
     let server = servers::place(control)
@@ -187,8 +184,6 @@ async fn build<S: Setup>(
     tenant: &tenants::Model,
     setup: S,
 ) -> Result<(S::Made, bool), ProvisionError> {
-    let failed =
-        |what: &str, e: &dyn std::fmt::Display| ProvisionError::Failed(format!("{what}: {e}"));
     // Step 2: the database, cloned and seeded. A failed CREATE DATABASE or
     // file copy leaves no database behind, so only the row goes then.
     let warm = match databases::create_database(
@@ -232,6 +227,11 @@ async fn build<S: Setup>(
             Err(failed("activating the tenant", &e))
         }
     }
+}
+
+/// A step that failed, and why, for the log.
+fn failed(what: &str, e: &dyn std::fmt::Display) -> ProvisionError {
+    ProvisionError::Failed(format!("{what}: {e}"))
 }
 
 /// The caller's activation and the tenant's, in one transaction.

@@ -132,13 +132,10 @@ async fn a_crashed_signup_is_cleaned_up_and_its_subdomain_taken_again(backend: B
     assert_ne!(tenant.database_location, orphan);
     let databases = app.tenant_databases().await;
     assert_eq!(databases.len(), 1, "the orphan was dropped: {databases:?}");
-    let actions: Vec<String> = platform_audit::for_tenant(&app.state.control, "acme")
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
-    assert_eq!(actions, ["tenant.provisioning_abandoned", "tenant.signup"]);
+    assert_eq!(
+        app.platform_actions("acme").await,
+        ["tenant.provisioning_abandoned", "tenant.signup"]
+    );
 }
 
 #[tokio::test]

@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tenancy::audit as platform_audit;
 
 #[tokio::test]
 async fn a_server_killed_mid_sign_up_leaves_nothing_behind_and_the_retry_succeeds_on_postgres() {
@@ -72,13 +71,10 @@ async fn killed_mid_sign_up(backend: Backend) {
     let live = live_tenants(&app).await;
     let databases = app.tenant_databases().await;
     assert_eq!(databases.len(), live, "{databases:?}");
-    let actions: Vec<String> = platform_audit::for_tenant(&app.state.control, &slug)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
-    assert_eq!(actions, ["tenant.provisioning_abandoned", "tenant.signup"]);
+    assert_eq!(
+        app.platform_actions(&slug).await,
+        ["tenant.provisioning_abandoned", "tenant.signup"]
+    );
     // The account the crashed attempt was making is the retry's, and works.
     let mut jar = crate::http::CookieJar::default();
     let log_in = server

@@ -149,6 +149,16 @@ impl TestApp {
         }
     }
 
+    /// The platform audit's actions for `slug`, oldest first.
+    pub async fn platform_actions(&self, slug: &str) -> Vec<String> {
+        tenancy::audit::for_tenant(&self.state.control, slug)
+            .await
+            .expect("read the platform audit")
+            .into_iter()
+            .map(|e| e.action)
+            .collect()
+    }
+
     /// The names of the teams in `slug`'s database, read from outside.
     pub async fn team_names(&self, slug: &str) -> std::collections::BTreeSet<String> {
         let tenant = self.tenant(slug).await.expect("tenant exists");
