@@ -3,13 +3,14 @@
 
 use crate::MAX_BODY_BYTES;
 use app::server::{
+    cookies,
     identity::{session_store::DbSessionStore, sign_in},
     rest,
     web::{
         audit_export::export_audit_csv,
         deadline::deadline,
         dev_mailbox::dev_mailbox,
-        email_links::verify_email,
+        email_links::{ask_to_verify_email, verify_email},
         form_errors::guard_form_errors,
         handoff::{accept_handoff, confirm_handoff},
         headers::security_headers,
@@ -42,7 +43,7 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.control.clone()))
-        .with_name("tenantry_session")
+        .with_name(cookies::name(cookies::SESSION, state.settings.https))
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.settings.https)
@@ -56,8 +57,8 @@ pub fn router(state: AppState) -> Router {
         .route("/audit.csv", get(export_audit_csv))
         // Development only: the mail kept in the outbox.
         .route("/dev/mailbox", get(dev_mailbox))
-        // The link in the verification email.
-        .route("/verify-email", get(verify_email))
+        // The link in the verification email: a page that asks, and its form.
+        .route("/verify-email", get(ask_to_verify_email).post(verify_email))
         // The REST API on tenant hosts.
         .nest("/api/v1", rest::routes())
         // Every page and server function of the app.

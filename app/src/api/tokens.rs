@@ -27,7 +27,7 @@ pub async fn get_api_tokens() -> Result<ApiTokens, AppError> {
                 .filter_map(|v| v.to_str().ok());
             let secure = access.state.settings.https;
             set_cookie(&new_token::pad_cookie_removed(secure));
-            new_token::pad_of(cookies).and_then(|pad| new_token::unseal(sealed, &pad))
+            new_token::pad_of(cookies, secure).and_then(|pad| new_token::unseal(sealed, &pad))
         }
         None => None,
     };

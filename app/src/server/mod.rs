@@ -10,9 +10,10 @@
 //! * `mail/`: the mailer and the outbox.
 //!
 //! Shared files: `state` (AppState), `settings`, `error`, `rate_limit`,
-//! `cpu` (bounded CPU-heavy work), `like` (literal searches), `secret`, `time`, and `entities/` (the
-//! database tables).
+//! `cpu` (bounded CPU-heavy work), `cookies` (their names), `like` (literal
+//! searches), `secret`, `time`, and `entities/` (the database tables).
 
+pub mod cookies;
 pub mod cpu;
 pub mod entities;
 pub mod error;

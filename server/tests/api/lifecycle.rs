@@ -242,8 +242,7 @@ async fn confirming_brings_a_suspended_organization_back() {
         .await
         .link("/verify-email")
         .unwrap();
-    let path = link.split_once(&app.apex()).unwrap().1.to_owned();
-    let confirmed = app.get(&app.apex(), &path, None).await;
+    let confirmed = app.confirm_email(&link).await;
     assert_eq!(confirmed.status, 200, "{}", confirmed.body);
     let page = app.get(&app.tenant_host("late"), "/", None).await;
     assert_eq!(page.status, 200, "{}", page.body);

@@ -9,6 +9,7 @@
 //! takes both and removes both.
 
 use crate::model::api_tokens::{ApiToken, CreatedToken};
+use crate::server::cookies;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
@@ -63,26 +64,30 @@ fn xor(a: &[u8], b: &[u8]) -> Vec<u8> {
     a.iter().zip(b).map(|(x, y)| x ^ y).collect()
 }
 
-/// The `Set-Cookie` value that hands the pad to the browser.
-pub fn pad_cookie(pad: &str, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{PAD_COOKIE}={pad}; Path=/; Max-Age={PAD_MAX_AGE_SECS}; HttpOnly; SameSite=Strict{secure}"
-    )
+/// The `Set-Cookie` value that hands the pad to the browser (`https`:
+/// served over https, so `Secure` and `__Host-`).
+pub fn pad_cookie(pad: &str, https: bool) -> String {
+    set_pad(pad, PAD_MAX_AGE_SECS, https)
 }
 
 /// The `Set-Cookie` value that removes the pad.
-pub fn pad_cookie_removed(secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{PAD_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}")
+pub fn pad_cookie_removed(https: bool) -> String {
+    set_pad("", 0, https)
+}
+
+fn set_pad(value: &str, max_age: u32, https: bool) -> String {
+    let name = cookies::name(PAD_COOKIE, https);
+    let secure = if https { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}")
 }
 
 /// The pad among a request's `Cookie` headers, if any.
-pub fn pad_of<'a>(cookie_headers: impl Iterator<Item = &'a str>) -> Option<String> {
+pub fn pad_of<'a>(cookie_headers: impl Iterator<Item = &'a str>, https: bool) -> Option<String> {
+    let wanted = cookies::name(PAD_COOKIE, https);
     cookie_headers
         .flat_map(|header| header.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == PAD_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_owned())
         .filter(|value| !value.is_empty())
 }
@@ -129,8 +134,26 @@ mod tests {
     #[test]
     fn the_pad_is_found_among_the_cookies() {
         let headers = ["tenantry_session=abc; tenantry_token_pad=0f1e", "x=y"];
-        assert_eq!(pad_of(headers.into_iter()), Some("0f1e".to_owned()));
-        assert_eq!(pad_of(["tenantry_token_pad="].into_iter()), None);
-        assert_eq!(pad_of(std::iter::empty()), None);
+        assert_eq!(pad_of(headers.into_iter(), false), Some("0f1e".to_owned()));
+        assert_eq!(pad_of(["tenantry_token_pad="].into_iter(), false), None);
+        assert_eq!(pad_of(std::iter::empty(), false), None);
+        // Over https only the prefixed name counts: a cookie without the
+        // prefix may have been set by a sibling host.
+        assert_eq!(pad_of(headers.into_iter(), true), None);
+        let prefixed = ["__Host-tenantry_token_pad=0f1e"];
+        assert_eq!(pad_of(prefixed.into_iter(), true), Some("0f1e".to_owned()));
+    }
+
+    #[test]
+    fn over_https_the_pad_cookie_meets_the_host_prefix_rules() {
+        let set = pad_cookie("0f1e", true);
+        assert!(set.starts_with("__Host-tenantry_token_pad=0f1e;"), "{set}");
+        assert!(
+            set.contains("; Secure") && set.contains("; Path=/;"),
+            "{set}"
+        );
+        assert!(!set.contains("Domain"), "{set}");
+        assert!(pad_cookie_removed(true).starts_with("__Host-tenantry_token_pad=;"));
+        assert!(pad_cookie("0f1e", false).starts_with("tenantry_token_pad=0f1e;"));
     }
 }

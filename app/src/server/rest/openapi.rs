@@ -7,6 +7,7 @@
 //! operation and checks the answer against the document's schemas.
 
 use super::error::ErrorBody;
+use crate::server::cookies;
 use serde_json::{json, Value};
 use utoipa::OpenApi;
 
@@ -56,7 +57,11 @@ fn conventions(doc: &mut Value) {
     doc["security"] = json!([{ "token": [] }, { "session": [] }]);
     doc["components"]["securitySchemes"] = json!({
         "token": { "type": "http", "scheme": "bearer" },
-        "session": { "type": "apiKey", "in": "cookie", "name": "tenantry_session" },
+        "session": {
+            "type": "apiKey", "in": "cookie", "name": cookies::SESSION,
+            "description": "The signed-in session; served over https the cookie is named \
+                __Host-tenantry_session.",
+        },
     });
     let Some(paths) = doc["paths"].as_object_mut() else {
         return;

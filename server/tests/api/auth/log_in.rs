@@ -185,8 +185,10 @@ async fn the_apex_lists_a_users_organizations_and_opens_them_on_postgres() {
     the_apex_lists_a_users_organizations_and_opens_them(Backend::Postgres).await;
 }
 
+/// Over https the cookie also carries the `__Host-` prefix, so that no
+/// other organization's host (a sibling of this one) can set it.
 #[tokio::test]
-async fn served_over_https_the_session_cookie_is_secure() {
+async fn served_over_https_the_session_cookie_is_secure_and_host_prefixed() {
     let app = crate::helpers::spawn_app_with(Backend::Sqlite, &["--https"]).await;
     app.sign_up("acme").await;
     let response = app
@@ -200,8 +202,11 @@ async fn served_over_https_the_session_cookie_is_secure() {
     assert_eq!(response.status, 200, "{}", response.body);
     let cookie = response
         .headers_named("set-cookie")
-        .find(|c| c.starts_with(COOKIE))
+        .find(|c| c.contains(COOKIE))
         .expect("a session cookie");
+    assert!(cookie.starts_with(&format!("__Host-{COOKIE}=")), "{cookie}");
     assert!(cookie.contains("Secure"), "{cookie}");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.to_ascii_lowercase().contains("domain"), "{cookie}");
 }

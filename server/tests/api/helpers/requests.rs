@@ -140,6 +140,48 @@ impl Client {
         host: &str,
         endpoint: &str,
         fields: &[(&str, &str)],
+        headers: Vec<(&str, String)>,
+        jar: Option<&mut CookieJar>,
+    ) -> Response {
+        self.post_to(host, &format!("/api/{endpoint}"), fields, headers, jar)
+            .await
+    }
+
+    /// Opens an email's confirmation link as its owner does: the page,
+    /// then its button. The button's answer, or the page's when it has none.
+    pub async fn confirm_email(&self, link: &str) -> Response {
+        let apex = self.apex();
+        let path = link
+            .split_once(&apex)
+            .unwrap_or_else(|| panic!("{link} is not on {apex}"))
+            .1;
+        let page = self.get(&apex, path, None).await;
+        if !page.body.contains(r#"data-testid="confirm-email""#) {
+            return page;
+        }
+        let token = path.split("token=").nth(1).expect("a token in the link");
+        self.submit_form(&apex, "/verify-email", &[("token", token)], None)
+            .await
+    }
+
+    /// Posts a page's own form (`<form method="post" action="{path}">`) as
+    /// a browser does, from a page of the same host.
+    pub async fn submit_form(
+        &self,
+        host: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        jar: Option<&mut CookieJar>,
+    ) -> Response {
+        let origin = vec![("Origin", format!("http://{host}"))];
+        self.post_to(host, path, fields, origin, jar).await
+    }
+
+    async fn post_to(
+        &self,
+        host: &str,
+        path: &str,
+        fields: &[(&str, &str)],
         mut headers: Vec<(&str, String)>,
         jar: Option<&mut CookieJar>,
     ) -> Response {
@@ -149,7 +191,7 @@ impl Client {
             Request {
                 method: "POST",
                 host,
-                path: &format!("/api/{endpoint}"),
+                path,
                 headers,
                 body: form_encode(fields),
             },
