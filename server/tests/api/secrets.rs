@@ -173,7 +173,7 @@ async fn no_password_token_or_session_id_reaches_the_log() {
         .link("/verify-email")
         .unwrap();
     secrets.push(token_of(&verify));
-    let confirmed = server.confirm_email(&verify).await;
+    let confirmed = server.client.confirm_email(&verify).await;
     assert_eq!(confirmed.status, 200, "{}", confirmed.body);
 
     server
