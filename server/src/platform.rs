@@ -10,6 +10,7 @@ use sea_orm::DatabaseConnection;
 use std::{path::Path, sync::Arc};
 use tenancy::{
     databases,
+    db::StatementCount,
     directory::TenantDirectory,
     registry::{self, TenantRegistry},
     servers,
@@ -23,6 +24,9 @@ const CONTROL_POOL_MAX: u32 = 10;
 /// database server, and the tenant directory.
 pub struct Platform {
     pub control: DatabaseConnection,
+    /// The statements run on the control database (tenant databases':
+    /// `registry.statements()`).
+    pub control_statements: StatementCount,
     pub registry: Arc<TenantRegistry>,
     pub directory: Arc<TenantDirectory>,
     pub settings: Arc<Settings>,
@@ -42,7 +46,10 @@ impl Platform {
                 )
             })?;
         }
-        let control = connect_control(config).await?;
+        let mut control = connect_control(config).await?;
+        // Before any clone, so that every user of the control plane counts.
+        let control_statements = StatementCount::default();
+        control_statements.attach(&mut control);
         let (kind, url) = settings.tenant_databases.server_record();
         servers::ensure_default(&control, kind, &url, settings.default_budget)
             .await
@@ -58,6 +65,7 @@ impl Platform {
         Ok(Platform {
             directory: Arc::new(TenantDirectory::new(control.clone())),
             control,
+            control_statements,
             registry,
             settings: Arc::new(settings),
         })

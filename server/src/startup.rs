@@ -71,6 +71,7 @@ impl Application {
         let state = AppState {
             leptos_options,
             control: platform.control,
+            control_statements: platform.control_statements,
             registry: platform.registry,
             directory: platform.directory,
             settings: Arc::new(settings),

@@ -3,7 +3,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
-use tenancy::{directory::TenantDirectory, registry::TenantRegistry};
+use tenancy::{db::StatementCount, directory::TenantDirectory, registry::TenantRegistry};
 
 /// Everything a request may need, cloned cheaply into handlers and into the
 /// Leptos context of every render and server function.
@@ -13,6 +13,9 @@ pub struct AppState {
     /// The control-plane database. Tenant databases are reached only through
     /// a request's [`TenantCtx`](tenancy::context::TenantCtx).
     pub control: DatabaseConnection,
+    /// The statements run on `control` (tenant databases':
+    /// `registry.statements()`).
+    pub control_statements: StatementCount,
     pub settings: Arc<Settings>,
     /// Tenant database pools, bounded per database server.
     pub registry: Arc<TenantRegistry>,

@@ -4,7 +4,32 @@
 //! stores (Unix seconds).
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
+
+/// Counts the statements run on the connections it is attached to: the
+/// server's own count of database round trips, which the benchmark prints
+/// per page view and the tests hold to each page's budget. Clones share
+/// the count.
+#[derive(Clone, Debug, Default)]
+pub struct StatementCount(Arc<AtomicU64>);
+
+impl StatementCount {
+    /// Counts every statement `db` runs from now on, in its transactions
+    /// too, and in the clones of `db` made after this call.
+    pub fn attach(&self, db: &mut DatabaseConnection) {
+        let count = Arc::clone(&self.0);
+        db.set_metric_callback(move |_| {
+            count.fetch_add(1, Ordering::Relaxed);
+        });
+    }
+
+    /// Statements counted so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
 
 /// Now, as the Unix seconds the control plane stores (see its migration).
 pub fn now_unix() -> i64 {

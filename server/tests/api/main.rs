@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod budgets;
 mod catalog;
 mod failure_isolation;
 mod fairness;

@@ -18,7 +18,9 @@ use axum::extract::ConnectInfo;
 use leptos::prelude::use_context;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use tenancy::context::TenantCtx;
+use tokio::sync::OnceCell;
 use tower_sessions::Session;
 
 /// The application state, present in every render and server function.
@@ -139,6 +141,15 @@ pub async fn current_member(state: &AppState, ctx: &TenantCtx) -> Result<Current
     member_of(state, ctx, &session().await?).await
 }
 
+/// The member a tenant request's session signs in, read from the control
+/// database once per request however many server functions and resources
+/// of the page ask for it (the host router gives every tenant request an
+/// empty one). It lives as long as the request: a role change or removal
+/// committed meanwhile counts from the next request on, as when each part
+/// of the page read it at its start.
+#[derive(Clone, Default)]
+pub struct MemberMemo(Arc<OnceCell<(i64, CurrentMember)>>);
+
 /// The member of `ctx`'s tenant whom `session` signs in, or `Unauthorized`.
 async fn member_of(
     state: &AppState,
@@ -146,9 +157,34 @@ async fn member_of(
     session: &Session,
 ) -> Result<CurrentMember, AppError> {
     let signed_in = signed_in_on(session, Some(ctx.tenant.id)).await?;
-    // One query: the membership and its user.
+    let user_id = signed_in.user_id;
+    // Plain handlers have no Leptos context, and read once anyway.
+    let memo = request_parts()
+        .ok()
+        .and_then(|parts| parts.extensions.get::<MemberMemo>().cloned());
+    let Some(MemberMemo(memo)) = memo else {
+        return read_member(state, ctx, user_id).await;
+    };
+    let (remembered, member) = memo
+        .get_or_try_init(|| async { read_member(state, ctx, user_id).await.map(|m| (user_id, m)) })
+        .await?;
+    if *remembered == user_id {
+        Ok(member.clone())
+    } else {
+        // The session changed hands within the request (a log-in).
+        read_member(state, ctx, user_id).await
+    }
+}
+
+/// The member `user_id` of `ctx`'s tenant, in one query (the membership and
+/// its user), or `Unauthorized`.
+async fn read_member(
+    state: &AppState,
+    ctx: &TenantCtx,
+    user_id: i64,
+) -> Result<CurrentMember, AppError> {
     let (membership, user) = memberships::Entity::find()
-        .filter(memberships::Column::UserId.eq(signed_in.user_id))
+        .filter(memberships::Column::UserId.eq(user_id))
         .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
         .find_also_related(users::Entity)
         .one(&state.control)
@@ -158,7 +194,7 @@ async fn member_of(
     let user = user.ok_or(AppError::Unauthorized)?;
     let role = membership.role;
     Ok(CurrentMember {
-        user_id: signed_in.user_id,
+        user_id,
         email_verified: user.email_verified_at.is_some(),
         email: user.email,
         role,

@@ -25,7 +25,7 @@ use crate::server::{
     error::request_id_of,
     rate_limit::{address_key, seconds_to_wait},
     web::{
-        context::client_ip_from,
+        context::{client_ip_from, MemberMemo},
         host::{parse_host, HostKind, ParsedHost},
     },
     AppState,
@@ -91,6 +91,7 @@ pub async fn route_by_host(
             };
             req.extensions_mut().insert(ctx);
             req.extensions_mut().insert(host);
+            req.extensions_mut().insert(MemberMemo::default());
             let response = next.run(req).await;
             drop(turn);
             return response;

@@ -46,7 +46,7 @@ pub use lease::{Lease, OneOff, TenantConnection};
 pub use servers::{DatabaseServer, ServerKind, DEFAULT_SERVER, KIND_POSTGRES, KIND_SQLITE};
 pub use sweeper::log_stats;
 
-use crate::db::{base_options, sqlite_url};
+use crate::db::{base_options, sqlite_url, StatementCount};
 use crate::entities::database_servers;
 use crate::sync::{lock, read as lock_read, write as lock_write};
 use budget::{Reservation, ServerSlot};
@@ -137,6 +137,7 @@ pub struct TenantRegistry {
     timeouts: AtomicU64,
     pools_opened: AtomicU64,
     pools_closed: AtomicU64,
+    statements: StatementCount,
 }
 impl TenantRegistry {
     /// The registry reads the database servers from `control` when it meets
@@ -155,11 +156,17 @@ impl TenantRegistry {
             timeouts: AtomicU64::new(0),
             pools_opened: AtomicU64::new(0),
             pools_closed: AtomicU64::new(0),
+            statements: StatementCount::default(),
         }
     }
 
     pub fn settings(&self) -> &RegistrySettings {
         &self.settings
+    }
+
+    /// The statements run on tenant databases through this registry's pools.
+    pub fn statements(&self) -> &StatementCount {
+        &self.statements
     }
 
     /// Reads every database server from the control plane. A budget that
@@ -259,7 +266,7 @@ impl TenantRegistry {
             ServerKind::Postgres { .. } => slot.server.url(location)?,
         };
         let reservation = self.reserve(&slot, 1).await?;
-        let db = connect_pool(&url, 1, &self.settings).await?;
+        let db = connect_pool(&url, 1, &self.settings, &self.statements).await?;
         Ok(OneOff {
             db,
             _reservation: reservation,
@@ -303,7 +310,7 @@ impl TenantRegistry {
             return Ok(connection);
         }
         let reservation = self.reserve(slot, self.fair_share(slot, key, want)).await?;
-        let db = connect_pool(url, reservation.size(), &self.settings).await?;
+        let db = connect_pool(url, reservation.size(), &self.settings, &self.statements).await?;
         let token = Arc::new(());
         let connection = TenantConnection {
             db: db.clone(),
@@ -355,10 +362,13 @@ async fn connect_pool(
     url: &str,
     max_connections: u32,
     settings: &RegistrySettings,
+    statements: &StatementCount,
 ) -> Result<DatabaseConnection, DbErr> {
     let mut options = base_options(url, max_connections);
     options
         .idle_timeout(settings.idle_timeout)
         .acquire_timeout(settings.wait_timeout);
-    Database::connect(options).await
+    let mut db = Database::connect(options).await?;
+    statements.attach(&mut db);
+    Ok(db)
 }
