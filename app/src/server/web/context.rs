@@ -158,9 +158,9 @@ async fn member_of(
 ) -> Result<CurrentMember, AppError> {
     let signed_in = signed_in_on(session, Some(ctx.tenant.id)).await?;
     let user_id = signed_in.user_id;
-    // Plain handlers have no Leptos context, and read once anyway.
-    let memo = request_parts()
-        .ok()
+    // Plain handlers have no Leptos context (and read once anyway); not
+    // through `request_parts`, whose error for that case is logged.
+    let memo = use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<MemberMemo>().cloned());
     let Some(MemberMemo(memo)) = memo else {
         return read_member(state, ctx, user_id).await;
