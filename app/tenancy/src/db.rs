@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Counts the statements run on the connections it is attached to: the
-/// server's own count of database round trips, which the benchmark prints
-/// per page view and the tests hold to each page's budget. Clones share
-/// the count.
+/// server's own count of database round trips, which the tests hold to
+/// each page's budget (`server/tests/api/budgets.rs`). Clones share the
+/// count.
 #[derive(Clone, Debug, Default)]
 pub struct StatementCount(Arc<AtomicU64>);
 
