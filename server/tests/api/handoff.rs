@@ -144,21 +144,14 @@ async fn a_link_from_elsewhere_asks_whose_account_before_signing_in() {
     // The person who asked confirms with the page's form: signed in.
     let token = evil.handoff_url.split("token=").nth(1).unwrap();
     let mut owner = CookieJar::default();
-    let confirmed = crate::http::send(
-        app.port,
-        crate::http::Request {
-            method: "POST",
-            host: &host,
-            path: "/auth/handoff",
-            headers: vec![
-                ("Origin", format!("http://{host}")),
-                ("Content-Type", "application/x-www-form-urlencoded".into()),
-            ],
-            body: format!("token={token}").into_bytes(),
-        },
-        Some(&mut owner),
-    )
-    .await;
+    let confirmed = app
+        .submit_form(
+            &host,
+            "/auth/handoff",
+            &[("token", token)],
+            Some(&mut owner),
+        )
+        .await;
     assert_eq!(confirmed.status, 303, "{}", confirmed.body);
     let home = app.get(&host, "/", Some(&mut owner)).await;
     assert!(home.body.contains("owner@evil.test"), "{}", home.body);

@@ -15,6 +15,21 @@ pub const HANDOFF_TTL_SECS: i64 = 60;
 
 pub use crate::server::secret::digest;
 
+/// A link's token as it arrives, in the query of the link or in the body
+/// of the form a page posts it back with (`?token=…`, `token=…`).
+#[derive(serde::Deserialize)]
+pub struct LinkToken {
+    token: Option<String>,
+}
+
+impl LinkToken {
+    /// The token's text, or `None` when it is missing or longer than any
+    /// token this module issues (such a link can only have expired).
+    pub fn text(self) -> Option<String> {
+        self.token.filter(|t| !t.is_empty() && t.len() <= 128)
+    }
+}
+
 /// Creates a token for `purpose` and returns its clear text, which exists
 /// nowhere else from now on.
 pub async fn issue(

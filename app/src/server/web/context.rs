@@ -144,11 +144,11 @@ pub async fn current_member(state: &AppState, ctx: &TenantCtx) -> Result<Current
 /// The member a tenant request's session signs in, read from the control
 /// database once per request however many server functions and resources
 /// of the page ask for it (the host router gives every tenant request an
-/// empty one). It lives as long as the request: a role change or removal
-/// committed meanwhile counts from the next request on, as when each part
-/// of the page read it at its start.
+/// empty one), for the user and tenant it was read for. It lives as long
+/// as the request: a role change or removal committed meanwhile counts from
+/// the next request on, as when each part of the page read it at its start.
 #[derive(Clone, Default)]
-pub struct MemberMemo(Arc<OnceCell<(i64, CurrentMember)>>);
+pub struct MemberMemo(Arc<OnceCell<((i64, i64), CurrentMember)>>);
 
 /// The member of `ctx`'s tenant whom `session` signs in, or `Unauthorized`.
 async fn member_of(
@@ -158,6 +158,7 @@ async fn member_of(
 ) -> Result<CurrentMember, AppError> {
     let signed_in = signed_in_on(session, Some(ctx.tenant.id)).await?;
     let user_id = signed_in.user_id;
+    let whom = (user_id, ctx.tenant.id);
     // Plain handlers have no Leptos context (and read once anyway); not
     // through `request_parts`, whose error for that case is logged.
     let memo = use_context::<http::request::Parts>()
@@ -166,12 +167,13 @@ async fn member_of(
         return read_member(state, ctx, user_id).await;
     };
     let (remembered, member) = memo
-        .get_or_try_init(|| async { read_member(state, ctx, user_id).await.map(|m| (user_id, m)) })
+        .get_or_try_init(|| async { read_member(state, ctx, user_id).await.map(|m| (whom, m)) })
         .await?;
-    if *remembered == user_id {
+    if *remembered == whom {
         Ok(member.clone())
     } else {
-        // The session changed hands within the request (a log-in).
+        // The session changed hands within the request (a log-in), or
+        // another tenant's member is asked for: not what was remembered.
         read_member(state, ctx, user_id).await
     }
 }

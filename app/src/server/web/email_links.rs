@@ -9,7 +9,10 @@
 
 use crate::server::{
     error::request_id_of,
-    identity::{tokens, unconfirmed, verification},
+    identity::{
+        tokens::{self, LinkToken},
+        unconfirmed, verification,
+    },
     web::host_router::{escape_html, failure_page, plain_page},
     AppState,
 };
@@ -19,20 +22,6 @@ use axum::{
     response::Response,
     Form,
 };
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-pub struct LinkToken {
-    token: Option<String>,
-}
-
-impl LinkToken {
-    fn text(self) -> String {
-        self.token
-            .filter(|t| !t.is_empty() && t.len() <= 128)
-            .unwrap_or_default()
-    }
-}
 
 /// `GET /verify-email?token=…`: the page that asks to confirm, or
 /// "expired" for a link that could not confirm any more.
@@ -41,7 +30,9 @@ pub async fn ask_to_verify_email(
     headers: HeaderMap,
     Query(query): Query<LinkToken>,
 ) -> Response {
-    let token = query.text();
+    let Some(token) = query.text() else {
+        return link_expired();
+    };
     match tokens::usable(&state.control, &token, tokens::Purpose::VerifyEmail, None).await {
         Ok(true) => plain_page(
             StatusCode::OK,
@@ -69,7 +60,10 @@ pub async fn verify_email(
     headers: HeaderMap,
     Form(form): Form<LinkToken>,
 ) -> Response {
-    match verification::verify(&state.control, &form.text()).await {
+    let Some(token) = form.text() else {
+        return link_expired();
+    };
+    match verification::verify(&state.control, &token).await {
         Ok(Some(user_id)) => {
             // An organization suspended for want of a confirmed owner is back.
             if let Err(e) =

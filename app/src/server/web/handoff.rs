@@ -17,7 +17,10 @@
 
 use crate::server::{
     error::request_id_of,
-    identity::{accounts, sign_in, tokens},
+    identity::{
+        accounts, sign_in,
+        tokens::{self, LinkToken},
+    },
     web::host_router::{escape_html, failure_page, plain_page},
     AppState,
 };
@@ -27,20 +30,8 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     Extension, Form,
 };
-use serde::Deserialize;
 use tenancy::context::TenantCtx;
 use tower_sessions::Session;
-
-#[derive(Deserialize)]
-pub struct HandoffToken {
-    token: Option<String>,
-}
-
-impl HandoffToken {
-    fn usable_text(self) -> Option<String> {
-        self.token.filter(|t| !t.is_empty() && t.len() <= 128)
-    }
-}
 
 /// `GET /auth/handoff?token=…`: signs in at once when the link was followed
 /// from this deployment, else asks first.
@@ -49,7 +40,7 @@ pub async fn accept_handoff(
     ctx: Option<Extension<TenantCtx>>,
     session: Session,
     headers: HeaderMap,
-    Query(query): Query<HandoffToken>,
+    Query(query): Query<LinkToken>,
 ) -> Response {
     let (ctx, token) = match tenant_and_token(ctx, query) {
         Ok(both) => both,
@@ -70,7 +61,7 @@ pub async fn confirm_handoff(
     ctx: Option<Extension<TenantCtx>>,
     session: Session,
     headers: HeaderMap,
-    Form(form): Form<HandoffToken>,
+    Form(form): Form<LinkToken>,
 ) -> Response {
     let (ctx, token) = match tenant_and_token(ctx, form) {
         Ok(both) => both,
@@ -83,14 +74,12 @@ pub async fn confirm_handoff(
 /// either is missing: 404 off tenant hosts, "expired" without a token.
 fn tenant_and_token(
     ctx: Option<Extension<TenantCtx>>,
-    token: HandoffToken,
+    token: LinkToken,
 ) -> Result<(TenantCtx, String), Box<Response>> {
     let Some(Extension(ctx)) = ctx else {
         return Err(Box::new(StatusCode::NOT_FOUND.into_response()));
     };
-    let token = token
-        .usable_text()
-        .ok_or_else(|| Box::new(link_expired()))?;
+    let token = token.text().ok_or_else(|| Box::new(link_expired()))?;
     Ok((ctx, token))
 }
 
