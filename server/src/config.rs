@@ -27,6 +27,12 @@ pub struct Config {
     #[arg(long, env = "TENANTRY_LISTEN", default_value = "127.0.0.1:3000")]
     pub listen: String,
 
+    /// Address and port of the operators' metrics (`GET /metrics`, in
+    /// Prometheus' text format); none by default. Keep it off the public
+    /// network: it is not behind the host router or any sign-in.
+    #[arg(long, env = "TENANTRY_METRICS_LISTEN")]
+    pub metrics_listen: Option<String>,
+
     /// Control-plane database URL (sqlite://PATH or postgres://...).
     #[arg(
         long,
@@ -221,6 +227,21 @@ impl Config {
                 self.listen
             )
         })
+    }
+
+    pub fn metrics_addr(&self) -> anyhow::Result<Option<SocketAddr>> {
+        self.metrics_listen
+            .as_deref()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| {
+                v.trim().parse().with_context(|| {
+                    format!(
+                        "TENANTRY_METRICS_LISTEN={v:?} is not an address and port like \
+                         127.0.0.1:9100"
+                    )
+                })
+            })
+            .transpose()
     }
 
     pub fn control_database_url(&self) -> anyhow::Result<String> {

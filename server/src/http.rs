@@ -4,7 +4,7 @@
 use crate::MAX_BODY_BYTES;
 use app::server::{
     cookies,
-    identity::{session_store::DbSessionStore, sign_in},
+    identity::sign_in,
     rest,
     web::{
         audit_export::export_audit_csv,
@@ -42,7 +42,7 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 /// balancers can probe any address; everything else goes through it.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.control.clone()))
+    let sessions = SessionManagerLayer::new(state.session_store())
         .with_name(cookies::name(cookies::SESSION, state.settings.https))
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

@@ -2,19 +2,14 @@
 //! directory's listener: housekeeping on a minute and hour schedule, and
 //! keeping the warm pools full.
 
-use app::server::{
-    identity::{session_store::DbSessionStore, unconfirmed},
-    mail,
-    time::now_unix,
-    AppState,
-};
+use app::server::{identity::unconfirmed, mail, time::now_unix, AppState};
 use std::time::Duration;
 use tenancy::{databases, provision::recover_stale};
 
 /// Every minute: sign-ups that crashed; every hour: expired sessions,
 /// week-old outbox mail, and organizations no owner ever confirmed.
 pub(crate) async fn keep_house(state: AppState) {
-    let sessions = DbSessionStore::new(state.control.clone());
+    let sessions = state.session_store();
     // Start-up has just cleaned up sign-ups; sessions go a minute later.
     let minute = Duration::from_secs(60);
     let mut every_minute = tokio::time::interval_at(tokio::time::Instant::now() + minute, minute);

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 mod http;
 mod jobs;
+pub mod metrics;
 mod platform;
 mod serve;
 mod startup;

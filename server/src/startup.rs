@@ -8,7 +8,8 @@ use crate::jobs::{keep_house, keep_warm_pools};
 use crate::platform::Platform;
 use anyhow::Context;
 use app::server::{
-    cpu, mail::Mailer, rate_limit::Limits, settings::Settings, web::dev_mailbox, AppState,
+    cpu, identity::authority::AuthorityCache, mail::Mailer, rate_limit::Limits, settings::Settings,
+    web::dev_mailbox, AppState,
 };
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -17,6 +18,8 @@ use tenancy::{provision::recover_stale, registry};
 
 pub struct Application {
     listener: tokio::net::TcpListener,
+    /// The operators' metrics, when TENANTRY_METRICS_LISTEN names an address.
+    metrics: Option<tokio::net::TcpListener>,
     router: Router,
     state: AppState,
 }
@@ -27,6 +30,7 @@ impl Application {
     /// Fails with a message naming the setting to fix.
     pub async fn build(config: &Config, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
         let listen = config.listen_addr()?;
+        let metrics_addr = config.metrics_addr()?;
         let platform = Platform::connect(config).await?;
         platform.prepare_templates().await?;
         match recover_stale(&platform.control, &platform.registry).await {
@@ -59,6 +63,14 @@ impl Application {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("TENANTRY_LISTEN={listen}: cannot listen there"))?;
+        let metrics = match metrics_addr {
+            Some(addr) => {
+                Some(tokio::net::TcpListener::bind(addr).await.with_context(|| {
+                    format!("TENANTRY_METRICS_LISTEN={addr}: cannot listen there")
+                })?)
+            }
+            None => None,
+        };
         // Links carry the configured public port, else the one bound here
         // (none behind the operator's proxy), never a request's Host port.
         let mut settings = Settings::clone(&platform.settings);
@@ -68,8 +80,13 @@ impl Application {
         let limit_settings = &settings.limits;
         let cpu = cpu::configure(limit_settings.cpu_slots).clone();
         let limits = Arc::new(Limits::with(limit_settings, cpu));
+        let authority = Arc::new(AuthorityCache::new(
+            platform.control.clone(),
+            platform.directory.clone(),
+        ));
         let state = AppState {
             leptos_options,
+            authority,
             control: platform.control,
             control_statements: platform.control_statements,
             registry: platform.registry,
@@ -81,6 +98,7 @@ impl Application {
         let router = router(state.clone());
         Ok(Application {
             listener,
+            metrics,
             router,
             state,
         })
@@ -103,8 +121,17 @@ impl Application {
         let mut tasks = tokio::task::JoinSet::new();
         tasks.spawn(state.registry.clone().sweep_forever());
         tasks.spawn(state.directory.clone().listen_forever());
+        tasks.spawn(state.authority.clone().listen_forever());
         tasks.spawn(keep_house(state.clone()));
         tasks.spawn(keep_warm_pools(state.clone()));
+        if let Some(listener) = self.metrics {
+            let metrics = crate::metrics::router(state.clone());
+            tasks.spawn(async move {
+                if let Err(e) = axum::serve(listener, metrics).await {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            });
+        }
         crate::serve::serve(self.listener, self.router, shutdown_signal()).await;
         tasks.abort_all();
         registry::log_stats(&state.registry.stats());

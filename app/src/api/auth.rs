@@ -65,14 +65,11 @@ pub async fn log_out() -> Result<(), AppError> {
 /// the API tokens they created.
 #[server(endpoint = "log_out_everywhere")]
 pub async fn log_out_everywhere() -> Result<(), AppError> {
-    use crate::server::{
-        error::internal,
-        identity::{session_store::DbSessionStore, sign_in},
-        web::context,
-    };
+    use crate::server::{error::internal, identity::sign_in, web::context};
     let signed_in = context::signed_in().await?;
     let state = context::app_state()?;
-    DbSessionStore::new(state.control.clone())
+    state
+        .session_store()
         .delete_user_sessions(signed_in.user_id)
         .await
         .map_err(internal)?;
@@ -83,7 +80,7 @@ pub async fn log_out_everywhere() -> Result<(), AppError> {
     Ok(())
 }
 
-/// The signed-in user and their organizations.
+/// The signed-in user and all their organizations (the apex's page).
 #[server(endpoint = "account")]
 pub async fn get_account() -> Result<Account, AppError> {
     use crate::server::{identity::accounts, web::context};
@@ -92,10 +89,36 @@ pub async fn get_account() -> Result<Account, AppError> {
     let user = accounts::user(&state.control, signed_in.user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
+    let organizations = accounts::organizations_of(&state.control, signed_in.user_id).await?;
     Ok(Account {
         email: user.email,
-        organizations: accounts::organizations_of(&state.control, signed_in.user_id).await?,
+        total: organizations.len() as u64,
+        organizations,
         current: context::tenant_ctx().ok().map(|ctx| ctx.tenant.slug),
+        all_at: "/organizations".to_owned(),
+    })
+}
+
+/// The account menu of a tenant's pages: the signed-in user and their
+/// first organizations, from the authority cache (read on every page).
+#[server(endpoint = "account_menu")]
+pub async fn get_account_menu() -> Result<Account, AppError> {
+    use crate::server::{identity::accounts, web::context};
+    let signed_in = context::signed_in().await?;
+    let state = context::app_state()?;
+    let facts = state
+        .authority
+        .account(
+            signed_in.user_id,
+            accounts::menu_facts(&state.control, signed_in.user_id),
+        )
+        .await?;
+    Ok(Account {
+        email: facts.email.clone(),
+        organizations: facts.organizations.clone(),
+        total: facts.total,
+        current: context::tenant_ctx().ok().map(|ctx| ctx.tenant.slug),
+        all_at: context::parsed_host()?.apex_url(&state, "/organizations"),
     })
 }
 

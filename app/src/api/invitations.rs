@@ -83,7 +83,15 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Ap
     let ctx = context::tenant_ctx()?;
     let state = context::app_state()?;
     let client = (state.limits.as_ref(), context::client_ip()?);
-    let user = invitations::accept(&state.control, &ctx, client, &token, &password).await?;
+    let user = invitations::accept(
+        &state.control,
+        &state.authority,
+        &ctx,
+        client,
+        &token,
+        &password,
+    )
+    .await?;
     sign_in::start(&context::session().await?, user.id, Some(ctx.tenant.id))
         .await
         .map_err(internal)?;

@@ -36,6 +36,7 @@ pub async fn change_member_roles(user_ids: String, role: String) -> Result<usize
     let role = Role::parse(role.trim()).ok_or_else(|| AppError::field("role", "Choose a role."))?;
     let changed = members::change_roles(
         &access.state.control,
+        &access.state.authority,
         &access.ctx,
         &access.actor(),
         &ids,
@@ -54,8 +55,14 @@ pub async fn remove_members(user_ids: String) -> Result<usize, AppError> {
     let access = context::require(Permission::ManageMembers).await?;
     let ids = parse_ids(&user_ids)
         .ok_or_else(|| AppError::field("form", "Select members from the list."))?;
-    let removed =
-        members::remove(&access.state.control, &access.ctx, &access.actor(), &ids).await?;
+    let removed = members::remove(
+        &access.state.control,
+        &access.state.authority,
+        &access.ctx,
+        &access.actor(),
+        &ids,
+    )
+    .await?;
     leptos_axum::redirect(&format!("/members?done=removed&count={removed}"));
     Ok(removed)
 }
@@ -74,7 +81,14 @@ pub async fn leave_organization() -> Result<(), AppError> {
     // Leaving is removing oneself, whatever one's role: an owner may leave
     // while another owner stays.
     let actor = access.actor();
-    members::remove(&access.state.control, &access.ctx, &actor, &[actor.user_id]).await?;
+    members::remove(
+        &access.state.control,
+        &access.state.authority,
+        &access.ctx,
+        &actor,
+        &[actor.user_id],
+    )
+    .await?;
     sign_in::end(&context::session().await?)
         .await
         .map_err(internal)?;

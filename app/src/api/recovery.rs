@@ -33,7 +33,14 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     };
     let state = context::app_state()?;
     state.limits.take_reset(context::client_ip()?)?;
-    let email = recovery::reset(&state.control, &state.limits, &token, &password).await?;
+    let email = recovery::reset(
+        &state.control,
+        &state.authority,
+        &state.limits,
+        &token,
+        &password,
+    )
+    .await?;
     // The owner of the address is back: earlier failed log-ins no longer count.
     state.limits.forgive_account(&email);
     // The address is confirmed now: an organization suspended for want of a

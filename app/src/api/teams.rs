@@ -8,15 +8,11 @@ use leptos::prelude::*;
 #[server(endpoint = "tenant_home")]
 pub async fn tenant_home_data() -> Result<TenantHome, AppError> {
     use crate::model::{onboarding::Progress, Permission};
-    use crate::server::{
-        error::tenant_db,
-        org::{onboarding, teams},
-        web::context,
-    };
+    use crate::server::{error::tenant_db, org::teams, web::context};
     let context::Access { ctx, member, .. } =
         context::require(Permission::ViewOrganization).await?;
-    let teams = teams::list(&ctx.db).await.map_err(tenant_db)?;
-    let onboarding = match onboarding::progress(&ctx.db).await.map_err(tenant_db)? {
+    let home = teams::home(&ctx.db).await.map_err(tenant_db)?;
+    let onboarding = match Progress::from_setting(home.onboarding.as_deref()) {
         Progress::At(step) if member.role.grants(Permission::ManageSettings) => Some(step),
         _ => None,
     };
@@ -26,8 +22,8 @@ pub async fn tenant_home_data() -> Result<TenantHome, AppError> {
         email: member.email,
         role: member.role,
         email_verified: member.email_verified,
-        team_count: teams.len() as u64,
-        teams,
+        team_count: home.team_count,
+        teams: home.teams,
         onboarding,
     })
 }

@@ -3,6 +3,10 @@
 use super::access::Role;
 use serde::{Deserialize, Serialize};
 
+/// Other organizations a tenant page's account menu lists at most; all of
+/// them are on the apex's organizations page.
+pub const MENU_ORGANIZATIONS: u64 = 8;
+
 /// One organization a user belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organization {
@@ -17,7 +21,13 @@ pub struct Organization {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
     pub email: String,
+    /// By name: all of them on the apex, the first few in a tenant's
+    /// account menu.
     pub organizations: Vec<Organization>,
+    /// How many organizations the user has in all.
+    pub total: u64,
     /// The organization of the host the page is on; `None` on the apex.
     pub current: Option<String>,
+    /// The page that lists every one of them.
+    pub all_at: String,
 }

@@ -3,6 +3,9 @@ use serde::{Deserialize, Serialize};
 
 pub const MAX_TEAM_NAME_LEN: usize = 80;
 
+/// Teams the home page lists at most; all of them are on the teams page.
+pub const HOME_TEAMS: u64 = 10;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Team {
     pub id: i64,

@@ -1,4 +1,9 @@
-use crate::server::{mail::Mailer, rate_limit::Limits, settings::Settings};
+use crate::server::{
+    identity::{authority::AuthorityCache, session_store::DbSessionStore},
+    mail::Mailer,
+    rate_limit::Limits,
+    settings::Settings,
+};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -21,8 +26,18 @@ pub struct AppState {
     pub registry: Arc<TenantRegistry>,
     /// Slug → tenant record, cached and invalidated on change.
     pub directory: Arc<TenantDirectory>,
+    /// Sessions, members and accounts, cached and invalidated on change.
+    pub authority: Arc<AuthorityCache>,
     /// Rate limits on log-in and on emails anyone can request.
     pub limits: Arc<Limits>,
     /// SMTP, or the outbox.
     pub mailer: Arc<Mailer>,
+}
+
+impl AppState {
+    /// The session store, in the control database behind the authority
+    /// cache.
+    pub fn session_store(&self) -> DbSessionStore {
+        DbSessionStore::new(self.control.clone(), self.authority.clone())
+    }
 }

@@ -204,6 +204,12 @@ impl TenantDirectory {
         read(&self.misses).len()
     }
 
+    /// Bumped by every invalidation, local or announced: what was read
+    /// about tenants before it may be stale.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
     /// Lookups that went to the control database since start.
     pub fn queries(&self) -> u64 {
         self.queries.load(Ordering::Relaxed)

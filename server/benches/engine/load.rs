@@ -1,6 +1,8 @@
 //! Figure 3: the signed-in tenant home page under load from `wrk`, spread
-//! over every tenant, then on one tenant only (rps, p50, p99), and the most
-//! PostgreSQL connections to tenant databases seen meanwhile.
+//! over every tenant, then on one tenant only (rps, p50, p99), with what a
+//! view cost: database statements (the server's own counters, from its
+//! metrics address) and server CPU (`/proc`); and the most PostgreSQL
+//! connections to tenant databases seen meanwhile.
 
 use crate::process::{http_get, sign_in, wait_for_health};
 use crate::report::Report;
@@ -21,6 +23,9 @@ pub struct LoadTarget<'a> {
     pub id: &'a str,
     pub pg_url: &'a str,
     pub port: u16,
+    /// The server's metrics address's port.
+    pub metrics_port: u16,
+    pub pid: u32,
     pub owner: i64,
 }
 
@@ -36,6 +41,7 @@ pub async fn load(
         pg_url,
         port,
         owner,
+        ..
     } = *target;
     wait_for_health(port)?;
     let mut targets = Vec::new();
@@ -94,13 +100,13 @@ pub async fn load(
     // pools (and lets the registry resize them to the demand) and fills the
     // caches, so the figures are of the steady state.
     wrk(args, port, &targets, WARM_UP_SECS)?;
-    let spread = wrk(args, port, &targets, args.seconds)?;
+    let spread = measured(args, target, &targets)?;
     wrk(args, port, &targets[..1], WARM_UP_SECS)?;
-    let one = wrk(args, port, &targets[..1], args.seconds)?;
+    let one = measured(args, target, &targets[..1])?;
     running.store(false, Ordering::Relaxed);
     sampler.await??;
 
-    for (label, run) in [
+    for (label, (run, cost)) in [
         (
             format!("home page, load spread over {} tenants", targets.len()),
             &spread,
@@ -121,7 +127,12 @@ pub async fn load(
                 }
             ),
         );
+        report.add(
+            &format!("{label}: per view, control + tenant statements / server CPU"),
+            cost.per_view(run.requests),
+        );
     }
+    let (spread, one) = (&spread.0, &one.0);
     report.add(
         "all-tenants rps as a share of one-tenant rps",
         format!("{:.1} %", 100.0 * spread.rps / one.rps.max(1.0)),
@@ -134,6 +145,7 @@ pub async fn load(
 }
 
 struct WrkRun {
+    requests: u64,
     rps: f64,
     p50: String,
     p99: String,
@@ -182,6 +194,11 @@ fn wrk(
             .map(str::to_owned)
     };
     Ok(WrkRun {
+        requests: text
+            .lines()
+            .find_map(|l| l.trim().split_once(" requests in "))
+            .and_then(|(n, _)| n.trim().parse().ok())
+            .unwrap_or(0),
         rps: field("Requests/sec:")
             .and_then(|v| v.parse().ok())
             .unwrap_or(0.0),
@@ -191,4 +208,62 @@ fn wrk(
             .and_then(|v| v.parse().ok())
             .unwrap_or(0),
     })
+}
+
+/// A measured run: wrk's figures, and what the server spent meanwhile.
+fn measured(
+    args: &Args,
+    target: &LoadTarget<'_>,
+    targets: &[(String, String)],
+) -> anyhow::Result<(WrkRun, Cost)> {
+    let before = Cost::now(target)?;
+    let run = wrk(args, target.port, targets, args.seconds)?;
+    let after = Cost::now(target)?;
+    Ok((run, after.since(&before)))
+}
+
+/// The server's statement counters and CPU time.
+#[derive(Clone, Copy, Debug, Default)]
+struct Cost {
+    control: u64,
+    tenant: u64,
+    /// User and system CPU, in clock ticks.
+    cpu_ticks: u64,
+}
+
+impl Cost {
+    fn now(target: &LoadTarget<'_>) -> anyhow::Result<Cost> {
+        let metrics = http_get(target.metrics_port, "localhost", "/metrics", None)?;
+        let counter = |name: &str| -> anyhow::Result<u64> {
+            metrics
+                .lines()
+                .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+                .ok_or_else(|| anyhow::anyhow!("no {name} in the server's metrics: {metrics}"))
+        };
+        Ok(Cost {
+            control: counter("tenantry_control_statements_total")?,
+            tenant: counter("tenantry_tenant_statements_total")?,
+            cpu_ticks: crate::memory::cpu_ticks_of(target.pid)?,
+        })
+    }
+
+    fn since(&self, before: &Cost) -> Cost {
+        Cost {
+            control: self.control - before.control,
+            tenant: self.tenant - before.tenant,
+            cpu_ticks: self.cpu_ticks - before.cpu_ticks,
+        }
+    }
+
+    fn per_view(&self, requests: u64) -> String {
+        let n = requests.max(1) as f64;
+        // Linux counts CPU time in ticks of 1/100 s.
+        let cpu_ms = self.cpu_ticks as f64 * 10.0 / n;
+        format!(
+            "{:.2} + {:.2} / {:.3} ms",
+            self.control as f64 / n,
+            self.tenant as f64 / n,
+            cpu_ms
+        )
+    }
 }

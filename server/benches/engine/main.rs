@@ -9,7 +9,9 @@
 //! 2. `migrate` of one migration across every tenant (`--tenants`), in ms per
 //!    tenant, at the default concurrency;
 //! 3. the signed-in tenant home page under load from `wrk` (32 connections),
-//!    spread over every tenant, then on one tenant only: rps, p50, p99;
+//!    spread over every tenant, then on one tenant only: rps, p50, p99, and
+//!    per view the statements run on the control and tenant databases and
+//!    the server's CPU time;
 //! 4. the server's resident memory after the load, and the most PostgreSQL
 //!    connections to tenant databases seen during it, against the budget.
 //!
@@ -152,11 +154,14 @@ async fn run(args: &Args, id: &str, pg_url: &str, config_args: &[String]) -> any
 
     // 3. Load: the real server, signed-in sessions, wrk.
     let port = process::free_port()?;
-    let mut server = process::start_server(config_args, port)?;
+    let metrics_port = process::free_port()?;
+    let mut server = process::start_server(config_args, port, metrics_port)?;
     let target = load::LoadTarget {
         id,
         pg_url,
         port,
+        metrics_port,
+        pid: server.id(),
         owner: owner.id,
     };
     let outcome = load::load(args, &target, control, &all, &mut report).await;

@@ -1,4 +1,5 @@
-//! Figure 4: the server's resident memory after the load, read from `/proc`.
+//! Figure 4: the server's resident memory after the load, and the CPU time
+//! it spent, read from `/proc`.
 
 use crate::report::Report;
 
@@ -15,6 +16,26 @@ pub fn memory_of(pid: u32) -> Option<(u64, u64)> {
             .ok()
     };
     Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// User plus system CPU time of a process so far, in clock ticks (fields
+/// 14 and 15 of `/proc/PID/stat`, counted after the command's closing
+/// parenthesis, since the command may hold spaces).
+pub fn cpu_ticks_of(pid: u32) -> anyhow::Result<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    let (_, after_command) = stat
+        .rsplit_once(')')
+        .ok_or_else(|| anyhow::anyhow!("unexpected /proc/{pid}/stat: {stat}"))?;
+    // After the command: state (field 3) is the first, so utime (14) is the
+    // 12th and stime (15) the 13th.
+    let fields: Vec<&str> = after_command.split_whitespace().collect();
+    let tick = |i: usize| -> anyhow::Result<u64> {
+        Ok(fields
+            .get(i)
+            .ok_or_else(|| anyhow::anyhow!("short /proc/{pid}/stat: {stat}"))?
+            .parse()?)
+    };
+    Ok(tick(11)? + tick(12)?)
 }
 
 /// Adds the memory figure, when `/proc` had one for the server.

@@ -6,7 +6,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-pub fn start_server(config_args: &[String], port: u16) -> anyhow::Result<Child> {
+pub fn start_server(config_args: &[String], port: u16, metrics_port: u16) -> anyhow::Result<Child> {
     let leptos_toml = concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml");
     Ok(Command::new(env!("CARGO_BIN_EXE_tenantry"))
         .args(config_args)
@@ -15,6 +15,8 @@ pub fn start_server(config_args: &[String], port: u16) -> anyhow::Result<Child> 
             &format!("127.0.0.1:{port}"),
             "--leptos-toml",
             leptos_toml,
+            "--metrics-listen",
+            &format!("127.0.0.1:{metrics_port}"),
         ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())

@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod authority_cache;
 mod budgets;
 mod catalog;
 mod failure_isolation;

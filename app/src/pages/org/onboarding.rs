@@ -18,7 +18,7 @@ use crate::{
     pages::org::{
         mapping::{LabelAttacher, RulesEditor},
         repositories::{RepositoryAdder, RepositoryTable},
-        teams::TeamsEditor,
+        teams::{TeamsData, TeamsEditor},
     },
 };
 use leptos::prelude::*;
@@ -92,7 +92,7 @@ fn StepBody(step: Step, may_manage: bool) -> impl IntoView {
     match step {
         Step::Teams => view! {
             <p class="muted">"Name the teams that own code. Add one after the other; you can rename or remove them later."</p>
-            <TeamsEditor may_manage />
+            <TeamsEditor may_manage data=TeamsData::load() />
         }
         .into_any(),
         Step::Repositories => view! { <RepositoriesStep /> }.into_any(),

@@ -13,33 +13,63 @@ use leptos_meta::Title;
 
 #[component]
 pub fn TeamsPage() -> impl IntoView {
+    let data = TeamsData::load();
     view! {
         <Title text="Teams" />
         <main class="card wide">
             <p><a href="/">"← Back"</a></p>
             <h1>"Teams"</h1>
-            <Granted permission=Permission::ManageTeams children=|may_manage| view! { <TeamsEditor may_manage /> } />
+            <Granted permission=Permission::ManageTeams children=move |may_manage| view! { <TeamsEditor may_manage data /> } />
         </main>
+    }
+}
+
+/// The teams and the actions that change them, made at the top of a page:
+/// not inside the body of a boundary such as `Granted`'s, which runs more
+/// than once while the page renders on the server (a resource made there
+/// is fetched each time).
+#[derive(Clone, Copy)]
+pub struct TeamsData {
+    add: ServerAction<AddTeam>,
+    rename: ServerAction<RenameTeam>,
+    remove: ServerAction<RemoveTeam>,
+    teams: Resource<Result<Vec<TeamRow>, AppError>>,
+}
+
+impl TeamsData {
+    pub fn load() -> Self {
+        let add = ServerAction::<AddTeam>::new();
+        let rename = ServerAction::<RenameTeam>::new();
+        let remove = ServerAction::<RemoveTeam>::new();
+        let teams = Resource::new_blocking(
+            move || {
+                (
+                    add.version().get(),
+                    rename.version().get(),
+                    remove.version().get(),
+                )
+            },
+            |_| get_teams(),
+        );
+        TeamsData {
+            add,
+            rename,
+            remove,
+            teams,
+        }
     }
 }
 
 /// The teams with their repository counts; with `may_manage` (the server
 /// checks again) the forms to add, rename and remove them.
 #[component]
-pub fn TeamsEditor(may_manage: bool) -> impl IntoView {
-    let add = ServerAction::<AddTeam>::new();
-    let rename = ServerAction::<RenameTeam>::new();
-    let remove = ServerAction::<RemoveTeam>::new();
-    let teams = Resource::new_blocking(
-        move || {
-            (
-                add.version().get(),
-                rename.version().get(),
-                remove.version().get(),
-            )
-        },
-        |_| get_teams(),
-    );
+pub fn TeamsEditor(may_manage: bool, data: TeamsData) -> impl IntoView {
+    let TeamsData {
+        add,
+        rename,
+        remove,
+        teams,
+    } = data;
     let add_error = action_error(add);
     let rename_error = action_error(rename);
     // After a team is added the field empties, ready for the next one.

@@ -1,11 +1,11 @@
 use crate::{
     api::{
-        auth::{get_account, OpenOrganization, ResendVerification},
+        auth::{get_account_menu, OpenOrganization, ResendVerification},
         teams::{tenant_home_data, AddTeam},
     },
     components::{action_error, field_error, ErrorBanner, Field, Loaded},
     model::{
-        auth::Account,
+        auth::{Account, MENU_ORGANIZATIONS},
         onboarding::Step,
         teams::{Team, TenantHome},
         AppError, Permission,
@@ -26,7 +26,7 @@ pub fn TenantHomePage(slug: String) -> impl IntoView {
     // account menu: a resource made inside a boundary's body is made twice
     // during SSR, and a boundary nested inside another can stall the
     // stream (see `components::loading`).
-    let account = Resource::new(|| (), |_| get_account());
+    let account = Resource::new(|| (), |_| get_account_menu());
     let signed_out = move |e: &AppError| {
         matches!(e, AppError::Unauthorized).then(|| {
             view! {
@@ -124,6 +124,7 @@ fn TeamsSection(
     let error = action_error(add_team);
     let typed = error.get_untracked().and_then(|e| e.field_value("name"));
     let pending = add_team.pending();
+    let shown = teams.len() as u64;
     let form = if may_manage {
         view! {
             <ActionForm action=add_team>
@@ -157,6 +158,9 @@ fn TeamsSection(
             <ul class="teams">
                 {teams.into_iter().map(|team| view! { <li>{team.name}</li> }).collect_view()}
             </ul>
+            {(count > shown).then(|| view! {
+                <p><a href="/teams" data-testid="all-teams">{format!("All {count} teams")}</a></p>
+            })}
             {form}
         </section>
     }
@@ -172,7 +176,11 @@ fn AccountMenu(account: Account) -> impl IntoView {
         .organizations
         .into_iter()
         .filter(|org| Some(&org.slug) != account.current.as_ref())
+        .take(MENU_ORGANIZATIONS as usize)
         .collect();
+    // Besides this one and those listed.
+    let unlisted = account.total.saturating_sub(1 + others.len() as u64);
+    let all_at = account.all_at;
     view! {
         <nav class="account-menu">
             {(!others.is_empty()).then(|| view! {
@@ -185,6 +193,11 @@ fn AccountMenu(account: Account) -> impl IntoView {
                             .map(|org| view! { <li><OpenButton org action=open /></li> })
                             .collect_view()}
                     </ul>
+                    {(unlisted > 0).then(|| view! {
+                        <a href=all_at data-testid="all-organizations">
+                            {format!("All {} organizations", account.total)}
+                        </a>
+                    })}
                 </details>
             })}
             <LogOutButtons />

@@ -1,17 +1,23 @@
 //! Logging in, and the organizations a user belongs to.
 
 use crate::model::account::normalize_email;
-use crate::model::{auth::Organization, AppError, FieldErrors, Role};
+use crate::model::{
+    auth::{Organization, MENU_ORGANIZATIONS},
+    AppError, FieldErrors, Role,
+};
 use crate::server::{
     entities::control::{memberships, users},
     error::internal,
     identity::{
+        authority::AccountFacts,
         password::{verify_password, UNKNOWN_ACCOUNT_HASH},
         tokens,
     },
     rate_limit::Limits,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use std::net::IpAddr;
 use tenancy::{
     catalog::{find_by_slug, TenantStatus},
@@ -195,11 +201,26 @@ pub async fn organizations_of(
     control: &impl ConnectionTrait,
     user_id: i64,
 ) -> Result<Vec<Organization>, AppError> {
-    let rows = memberships::Entity::find()
+    organizations(control, user_id, None).await
+}
+
+fn memberships_of(user_id: i64) -> sea_orm::SelectTwo<memberships::Entity, tenants::Entity> {
+    memberships::Entity::find()
         .filter(memberships::Column::UserId.eq(user_id))
         .find_also_related(tenants::Entity)
         .filter(tenants::Column::Status.ne(TenantStatus::Deleted.as_str()))
+}
+
+/// The first `limit` (all with `None`) of [`organizations_of`].
+async fn organizations(
+    control: &impl ConnectionTrait,
+    user_id: i64,
+    limit: Option<u64>,
+) -> Result<Vec<Organization>, AppError> {
+    let rows = memberships_of(user_id)
         .order_by_asc(tenants::Column::Name)
+        .order_by_asc(tenants::Column::Id)
+        .limit(limit)
         .all(control)
         .await
         .map_err(internal)?;
@@ -215,4 +236,32 @@ pub async fn organizations_of(
             })
         })
         .collect())
+}
+
+/// What the account menu shows of `user_id`: their address, their first
+/// organizations by name (one more than the menu lists, since one of them
+/// may be the page's own) and how many they have, or `Unauthorized` when
+/// the account is gone.
+pub async fn menu_facts(
+    control: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<AccountFacts, AppError> {
+    let user = user(control, user_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let first = MENU_ORGANIZATIONS + 1;
+    let organizations = organizations(control, user_id, Some(first)).await?;
+    let total = if organizations.len() as u64 == first {
+        memberships_of(user_id)
+            .count(control)
+            .await
+            .map_err(internal)?
+    } else {
+        organizations.len() as u64
+    };
+    Ok(AccountFacts {
+        email: user.email,
+        organizations,
+        total,
+    })
 }

@@ -13,6 +13,7 @@ use crate::model::{
 use crate::server::{
     entities::control::{memberships, users},
     error::internal,
+    identity::authority::AuthorityCache,
     like::containing,
     org::audit::{self, Action, Actor, Change},
     time::utc_date,
@@ -82,23 +83,29 @@ pub enum Operation {
 /// already have it are left alone).
 pub async fn change_roles(
     control: &DatabaseConnection,
+    authority: &AuthorityCache,
     ctx: &TenantCtx,
     actor: &Actor,
     user_ids: &[i64],
     role: Role,
 ) -> Result<usize, AppError> {
-    apply(control, ctx, actor, user_ids, Operation::ChangeRole(role)).await
+    let changed = apply(control, ctx, actor, user_ids, Operation::ChangeRole(role)).await;
+    authority.users_changed(user_ids).await;
+    changed
 }
 
 /// Removes `user_ids` from the organization. Their sessions on its host
 /// stop working at their next request (every request checks membership).
 pub async fn remove(
     control: &DatabaseConnection,
+    authority: &AuthorityCache,
     ctx: &TenantCtx,
     actor: &Actor,
     user_ids: &[i64],
 ) -> Result<usize, AppError> {
-    apply(control, ctx, actor, user_ids, Operation::Remove).await
+    let removed = apply(control, ctx, actor, user_ids, Operation::Remove).await;
+    authority.users_changed(user_ids).await;
+    removed
 }
 
 async fn apply(

@@ -4,6 +4,7 @@
 //! May import: `org` (to write an organization's audit entry), `mail`, `tenancy`.
 
 pub mod accounts;
+pub mod authority;
 pub mod invitations;
 pub mod members;
 pub mod password;

@@ -14,6 +14,7 @@ use crate::server::{
     error::internal,
     identity::{
         accounts::{organizations_of, user_by_email},
+        authority::AuthorityCache,
         password::hash_password,
         tokens,
     },
@@ -133,6 +134,7 @@ pub fn request_reset(
 /// user's email.
 pub async fn reset(
     control: &DatabaseConnection,
+    authority: &AuthorityCache,
     limits: &Limits,
     token: &str,
     password: &str,
@@ -190,6 +192,7 @@ pub async fn reset(
         .await
         .map_err(internal)?;
     txn.commit().await.map_err(internal)?;
+    authority.user_changed(user_id).await;
     let user = users::Entity::find_by_id(user_id)
         .one(control)
         .await

@@ -1,13 +1,16 @@
 //! tower-sessions store in the control-plane database, so sessions survive a
-//! restart and are shared by every instance.
+//! restart and are shared by every instance, with the records read on every
+//! request cached in process ([`AuthorityCache`]).
 
 use crate::server::entities::control::{sessions, users};
+use crate::server::identity::authority::AuthorityCache;
 use crate::server::time::now_unix;
 use async_trait::async_trait;
 use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    SqlErr, TransactionTrait,
+    QuerySelect, SqlErr, TransactionTrait,
 };
+use std::sync::Arc;
 use tower_sessions::{
     session::{Id, Record},
     session_store::{self, SessionStore},
@@ -16,11 +19,12 @@ use tower_sessions::{
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
+    authority: Arc<AuthorityCache>,
 }
 
 impl DbSessionStore {
-    pub fn new(db: DatabaseConnection) -> Self {
-        DbSessionStore { db }
+    pub fn new(db: DatabaseConnection, authority: Arc<AuthorityCache>) -> Self {
+        DbSessionStore { db, authority }
     }
 
     /// Ends every session of `user_id`, on every host and device ("log out
@@ -39,6 +43,7 @@ impl DbSessionStore {
             .exec(&txn)
             .await?;
         txn.commit().await?;
+        self.authority.user_changed(user_id).await;
         Ok(result.rows_affected)
     }
 
@@ -53,7 +58,7 @@ impl DbSessionStore {
 }
 
 /// The signed-in user a session belongs to, kept in a column of its own.
-fn user_of(record: &Record) -> Option<i64> {
+pub(crate) fn user_of(record: &Record) -> Option<i64> {
     record
         .data
         .get(crate::server::identity::sign_in::SESSION_USER_ID)
@@ -89,6 +94,7 @@ impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let since = self.authority.stamp();
         loop {
             let inserted = sessions::Entity::insert(sessions::ActiveModel {
                 id: Set(record.id.to_string()),
@@ -99,7 +105,11 @@ impl SessionStore for DbSessionStore {
             .exec(&self.db)
             .await;
             match inserted {
-                Ok(_) => return Ok(()),
+                Ok(_) => {
+                    let id = record.id.to_string();
+                    self.authority.keep_session(since, id, record.clone());
+                    return Ok(());
+                }
                 Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
                     record.id = Id::default();
                 }
@@ -114,7 +124,8 @@ impl SessionStore for DbSessionStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        sessions::Entity::update_many()
+        let since = self.authority.stamp();
+        let updated = sessions::Entity::update_many()
             .col_expr(sessions::Column::Data, Expr::value(data))
             .col_expr(
                 sessions::Column::ExpiresAt,
@@ -125,10 +136,21 @@ impl SessionStore for DbSessionStore {
             .exec(&self.db)
             .await
             .map_err(backend)?;
+        let id = record.id.to_string();
+        if updated.rows_affected == 1 {
+            self.authority.keep_session(since, id, record.clone());
+        } else {
+            self.authority.forget_session(&id);
+        }
         Ok(())
     }
 
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
+        let id = session_id.to_string();
+        if let Some(record) = self.authority.session(&id) {
+            return Ok(Some(record));
+        }
+        let since = self.authority.stamp();
         let Some(row) = sessions::Entity::find_by_id(session_id.to_string())
             .filter(sessions::Column::ExpiresAt.gt(now_unix()))
             .one(&self.db)
@@ -141,18 +163,38 @@ impl SessionStore for DbSessionStore {
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expires_at)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record {
+        let record = Record {
             id: *session_id,
             data,
             expiry_date,
-        }))
+        };
+        self.authority.keep_session(since, id, record.clone());
+        Ok(Some(record))
     }
 
+    /// Deletes the session (a log-out, or the old id of a session given a
+    /// new one) and has every instance forget its user's cached sessions.
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
-        sessions::Entity::delete_by_id(session_id.to_string())
+        let id = session_id.to_string();
+        let user_id: Option<i64> = match self.authority.session(&id) {
+            Some(record) => user_of(&record),
+            None => sessions::Entity::find_by_id(id.clone())
+                .select_only()
+                .column(sessions::Column::UserId)
+                .into_tuple::<Option<i64>>()
+                .one(&self.db)
+                .await
+                .map_err(backend)?
+                .flatten(),
+        };
+        sessions::Entity::delete_by_id(id.clone())
             .exec(&self.db)
             .await
             .map_err(backend)?;
+        self.authority.forget_session(&id);
+        if let Some(user_id) = user_id {
+            self.authority.user_changed(user_id).await;
+        }
         Ok(())
     }
 }

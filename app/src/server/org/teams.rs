@@ -3,10 +3,10 @@
 use crate::model::{
     check_name,
     quota::TEAMS,
-    teams::{Team, TeamRow, MAX_TEAM_NAME_LEN},
+    teams::{Team, TeamRow, HOME_TEAMS, MAX_TEAM_NAME_LEN},
     AppError, FieldErrors,
 };
-use crate::server::org::{count_by, found};
+use crate::server::org::{count_by, found, settings::Key};
 use crate::server::{
     entities::tenant::{assignments, teams},
     error::tenant_db,
@@ -19,7 +19,7 @@ use crate::server::{
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, SqlErr, Statement, TransactionTrait,
 };
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Team>, DbErr> {
@@ -33,6 +33,51 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Team>, DbErr> {
             name: t.name,
         })
         .collect())
+}
+
+/// What the home page shows of the organization's own database.
+#[derive(Debug)]
+pub struct HomeFacts {
+    /// The first [`HOME_TEAMS`] teams by name.
+    pub teams: Vec<Team>,
+    pub team_count: u64,
+    /// The onboarding setting, if any.
+    pub onboarding: Option<String>,
+}
+
+/// [`HomeFacts`] in one round trip: the first teams, their count and the
+/// onboarding setting in a single statement (one row with no team when
+/// there are none).
+pub async fn home(db: &impl ConnectionTrait) -> Result<HomeFacts, DbErr> {
+    // Every value here is the code's own: nothing to bind.
+    let sql = format!(
+        "SELECT t.id, t.name, \
+           (SELECT COUNT(*) FROM teams) AS team_count, \
+           (SELECT value FROM settings WHERE key = '{onboarding}') AS onboarding \
+         FROM (SELECT 1 AS one) AS one \
+         LEFT JOIN (SELECT id, name FROM teams ORDER BY name, id LIMIT {HOME_TEAMS}) AS t \
+           ON 1 = 1 \
+         ORDER BY t.name, t.id",
+        onboarding = Key::Onboarding.as_str(),
+    );
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    let mut facts = HomeFacts {
+        teams: Vec::new(),
+        team_count: 0,
+        onboarding: None,
+    };
+    for row in rows {
+        facts.team_count = u64::try_from(row.try_get::<i64>("", "team_count")?).unwrap_or(0);
+        facts.onboarding = row.try_get("", "onboarding")?;
+        let id: Option<i64> = row.try_get("", "id")?;
+        let name: Option<String> = row.try_get("", "name")?;
+        if let (Some(id), Some(name)) = (id, name) {
+            facts.teams.push(Team { id, name });
+        }
+    }
+    Ok(facts)
 }
 
 /// Every team, by name, with how many repositories it has.

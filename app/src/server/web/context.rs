@@ -2,7 +2,7 @@
 //! what a server function needs from the current request, or fail with the
 //! error the user should see.
 
-use crate::model::{AppError, Permission, Role};
+use crate::model::{AppError, Permission};
 use crate::server::{
     entities::control::{memberships, users},
     error::internal,
@@ -22,6 +22,8 @@ use std::sync::Arc;
 use tenancy::context::TenantCtx;
 use tokio::sync::OnceCell;
 use tower_sessions::Session;
+
+pub use crate::server::identity::authority::CurrentMember;
 
 /// The application state, present in every render and server function.
 pub fn app_state() -> Result<AppState, AppError> {
@@ -125,16 +127,6 @@ pub async fn signed_in_on(session: &Session, here: Option<i64>) -> Result<Signed
     Ok(signed_in)
 }
 
-/// A signed-in member of the current request's tenant.
-#[derive(Clone, Debug)]
-pub struct CurrentMember {
-    pub user_id: i64,
-    pub email: String,
-    pub role: Role,
-    /// Whether they have confirmed their email address.
-    pub email_verified: bool,
-}
-
 /// Requiring it means: someone signed in on this tenant's host, who is a
 /// member of this tenant. Anything else is `Unauthorized`.
 pub async fn current_member(state: &AppState, ctx: &TenantCtx) -> Result<CurrentMember, AppError> {
@@ -178,16 +170,28 @@ async fn member_of(
     }
 }
 
-/// The member `user_id` of `ctx`'s tenant, in one query (the membership and
-/// its user), or `Unauthorized`.
+/// The member `user_id` of `ctx`'s tenant, from the authority cache or in
+/// one query (the membership and its user), or `Unauthorized`.
 async fn read_member(
     state: &AppState,
     ctx: &TenantCtx,
     user_id: i64,
 ) -> Result<CurrentMember, AppError> {
+    let tenant_id = ctx.tenant.id;
+    state
+        .authority
+        .member(user_id, tenant_id, query_member(state, tenant_id, user_id))
+        .await
+}
+
+async fn query_member(
+    state: &AppState,
+    tenant_id: i64,
+    user_id: i64,
+) -> Result<CurrentMember, AppError> {
     let (membership, user) = memberships::Entity::find()
         .filter(memberships::Column::UserId.eq(user_id))
-        .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
+        .filter(memberships::Column::TenantId.eq(tenant_id))
         .find_also_related(users::Entity)
         .one(&state.control)
         .await

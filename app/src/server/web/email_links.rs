@@ -65,6 +65,7 @@ pub async fn verify_email(
     };
     match verification::verify(&state.control, &token).await {
         Ok(Some(user_id)) => {
+            state.authority.user_changed(user_id).await;
             // An organization suspended for want of a confirmed owner is back.
             if let Err(e) =
                 unconfirmed::reactivate_for(&state.control, &state.directory, user_id).await

@@ -48,7 +48,8 @@ impl TestApp {
         })
         .exec(control)
         .await
-        .unwrap();
+        .unwrap(); // As the app's own membership changes do.
+        self.state.authority.user_changed(user_id).await;
     }
 
     /// Marks `email`'s address confirmed, straight in the control database
@@ -63,6 +64,8 @@ impl TestApp {
             .exec(&self.state.control)
             .await
             .unwrap();
+        let user_id = self.user_id(email).await;
+        self.state.authority.user_changed(user_id).await;
     }
 
     /// An invitation to `slug` for `email` with `role`, straight in the

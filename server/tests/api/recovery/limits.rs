@@ -161,7 +161,14 @@ async fn a_link_that_cannot_work_costs_no_password_hash() {
     app.sign_up("acme").await;
     // No slot at all: any password hash would be refused as busy.
     let no_cpu = Limits::with(&settings, CpuPool::new(0, Duration::from_millis(10)));
-    let bogus = recovery::reset(&app.state.control, &no_cpu, "not-a-token", NEW_PASSWORD).await;
+    let bogus = recovery::reset(
+        &app.state.control,
+        &app.state.authority,
+        &no_cpu,
+        "not-a-token",
+        NEW_PASSWORD,
+    )
+    .await;
     assert!(
         matches!(&bogus, Err(e) if e.field_error("form").is_some()),
         "a bogus link is refused before any hashing: {bogus:?}"
@@ -169,7 +176,14 @@ async fn a_link_that_cannot_work_costs_no_password_hash() {
     // A good link does need the hash, and is told the server is busy.
     ask_reset(&app, "owner@acme.test").await;
     let token = reset_token(&app, "owner@acme.test").await;
-    let good = recovery::reset(&app.state.control, &no_cpu, &token, NEW_PASSWORD).await;
+    let good = recovery::reset(
+        &app.state.control,
+        &app.state.authority,
+        &no_cpu,
+        &token,
+        NEW_PASSWORD,
+    )
+    .await;
     assert!(
         matches!(good, Err(app::model::AppError::Busy { .. })),
         "{good:?}"

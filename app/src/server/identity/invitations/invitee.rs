@@ -10,6 +10,7 @@ use crate::server::{
     error::internal,
     identity::{
         accounts::{role_in, user_by_email, verify_limited},
+        authority::AuthorityCache,
         password::hash_password,
         tokens,
     },
@@ -73,6 +74,7 @@ pub async fn offer(
 /// the link arrived there). Returns the user, now a member.
 pub async fn accept(
     control: &DatabaseConnection,
+    authority: &AuthorityCache,
     ctx: &TenantCtx,
     (limits, ip): (&Limits, IpAddr),
     token: &str,
@@ -101,7 +103,7 @@ pub async fn accept(
     };
 
     let now = now_unix();
-    audit::audited(&ctx.db, control, async |both| {
+    let user = audit::audited(&ctx.db, control, async |both| {
         // Single use: of two acceptances at once, one updates the row.
         let taken = invitations::Entity::update_many()
             .col_expr(invitations::Column::AcceptedAt, Expr::value(now))
@@ -161,5 +163,8 @@ pub async fn accept(
         }
         Ok(user)
     })
-    .await
+    .await?;
+    // Their account menu lists the organization from now on.
+    authority.user_changed(user.id).await;
+    Ok(user)
 }
