@@ -13,6 +13,7 @@ mod handoff;
 mod headers;
 mod health;
 mod helpers;
+mod home_page;
 mod host_routing;
 mod http;
 mod invitations;
