@@ -20,6 +20,15 @@ const BUDGETS: &[(&str, u64, u64)] = &[
     ("/members", 4, 0),
     ("/teams", 0, 2),
     ("/api/v1/teams", 0, 3),
+    // Held to their counts of 2026-12-03, not yet brought down: the rules
+    // and onboarding pages make resources inside `Granted`'s or `Loaded`'s
+    // body, which fetches them more than once.
+    ("/rules", 0, 9),
+    ("/labels", 0, 3),
+    ("/audit", 0, 2),
+    ("/api-tokens", 1, 1),
+    ("/onboarding", 0, 8),
+    ("/api/v1/repositories", 0, 10),
 ];
 
 /// Statements one view of `path` costs, after a first view has opened the
