@@ -151,7 +151,7 @@ impl SessionStore for DbSessionStore {
             return Ok(Some(record));
         }
         let since = self.authority.stamp();
-        let Some(row) = sessions::Entity::find_by_id(session_id.to_string())
+        let Some(row) = sessions::Entity::find_by_id(id.clone())
             .filter(sessions::Column::ExpiresAt.gt(now_unix()))
             .one(&self.db)
             .await
