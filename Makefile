@@ -1,5 +1,5 @@
 # The two commands a newcomer needs. Each installs what is missing first.
-.PHONY: run test bench bench-mapping demos
+.PHONY: run test bench bench-mapping bundle demos
 
 ## Build and serve Tenantry on SQLite at http://localhost:3000
 run:
@@ -16,6 +16,10 @@ bench:
 ## Mapping engine figures: 10,000 repositories x 200 rules (release build)
 bench-mapping:
 	@scripts/bench-mapping.sh $(ARGS)
+
+## Bytes the browser fetches for each route's first page (release build)
+bundle:
+	@scripts/bundle.sh
 
 ## The security review's demonstrations (H1-H3, M1-M3), black-box, against a
 ## release build; prints what each gave (docs/SECURITY.md keeps the figures)

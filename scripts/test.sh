@@ -21,7 +21,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 echo "==> cargo leptos build (server + wasm front end)"
 # shellcheck disable=SC2086
-cargo leptos build ${TENANTRY_LEPTOS_ARGS:-}
+# --split: every page is its own wasm chunk (app/src/pages/mod.rs); a build
+# without it cannot hydrate.
+cargo leptos build --split ${TENANTRY_LEPTOS_ARGS:-}
 
 # The integration tests start PostgreSQL clusters of their own: a second
 # server to move tenants to (tests/api/helpers/app.rs, second_pg_url), and two

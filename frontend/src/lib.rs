@@ -3,5 +3,7 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // `_lazy`: the routes are lazy (`app::pages`), so the page the server
+    // rendered may need its wasm chunk fetched before it can be hydrated.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -33,6 +33,5 @@ pub use repositories::{
     RemoveRepository, RenameRepository, SetRepositoryLabels,
 };
 pub use signup::{CheckSubdomain, SignUp};
-pub use site::GetSite;
 pub use teams::{AddTeam, GetTeams, MyRole, RemoveTeam, RenameTeam, TenantHomeData};
 pub use tokens::{CreateApiToken, GetApiTokens, RevokeApiToken};

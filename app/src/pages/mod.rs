@@ -5,12 +5,15 @@
 mod apex;
 mod org;
 
-use crate::{api::site::get_site, components::Loading, model::site::Site};
-use leptos::prelude::*;
+use crate::{
+    api::site::{body_attributes, this_site},
+    model::site::Site,
+};
+use leptos::{either::Either, prelude::*};
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, LazyRoute, SsrMode,
 };
 
 pub use apex::{
@@ -27,6 +30,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // Scripts run only with this response's nonce.
     #[cfg(feature = "ssr")]
     crate::server::web::headers::content_security_policy();
+    // Which site this is, for the browser's `this_site`.
+    let (site, slug) = body_attributes(&this_site());
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -37,7 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options />
                 <MetaTags />
             </head>
-            <body>
+            <body data-site=site data-slug=slug>
                 <App />
             </body>
         </html>
@@ -47,52 +52,112 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // `/` is the sign-up page on the apex and the organization's home on a
+    // tenant host: only the one this host shows is downloaded.
+    let home = match this_site() {
+        Site::Apex => Either::Left(Lazy::<SignUpRoute>::new()),
+        Site::Tenant { .. } => Either::Right(Lazy::<TenantHomeRoute>::new()),
+    };
     view! {
         <Stylesheet id="leptos" href="/pkg/tenantry.css" />
         <Title text="Tenantry" />
         <Router>
             <Routes fallback=|| view! { <NotFound /> }>
                 // Async: the whole page is rendered before it is sent, so it is
-                // complete without JavaScript.
-                <Route path=path!("/") view=Home ssr=SsrMode::Async />
-                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                <Route path=path!("/organizations") view=OrganizationsPage ssr=SsrMode::Async />
-                <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
-                <Route path=path!("/members") view=MembersPage ssr=SsrMode::Async />
-                <Route path=path!("/api-tokens") view=ApiTokensPage ssr=SsrMode::Async />
-                <Route path=path!("/onboarding") view=OnboardingPage ssr=SsrMode::Async />
-                <Route path=path!("/teams") view=TeamsPage ssr=SsrMode::Async />
-                <Route path=path!("/repositories") view=RepositoriesPage ssr=SsrMode::Async />
-                <Route path=path!("/repositories/:id") view=RepositoryPage ssr=SsrMode::Async />
-                <Route path=path!("/labels") view=LabelsPage ssr=SsrMode::Async />
-                <Route path=path!("/rules") view=RulesPage ssr=SsrMode::Async />
-                <Route path=path!("/invitation") view=InvitationPage ssr=SsrMode::Async />
-                <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
-                <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
-                <Route path=path!("/find-organizations") view=FindOrganizationsPage ssr=SsrMode::Async />
+                // complete without JavaScript. Lazy: each page's code is its
+                // own wasm chunk, which the browser loads when it first shows
+                // the page (see `lazy_page!`).
+                <Route path=path!("/") view=home ssr=SsrMode::Async />
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/organizations") view={Lazy::<OrganizationsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/api-tokens") view={Lazy::<ApiTokensRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/onboarding") view={Lazy::<OnboardingRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/teams") view={Lazy::<TeamsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/repositories") view={Lazy::<RepositoriesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/repositories/:id") view={Lazy::<RepositoryRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/labels") view={Lazy::<LabelsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/rules") view={Lazy::<RulesRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/invitation") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/find-organizations") view={Lazy::<FindOrganizationsRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </Router>
     }
 }
 
-/// `/` is the sign-up page on the apex and the organization's home on a
-/// tenant host; the server says which.
-#[component]
-fn Home() -> impl IntoView {
-    let site = Resource::new_blocking(|| (), |_| get_site());
-    view! {
-        <Suspense fallback=Loading>
-            // Not a closure: the page is created once, when the answer is in.
-            {Suspend::new(async move {
-                match site.await {
-                    Ok(Site::Apex) => view! { <SignUpPage /> }.into_any(),
-                    Ok(Site::Tenant { slug }) => view! { <TenantHomePage slug /> }.into_any(),
-                    Err(e) => view! { <main class="card"><p class="banner error">{e.to_string()}</p></main> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+/// Declares `$route`, the route of the page component `$page`, whose code
+/// the browser loads only when it first shows the page: `cargo leptos
+/// --split` moves `$chunk::view` (and what only it uses) into wasm chunks of its
+/// own, so the first page of a host downloads the shared runtime and its own
+/// view, not every page of the product (BENCHMARKS.md, "The hydrate
+/// bundle"). For the page the server rendered, `hydrate_lazy` fetches its
+/// chunks before hydrating it.
+///
+/// `lazy` only in the browser build, not `#[lazy_route]`: on the server a
+/// lazy function registers its chunks for `<link rel="preload">` tags, over
+/// a hundred per page, which cost every view CPU and bytes; without them
+/// the browser asks for the chunks once the main module runs. The pages
+/// fetch their own data, so the route's data half is empty.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident, $chunk:ident) => {
+        struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            async fn view(_: Self) -> AnyView {
+                $chunk::view().await
+            }
+
+            // The router hydrates a page once this is done, and expects its
+            // view at once: the chunk must be here by then.
+            async fn preload() {
+                #[cfg(feature = "hydrate")]
+                $chunk::__preload_view().await;
+            }
+        }
+
+        mod $chunk {
+            use super::*;
+
+            #[cfg_attr(feature = "hydrate", leptos::lazy($chunk))]
+            pub async fn view() -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    };
 }
+
+lazy_page!(SignUpRoute, SignUpPage, sign_up_page);
+lazy_page!(TenantHomeRoute, TenantHomePage, tenant_home_page);
+lazy_page!(LoginRoute, LoginPage, login_page);
+lazy_page!(OrganizationsRoute, OrganizationsPage, organizations_page);
+lazy_page!(AuditRoute, AuditPage, audit_page);
+lazy_page!(MembersRoute, MembersPage, members_page);
+lazy_page!(ApiTokensRoute, ApiTokensPage, api_tokens_page);
+lazy_page!(OnboardingRoute, OnboardingPage, onboarding_page);
+lazy_page!(TeamsRoute, TeamsPage, teams_page);
+lazy_page!(RepositoriesRoute, RepositoriesPage, repositories_page);
+lazy_page!(RepositoryRoute, RepositoryPage, repository_page);
+lazy_page!(LabelsRoute, LabelsPage, labels_page);
+lazy_page!(RulesRoute, RulesPage, rules_page);
+lazy_page!(InvitationRoute, InvitationPage, invitation_page);
+lazy_page!(
+    ForgotPasswordRoute,
+    ForgotPasswordPage,
+    forgot_password_page
+);
+lazy_page!(ResetPasswordRoute, ResetPasswordPage, reset_password_page);
+lazy_page!(
+    FindOrganizationsRoute,
+    FindOrganizationsPage,
+    find_organizations_page
+);
 
 #[component]
 fn NotFound() -> impl IntoView {

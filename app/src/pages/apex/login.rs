@@ -1,5 +1,5 @@
 use crate::{
-    api::{auth::LogIn, site::get_site},
+    api::{auth::LogIn, site::this_site},
     components::{action_error, field_error, ErrorBanner, Field},
     model::site::Site,
 };
@@ -15,7 +15,6 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
     let error = action_error(action);
     let echoed = error.get_untracked().and_then(|e| e.field_value("email"));
-    let site = Resource::new_blocking(|| (), |_| get_site());
     let pending = action.pending();
     let query = use_query_map();
     let was_reset = move || query.with(|q| q.get("reset").as_deref() == Some("done"));
@@ -23,16 +22,12 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Title text="Log in · Tenantry" />
         <main class="card login">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match site.await {
-                        Ok(Site::Tenant { slug }) => view! {
-                            <h1>"Log in to " <span data-testid="login-org">{slug}</span></h1>
-                        }.into_any(),
-                        _ => view! { <h1>"Log in to Tenantry"</h1> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {match this_site() {
+                Site::Tenant { slug } => view! {
+                    <h1>"Log in to " <span data-testid="login-org">{slug}</span></h1>
+                }.into_any(),
+                Site::Apex => view! { <h1>"Log in to Tenantry"</h1> }.into_any(),
+            }}
             {move || was_reset().then(|| view! {
                 <p class="banner success" role="status" data-testid="password-reset">
                     "Your password is changed, every session of yours has ended, and so have the API tokens you created. Log in with the new one."
@@ -61,14 +56,10 @@ pub fn LoginPage() -> impl IntoView {
             </ActionForm>
             <p class="muted">
                 <a href="/forgot-password" data-testid="forgot-password">"Forgot your password?"</a>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        matches!(site.await, Ok(Site::Apex)).then(|| view! {
-                            " · "
-                            <a href="/find-organizations" data-testid="find-organizations">"Find my organizations"</a>
-                        })
-                    })}
-                </Suspense>
+                {(this_site() == Site::Apex).then(|| view! {
+                    " · "
+                    <a href="/find-organizations" data-testid="find-organizations">"Find my organizations"</a>
+                })}
             </p>
         </main>
     }

@@ -1,12 +1,14 @@
 use crate::{
     api::{
         auth::{get_account_menu, OpenOrganization, ResendVerification},
+        site::this_site,
         teams::{tenant_home_data, AddTeam},
     },
     components::{action_error, field_error, ErrorBanner, Field, Loaded},
     model::{
         auth::{Account, MENU_ORGANIZATIONS},
         onboarding::Step,
+        site::Site,
         teams::{Team, TenantHome},
         AppError, Permission,
     },
@@ -19,7 +21,11 @@ use leptos_meta::Title;
 /// organization's own database. Adding a team works with and without
 /// JavaScript.
 #[component]
-pub fn TenantHomePage(slug: String) -> impl IntoView {
+pub fn TenantHomePage() -> impl IntoView {
+    let slug = match this_site() {
+        Site::Tenant { slug } => slug,
+        Site::Apex => String::new(),
+    };
     let add_team = ServerAction::<AddTeam>::new();
     let home = Resource::new(move || add_team.version().get(), |_| tenant_home_data());
     // Made here and waited for in the one `Loaded` below, not inside the
