@@ -46,7 +46,7 @@ def main():
     print(f"lazy    {len(chunks)} chunks{'':<35} {lazy_raw:>10,} B {lazy_br:>9,} B brotli")
     print()
     print(f"{'route':<22} {'first page, raw':>16} {'brotli':>10}   (the page's own chunks, brotli)")
-    views = dict(re.findall(r"lazy_page!\((\w+), \w+, (\w+)\);", pages))
+    views = dict(re.findall(r"lazy_page!\(\s*(\w+),\s*\w+,\s*(\w+),?\s*\);", pages))
     routes = re.findall(r'<Route path=path!\("([^"]*)"\) view=\{Lazy::<(\w+)>::new\(\)\}', pages)
     # `/` is a different page on each host (`App`'s `home`).
     routes[:0] = [("/ (apex)", "SignUpRoute"), ("/ (organization)", "TenantHomeRoute")]
