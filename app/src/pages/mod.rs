@@ -90,9 +90,9 @@ pub fn App() -> impl IntoView {
 
 /// Declares `$route`, the route of the page component `$page`, whose code
 /// the browser loads only when it first shows the page: `cargo leptos
-/// --split` moves `$chunk::view` (and what only it uses) into wasm chunks of its
-/// own, so the first page of a host downloads the shared runtime and its own
-/// view, not every page of the product (BENCHMARKS.md, "The hydrate
+/// --split` moves `$chunk::view` (and what only it uses) into wasm chunks
+/// of its own, so the first page of a host downloads the shared runtime and
+/// its own view, not every page of the product (BENCHMARKS.md, "The hydrate
 /// bundle"). For the page the server rendered, `hydrate_lazy` fetches its
 /// chunks before hydrating it.
 ///
