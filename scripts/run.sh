@@ -9,7 +9,7 @@ scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 export TENANTRY_LISTEN="${TENANTRY_LISTEN:-127.0.0.1:3000}"
 echo "==> building and serving Tenantry: open http://localhost:${TENANTRY_LISTEN##*:}/"
-# shellcheck disable=SC2086
 # --split: every page is its own wasm chunk (app/src/pages/mod.rs); a build
 # without it cannot hydrate.
+# shellcheck disable=SC2086
 exec cargo leptos serve --split ${TENANTRY_LEPTOS_ARGS:-}

@@ -20,9 +20,9 @@ trap disk EXIT
 export PATH="$HOME/.cargo/bin:$PATH"
 
 echo "==> cargo leptos build (server + wasm front end)"
-# shellcheck disable=SC2086
 # --split: every page is its own wasm chunk (app/src/pages/mod.rs); a build
 # without it cannot hydrate.
+# shellcheck disable=SC2086
 cargo leptos build --split ${TENANTRY_LEPTOS_ARGS:-}
 
 # The integration tests start PostgreSQL clusters of their own: a second
