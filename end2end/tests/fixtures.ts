@@ -76,6 +76,15 @@ export async function signUp(page: Page, tenantry: Tenantry, slug: string, name:
 }
 
 /**
+ * Waits until the page is hydrated (`<body data-hydrated>`, app/src/pages/mod.rs):
+ * before that a form posts without JavaScript, which works but shows only
+ * what the server sends back.
+ */
+export async function hydrated(page: Page) {
+  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+}
+
+/**
  * Opens the account menu's organization switcher and picks `slug`. A click
  * on the switcher's summary before hydration can be undone when hydration
  * renders the menu again, so the click is repeated until the choice shows.

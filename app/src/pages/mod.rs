@@ -111,7 +111,10 @@ macro_rules! lazy_page {
             }
 
             async fn view(_: Self) -> AnyView {
-                $chunk::view().await
+                let view = $chunk::view().await;
+                #[cfg(feature = "hydrate")]
+                Effect::new(|_| mark_hydrated());
+                view
             }
 
             // The router hydrates a page once this is done, and expects its
@@ -158,6 +161,17 @@ lazy_page!(
     FindOrganizationsPage,
     find_organizations_page
 );
+
+/// Marks the document as interactive: `<body data-hydrated>`, set once the
+/// page the server rendered is hydrated (effects run after it), for the
+/// browser tests, which must not mistake a click before hydration (a
+/// plain form post or link) for the app's behaviour after it.
+#[cfg(feature = "hydrate")]
+fn mark_hydrated() {
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "");
+    }
+}
 
 #[component]
 fn NotFound() -> impl IntoView {
