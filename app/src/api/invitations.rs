@@ -24,7 +24,7 @@ pub async fn invite_member(email: String, role: String) -> Result<Invitation, Ap
     let access = context::require(Permission::ManageMembers).await?;
     let role = Role::parse(role.trim()).ok_or_else(|| AppError::field("role", "Choose a role."))?;
     let inviter = access.inviter()?;
-    invitations::invite(
+    let invitation = invitations::invite(
         &access.state.control,
         (&access.state.mailer, &access.state.limits),
         &access.ctx,
@@ -32,7 +32,14 @@ pub async fn invite_member(email: String, role: String) -> Result<Invitation, Ap
         &email,
         role,
     )
-    .await
+    .await?;
+    // Without JavaScript the answer cannot be shown in place: the members
+    // page says it when the invitation it names is in its pending list.
+    if context::plain_form_post() {
+        use crate::model::invitations::INVITED_PARAMETER;
+        leptos_axum::redirect(&format!("/members?{INVITED_PARAMETER}={}", invitation.id));
+    }
+    Ok(invitation)
 }
 
 /// Withdraws invitation `id`.

@@ -4,6 +4,10 @@
 use super::access::Role;
 use serde::{Deserialize, Serialize};
 
+/// The members page's query parameter naming the invitation a form posted
+/// without JavaScript just sent (`api::invitations::invite_member`).
+pub const INVITED_PARAMETER: &str = "invited";
+
 /// A pending invitation on the members page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invitation {

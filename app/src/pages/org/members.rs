@@ -5,6 +5,7 @@ use crate::{
     },
     components::{action_error, field_error, Alert, ErrorBanner, Field, FieldShell, Loaded},
     model::{
+        invitations::{Invitation, INVITED_PARAMETER},
         members::{Member, MemberList},
         AppError, Permission, Role,
     },
@@ -329,6 +330,20 @@ fn Invitations(your_role: Role) -> impl IntoView {
             view! { <p class="banner success" role="status" data-testid="invited">{format!("Invited {}.", i.email)}</p> }
         })
     };
+    // Posted without JavaScript, the answer comes back as the invitation's
+    // id in the address; said only while that invitation is pending, so a
+    // link cannot make the page claim an invitation that does not exist.
+    let query = use_query_map();
+    let invited_without_js = move |list: &[Invitation]| {
+        let id: i64 = query
+            .with_untracked(|q| q.get(INVITED_PARAMETER))?
+            .parse()
+            .ok()?;
+        let invitation = list.iter().find(|i| i.id == id)?;
+        invite.value().get_untracked().is_none().then(|| {
+            view! { <p class="banner success" role="status" data-testid="invited">{format!("Invited {}.", invitation.email)}</p> }
+        })
+    };
     let (resend_error, revoke_error) = (action_error(resend), action_error(revoke));
     let list_error = Signal::derive(move || resend_error.get().or_else(|| revoke_error.get()));
     view! {
@@ -352,7 +367,9 @@ fn Invitations(your_role: Role) -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let list = pending.await.unwrap_or_default();
+                    let just_invited = invited_without_js(&list);
                     (!list.is_empty()).then(|| view! {
+                        {just_invited}
                         <h3>"Pending invitations"</h3>
                         <ErrorBanner error=list_error />
                         <table class="list" data-testid="pending-invitations">

@@ -35,6 +35,20 @@ fn request_parts() -> Result<http::request::Parts, AppError> {
         .ok_or_else(|| internal("request parts are missing from the Leptos context"))
 }
 
+/// The request is a form posted without JavaScript: the browser asked for
+/// a page back (`Accept: text/html`), not a server function's answer.
+/// Leptos sends such a post back to its page; a server function whose
+/// answer the page shows in place can send it to one that says it instead.
+pub fn plain_form_post() -> bool {
+    request_parts().is_ok_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
 /// The host the request came to, as classified by the host router.
 pub fn parsed_host() -> Result<ParsedHost, AppError> {
     request_parts()?

@@ -167,3 +167,37 @@ async fn two_invitations_of_one_address_at_once_make_one() {
         b.body
     );
 }
+
+#[tokio::test]
+async fn an_invitation_posted_without_javascript_is_confirmed_on_the_members_page() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    app.mark_verified("owner@acme.test").await;
+    let host = app.tenant_host("acme");
+
+    let posted = app
+        .post_form_from(
+            &host,
+            "/members",
+            "invite_member",
+            &[("email", "new@example.test"), ("role", "member")],
+            Some(&mut owner),
+        )
+        .await;
+    assert!((300..400).contains(&posted.status), "{}", posted.body);
+    let back = posted.header("location").unwrap().to_owned();
+    assert!(back.starts_with("/members?invited="), "{back}");
+    let page = app.get(&host, &back, Some(&mut owner)).await;
+    assert!(
+        page.body.contains("Invited new@example.test."),
+        "{}",
+        page.body
+    );
+
+    // An id that names no pending invitation says nothing.
+    let made_up = app
+        .get(&host, "/members?invited=999999", Some(&mut owner))
+        .await;
+    assert_eq!(made_up.status, 200);
+    assert!(!made_up.body.contains("Invited "), "{}", made_up.body);
+}
