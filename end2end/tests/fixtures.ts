@@ -77,8 +77,8 @@ export async function signUp(page: Page, tenantry: Tenantry, slug: string, name:
 
 /**
  * Waits until the page is hydrated (`<body data-hydrated>`, app/src/pages/mod.rs):
- * before that a form posts without JavaScript, which works but shows only
- * what the server sends back.
+ * before that a link loads a new document and a form posts without
+ * JavaScript, which work but are not what the app does after it.
  */
 export async function hydrated(page: Page) {
   await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
