@@ -306,6 +306,12 @@ fn ConfirmPanel(
     view! { <section class="confirm" data-testid="confirm">{body}</section> }
 }
 
+/// The answer to an invitation sent.
+#[component]
+fn InvitedBanner(email: String) -> impl IntoView {
+    view! { <p class="banner success" role="status" data-testid="invited">{format!("Invited {email}.")}</p> }
+}
+
 /// Inviting by email with a role, and the invitations still pending, each
 /// with Resend and Revoke.
 #[component]
@@ -326,9 +332,11 @@ fn Invitations(your_role: Role) -> impl IntoView {
     let error = action_error(invite);
     let typed = error.get_untracked().and_then(|e| e.field_value("email"));
     let invited = move || {
-        invite.value().get().and_then(Result::ok).map(|i| {
-            view! { <p class="banner success" role="status" data-testid="invited">{format!("Invited {}.", i.email)}</p> }
-        })
+        invite
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|i| view! { <InvitedBanner email=i.email /> })
     };
     // Posted without JavaScript, the answer comes back as the invitation's
     // id in the address; said only while that invitation is pending, so a
@@ -340,9 +348,12 @@ fn Invitations(your_role: Role) -> impl IntoView {
             .parse()
             .ok()?;
         let invitation = list.iter().find(|i| i.id == id)?;
-        invite.value().get_untracked().is_none().then(|| {
-            view! { <p class="banner success" role="status" data-testid="invited">{format!("Invited {}.", invitation.email)}</p> }
-        })
+        let email = invitation.email.clone();
+        invite
+            .value()
+            .get_untracked()
+            .is_none()
+            .then(|| view! { <InvitedBanner email /> })
     };
     let (resend_error, revoke_error) = (action_error(resend), action_error(revoke));
     let list_error = Signal::derive(move || resend_error.get().or_else(|| revoke_error.get()));
