@@ -13,11 +13,9 @@ use crate::model::site::Site;
 pub fn this_site() -> Site {
     #[cfg(feature = "ssr")]
     {
-        match crate::server::web::context::tenant_ctx() {
-            Ok(ctx) => Site::Tenant {
-                slug: ctx.tenant.slug,
-            },
-            Err(_) => Site::Apex,
+        match crate::server::web::context::tenant_slug() {
+            Some(slug) => Site::Tenant { slug },
+            None => Site::Apex,
         }
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]

@@ -15,7 +15,7 @@ use crate::server::{
     AppState,
 };
 use axum::extract::ConnectInfo;
-use leptos::prelude::use_context;
+use leptos::prelude::{use_context, with_context};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -30,8 +30,10 @@ pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| internal("AppState is missing from the Leptos context"))
 }
 
-fn request_parts() -> Result<http::request::Parts, AppError> {
-    use_context::<http::request::Parts>()
+/// `read` of this request's parts, borrowed from the Leptos context (a
+/// copy would clone every header and extension).
+fn with_request_parts<R>(read: impl FnOnce(&http::request::Parts) -> R) -> Result<R, AppError> {
+    with_context::<http::request::Parts, _>(read)
         .ok_or_else(|| internal("request parts are missing from the Leptos context"))
 }
 
@@ -40,21 +42,19 @@ fn request_parts() -> Result<http::request::Parts, AppError> {
 /// Leptos sends such a post back to its page; a server function whose
 /// answer the page shows in place can send it to one that says it instead.
 pub fn plain_form_post() -> bool {
-    request_parts().is_ok_and(|parts| {
+    with_request_parts(|parts| {
         parts
             .headers
             .get(http::header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"))
     })
+    .unwrap_or(false)
 }
 
 /// The host the request came to, as classified by the host router.
 pub fn parsed_host() -> Result<ParsedHost, AppError> {
-    request_parts()?
-        .extensions
-        .get::<ParsedHost>()
-        .cloned()
+    with_request_parts(|parts| parts.extensions.get::<ParsedHost>().cloned())?
         .ok_or_else(|| internal("the host router did not run for this request"))
 }
 
@@ -70,11 +70,20 @@ pub fn require_apex() -> Result<ParsedHost, AppError> {
 /// Requiring it means: this server function only exists on a tenant's host,
 /// and works on that tenant's database alone.
 pub fn tenant_ctx() -> Result<TenantCtx, AppError> {
-    request_parts()?
-        .extensions
-        .get::<TenantCtx>()
-        .cloned()
+    with_request_parts(|parts| parts.extensions.get::<TenantCtx>().cloned())?
         .ok_or(AppError::NotFound)
+}
+
+/// The slug of the tenant whose host this is, without copying its context;
+/// `None` off a tenant's host (or outside a request).
+pub fn tenant_slug() -> Option<String> {
+    with_context::<http::request::Parts, _>(|parts| {
+        parts
+            .extensions
+            .get::<TenantCtx>()
+            .map(|ctx| ctx.tenant.slug.clone())
+    })
+    .flatten()
 }
 
 pub async fn session() -> Result<Session, AppError> {
@@ -83,10 +92,8 @@ pub async fn session() -> Result<Session, AppError> {
 
 /// The address the request came from, for rate limits and the audit log.
 pub fn client_ip() -> Result<IpAddr, AppError> {
-    Ok(client_ip_of(
-        &request_parts()?,
-        app_state()?.settings.behind_proxy,
-    ))
+    let behind_proxy = app_state()?.settings.behind_proxy;
+    with_request_parts(|parts| client_ip_of(parts, behind_proxy))
 }
 
 /// The address `parts` came from: the TCP peer, or behind the operator's
@@ -166,9 +173,11 @@ async fn member_of(
     let user_id = signed_in.user_id;
     let whom = (user_id, ctx.tenant.id);
     // Plain handlers have no Leptos context (and read once anyway); not
-    // through `request_parts`, whose error for that case is logged.
-    let memo = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<MemberMemo>().cloned());
+    // through `with_request_parts`, whose error for that case is logged.
+    let memo = with_context::<http::request::Parts, _>(|parts| {
+        parts.extensions.get::<MemberMemo>().cloned()
+    })
+    .flatten();
     let Some(MemberMemo(memo)) = memo else {
         return read_member(state, ctx, user_id).await;
     };
