@@ -85,17 +85,23 @@ export async function hydrated(page: Page) {
 }
 
 /**
- * Opens the account menu's organization switcher and picks `slug`. A click
- * on the switcher's summary before hydration can be undone when hydration
- * renders the menu again, so the click is repeated until the choice shows.
+ * Opens the account menu in the organization's header (a `<details>`). A
+ * click on its summary before hydration can be undone when hydration
+ * renders the menu again, so the click is repeated until the menu shows.
  */
-export async function switchTo(page: Page, slug: string) {
-  const choice = page.getByTestId(`open-${slug}`);
+export async function openAccountMenu(page: Page) {
+  const menu = page.getByTestId('account-menu');
+  const body = menu.locator('.menu-body');
   await expect(async () => {
-    if (!(await choice.isVisible())) {
-      await page.getByTestId('switcher').locator('summary').click();
+    if (!(await body.isVisible())) {
+      await menu.locator('summary').click();
     }
-    await expect(choice).toBeVisible({ timeout: 1_000 });
+    await expect(body).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
-  await choice.click();
+}
+
+/** Picks `slug` in the account menu's organization switcher. */
+export async function switchTo(page: Page, slug: string) {
+  await openAccountMenu(page);
+  await page.getByTestId(`open-${slug}`).click();
 }

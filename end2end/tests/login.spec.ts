@@ -1,9 +1,10 @@
-import { test, expect, signUp, switchTo, PASSWORD } from './fixtures';
+import { test, expect, signUp, switchTo, openAccountMenu, PASSWORD } from './fixtures';
 
 test('a member logs out, is refused with a wrong password, and logs back in', async ({ page, tenantry }) => {
   const slug = tenantry.freshSlug();
   await signUp(page, tenantry, slug, 'Login Co');
 
+  await openAccountMenu(page);
   await page.getByTestId('log-out').click();
   await page.waitForURL(tenantry.tenantUrl(slug) + '/login');
   await page.goto(tenantry.tenantUrl(slug) + '/');
@@ -58,6 +59,7 @@ test('a user with two organizations logs in on the apex and switches between the
   await expect(page.getByTestId('signed-in-as')).toHaveText(`owner@${first}.test`);
 
   // Log out everywhere: the other organization's session ends too.
+  await openAccountMenu(page);
   await page.getByTestId('log-out-everywhere').click();
   await page.waitForURL(tenantry.tenantUrl(first) + '/login');
   await page.goto(tenantry.tenantUrl(second) + '/');

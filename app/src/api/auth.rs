@@ -1,6 +1,9 @@
 //! Logging in and out, and moving between one's organizations.
 
-use crate::model::{auth::Account, AppError};
+use crate::model::{
+    auth::{Account, OrgShell},
+    AppError,
+};
 use leptos::prelude::*;
 
 /// Logs in on this host. On the apex any account gets in and lands on its
@@ -99,26 +102,35 @@ pub async fn get_account() -> Result<Account, AppError> {
     })
 }
 
-/// The account menu of a tenant's pages: the signed-in user and their
-/// first organizations, from the authority cache (read on every page).
-#[server(endpoint = "account_menu")]
-pub async fn get_account_menu() -> Result<Account, AppError> {
+/// What every page of an organization's host shows around its own: the
+/// organization, the signed-in member, and their account menu (their first
+/// organizations), all from the authority cache.
+#[server(endpoint = "org_shell")]
+pub async fn get_org_shell() -> Result<OrgShell, AppError> {
+    use crate::model::Permission;
     use crate::server::{identity::accounts, web::context};
-    let signed_in = context::signed_in().await?;
-    let state = context::app_state()?;
+    let context::Access {
+        state, ctx, member, ..
+    } = context::require(Permission::ViewOrganization).await?;
     let facts = state
         .authority
         .account(
-            signed_in.user_id,
-            accounts::menu_facts(&state.control, signed_in.user_id),
+            member.user_id,
+            accounts::menu_facts(&state.control, member.user_id),
         )
         .await?;
-    Ok(Account {
-        email: facts.email.clone(),
-        organizations: facts.organizations.clone(),
-        total: facts.total,
-        current: context::tenant_ctx().ok().map(|ctx| ctx.tenant.slug),
-        all_at: context::parsed_host()?.apex_url(&state, "/organizations"),
+    Ok(OrgShell {
+        org_name: ctx.tenant.name,
+        email: member.email,
+        role: member.role,
+        email_verified: member.email_verified,
+        account: Account {
+            email: facts.email.clone(),
+            organizations: facts.organizations.clone(),
+            total: facts.total,
+            current: Some(ctx.tenant.slug),
+            all_at: context::parsed_host()?.apex_url(&state, "/organizations"),
+        },
     })
 }
 

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod dashboard;
 pub mod invitations;
 pub mod mapping;
 pub mod members;
@@ -16,7 +17,10 @@ pub mod teams;
 pub mod tokens;
 
 pub use audit::GetAuditLog;
-pub use auth::{GetAccount, LogIn, LogOut, LogOutEverywhere, OpenOrganization, ResendVerification};
+pub use auth::{
+    GetAccount, GetOrgShell, LogIn, LogOut, LogOutEverywhere, OpenOrganization, ResendVerification,
+};
+pub use dashboard::GetDashboard;
 pub use invitations::{
     AcceptInvitation, GetInvitation, GetInvitations, InviteMember, ResendInvitation,
     RevokeInvitation,
@@ -33,5 +37,5 @@ pub use repositories::{
     RemoveRepository, RenameRepository, SetRepositoryLabels,
 };
 pub use signup::{CheckSubdomain, SignUp};
-pub use teams::{AddTeam, GetTeams, MyRole, RemoveTeam, RenameTeam, TenantHomeData};
+pub use teams::{AddTeam, GetTeams, RemoveTeam, RenameTeam, TenantHomeData};
 pub use tokens::{CreateApiToken, GetApiTokens, RevokeApiToken};

@@ -4,7 +4,8 @@ use crate::model::{
 };
 use leptos::prelude::*;
 
-/// The organization's home page data for the signed-in member.
+/// The organization's home page: its first teams, and to those who run the
+/// onboarding wizard the step it is at (the page's shell has the rest).
 #[server(endpoint = "tenant_home")]
 pub async fn tenant_home_data() -> Result<TenantHome, AppError> {
     use crate::model::{onboarding::Progress, Permission};
@@ -17,11 +18,6 @@ pub async fn tenant_home_data() -> Result<TenantHome, AppError> {
         _ => None,
     };
     Ok(TenantHome {
-        org_name: ctx.tenant.name,
-        slug: ctx.tenant.slug,
-        email: member.email,
-        role: member.role,
-        email_verified: member.email_verified,
         team_count: home.team_count,
         teams: home.teams,
         onboarding,
@@ -64,16 +60,4 @@ pub async fn remove_team(id: i64) -> Result<(), AppError> {
     use crate::server::{org::teams, web::context};
     let access = context::require(Permission::ManageTeams).await?;
     teams::remove(&access.ctx.db, &access.actor(), id).await
-}
-
-/// The signed-in member's role here: pages show only the forms it grants
-/// (the server checks every change again).
-#[server(endpoint = "my_role")]
-pub async fn my_role() -> Result<crate::model::Role, AppError> {
-    use crate::model::Permission;
-    use crate::server::web::context;
-    Ok(context::require(Permission::ViewOrganization)
-        .await?
-        .member
-        .role)
 }

@@ -1,15 +1,13 @@
 //! Small building blocks shared by pages: the scaffolding every page
 //! repeats (loading, error banners, form fields, what a server action's
-//! answer says) and the permission gate.
+//! answer says).
 
 pub mod action;
 pub mod banner;
 pub mod field;
-pub mod granted;
 pub mod loading;
 
 pub use action::{action_error, error_for, field_error};
 pub use banner::{Alert, ErrorBanner, SignInRequired};
 pub use field::{Field, FieldShell};
-pub use granted::Granted;
 pub use loading::{Explain, Loaded, Loading};

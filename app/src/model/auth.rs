@@ -31,3 +31,24 @@ pub struct Account {
     /// The page that lists every one of them.
     pub all_at: String,
 }
+
+/// What every page of an organization's host shows around its own content:
+/// the organization, who is signed in with which role, and their account
+/// menu. Read once per page view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgShell {
+    pub org_name: String,
+    pub email: String,
+    pub role: Role,
+    /// Whether the member has confirmed their email address.
+    pub email_verified: bool,
+    pub account: Account,
+}
+
+impl OrgShell {
+    /// Whether the member's role grants `permission` (pages show only the
+    /// forms it grants; the server checks every change again).
+    pub fn may(&self, permission: super::access::Permission) -> bool {
+        self.role.grants(permission)
+    }
+}

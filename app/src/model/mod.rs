@@ -5,6 +5,7 @@ pub mod account;
 pub mod api_tokens;
 pub mod audit;
 pub mod auth;
+pub mod dashboard;
 pub mod error;
 pub mod invitations;
 pub mod mapping;

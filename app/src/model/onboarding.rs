@@ -61,6 +61,15 @@ pub enum Progress {
 }
 
 impl Progress {
+    /// The step the wizard opens at without one in its address: the saved
+    /// one, or the first once it was finished or skipped.
+    pub fn resume_at(self) -> Step {
+        match self {
+            Progress::At(step) => step,
+            Progress::Finished | Progress::Skipped => Step::Teams,
+        }
+    }
+
     /// How it is stored in the organization's settings.
     pub fn to_setting(self) -> String {
         match self {

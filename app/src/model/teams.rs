@@ -1,4 +1,3 @@
-use super::access::Role;
 use serde::{Deserialize, Serialize};
 
 pub const MAX_TEAM_NAME_LEN: usize = 80;
@@ -15,12 +14,6 @@ pub struct Team {
 /// What a signed-in member sees on their organization's home page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenantHome {
-    pub org_name: String,
-    pub slug: String,
-    pub email: String,
-    pub role: Role,
-    /// Whether the member has confirmed their email address.
-    pub email_verified: bool,
     pub team_count: u64,
     pub teams: Vec<Team>,
     /// The wizard's step to resume at, for those who run it, until it is

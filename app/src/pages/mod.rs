@@ -21,8 +21,8 @@ pub use apex::{
     SignUpPage,
 };
 pub use org::{
-    ApiTokensPage, AuditPage, InvitationPage, LabelsPage, MembersPage, OnboardingPage,
-    RepositoriesPage, RepositoryPage, RulesPage, TeamsPage, TenantHomePage,
+    ApiTokensPage, AuditPage, DashboardPage, InvitationPage, LabelsPage, MembersPage,
+    OnboardingPage, RepositoriesPage, RepositoryPage, RulesPage, TeamsPage, TenantHomePage,
 };
 
 /// The HTML document rendered on the server around the app.
@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=home ssr=SsrMode::Async />
                 <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/organizations") view={Lazy::<OrganizationsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/api-tokens") view={Lazy::<ApiTokensRoute>::new()} ssr=SsrMode::Async />
@@ -140,6 +141,7 @@ lazy_page!(SignUpRoute, SignUpPage, sign_up_page);
 lazy_page!(TenantHomeRoute, TenantHomePage, tenant_home_page);
 lazy_page!(LoginRoute, LoginPage, login_page);
 lazy_page!(OrganizationsRoute, OrganizationsPage, organizations_page);
+lazy_page!(DashboardRoute, DashboardPage, dashboard_page);
 lazy_page!(AuditRoute, AuditPage, audit_page);
 lazy_page!(MembersRoute, MembersPage, members_page);
 lazy_page!(ApiTokensRoute, ApiTokensPage, api_tokens_page);

@@ -10,9 +10,11 @@
 //! * `mail/`: the mailer and the outbox.
 //!
 //! Shared files: `state` (AppState), `settings`, `error`, `rate_limit`,
+//! `chart` (SVG charts drawn on the server),
 //! `cpu` (bounded CPU-heavy work), `cookies` (their names), `like` (literal
 //! searches), `secret`, `time`, and `entities/` (the database tables).
 
+pub mod chart;
 pub mod cookies;
 pub mod cpu;
 pub mod entities;

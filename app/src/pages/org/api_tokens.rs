@@ -3,10 +3,9 @@
 
 use crate::{
     api::tokens::{get_api_tokens, CreateApiToken, RevokeApiToken},
-    components::{
-        action_error, field_error, ErrorBanner, Field, FieldShell, Loaded, SignInRequired,
-    },
-    model::{api_tokens::ApiTokens, AppError, Role},
+    components::{action_error, field_error, ErrorBanner, Field, FieldShell, Loaded},
+    model::{api_tokens::ApiTokens, Role},
+    pages::org::OrgPage,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,13 +18,9 @@ pub fn ApiTokensPage() -> impl IntoView {
         move || (create.version().get(), revoke.version().get()),
         |_| get_api_tokens(),
     );
-    let signed_out = |e: &AppError| {
-        matches!(e, AppError::Unauthorized).then(|| view! { <SignInRequired /> }.into_any())
-    };
     view! {
         <Title text="API tokens" />
-        <main class="card wide">
-            <p><a href="/">"← Back"</a></p>
+        <OrgPage children=move |_| view! {
             <h1>"API tokens"</h1>
             <p class="muted">
                 "Tokens let scripts use the API at "<code>"/api/v1"</code>" ("
@@ -33,12 +28,12 @@ pub fn ApiTokensPage() -> impl IntoView {
                 "). Send one as "<code>"Authorization: Bearer …"</code>"."
             </p>
             <ErrorBanner error=action_error(revoke) />
-            <Loaded resource=tokens explain=signed_out let:page>
+            <Loaded resource=tokens let:page>
                 <TokenList page revoke />
             </Loaded>
             <h2>"New token"</h2>
             <CreateForm create />
-        </main>
+        } />
     }
 }
 

@@ -5,7 +5,7 @@ use crate::{
         audit::{AuditFilter, AuditPage as AuditLog},
         AppError,
     },
-    pages::query_string,
+    pages::{org::OrgPage, query_string},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,8 +30,7 @@ pub fn AuditPage() -> impl IntoView {
 
     view! {
         <Title text="Audit log" />
-        <main class="card wide">
-            <p><a href="/">"← Back"</a></p>
+        <OrgPage children=move |_| view! {
             <h1>"Audit log"</h1>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
@@ -47,7 +46,7 @@ pub fn AuditPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </main>
+        } />
     }
 }
 

@@ -9,7 +9,7 @@ use crate::{
         members::{Member, MemberList},
         AppError, Permission, Role,
     },
-    pages::query_string,
+    pages::{org::OrgPage, query_string},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -62,18 +62,13 @@ pub fn MembersPage() -> impl IntoView {
             }
         })
     };
-    // Signed out: a link to log in; a search that cannot be run: the
-    // filters again, with the reason next to the search box.
-    let explain = move |e: &AppError| match e {
-        AppError::Unauthorized => Some(
-            view! {
-                <p data-testid="sign-in-required"><a href="/login">"Log in"</a>" to continue."</p>
-            }
-            .into_any(),
-        ),
-        _ => e.field_error("search").map(|problem| {
+    let invitations = InvitationsData::load();
+    // A search that cannot be run: the filters again, with the reason next
+    // to the search box.
+    let explain = move |e: &AppError| {
+        e.field_error("search").map(|problem| {
             view! { <FilterForm search=param("q") role=param("role") error=problem /> }.into_any()
-        }),
+        })
     };
     let done = move || {
         let count = param("count");
@@ -86,8 +81,7 @@ pub fn MembersPage() -> impl IntoView {
 
     view! {
         <Title text="Members" />
-        <main class="card wide">
-            <p><a href="/">"← Back"</a></p>
+        <OrgPage children=move |_| view! {
             <h1>"Members"</h1>
             {move || done().map(|message| view! { <p class="banner success" role="status" data-testid="done">{message}</p> })}
             <Loaded resource=list explain=explain children=move |page: MemberList| {
@@ -99,12 +93,12 @@ pub fn MembersPage() -> impl IntoView {
                         <ConfirmPanel confirm=c page=page.clone() search=search.clone() role_filter=role_filter.clone() change remove leave />
                     })}
                     {page.your_role.grants(Permission::ManageMembers).then(|| view! {
-                        <Invitations your_role=page.your_role />
+                        <Invitations your_role=page.your_role data=invitations />
                     })}
                     <MemberTable page search role_filter />
                 }
             } />
-        </main>
+        } />
     }
 }
 
@@ -312,23 +306,52 @@ fn InvitedBanner(email: String) -> impl IntoView {
     view! { <p class="banner success" role="status" data-testid="invited">{format!("Invited {email}.")}</p> }
 }
 
+/// The invitation form's action and the pending invitations with theirs,
+/// made at the top of the page (not inside a boundary's body, see
+/// `components::loading`). Those who may not manage members are refused
+/// the list, and are not shown it.
+#[derive(Clone, Copy)]
+struct InvitationsData {
+    invite: ServerAction<InviteMember>,
+    resend: ServerAction<ResendInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+    pending: Resource<Result<Vec<Invitation>, AppError>>,
+}
+
+impl InvitationsData {
+    fn load() -> Self {
+        let invite = ServerAction::<InviteMember>::new();
+        let resend = ServerAction::<ResendInvitation>::new();
+        let revoke = ServerAction::<RevokeInvitation>::new();
+        let pending = Resource::new(
+            move || {
+                (
+                    invite.version().get(),
+                    resend.version().get(),
+                    revoke.version().get(),
+                )
+            },
+            |_| get_invitations(),
+        );
+        InvitationsData {
+            invite,
+            resend,
+            revoke,
+            pending,
+        }
+    }
+}
+
 /// Inviting by email with a role, and the invitations still pending, each
 /// with Resend and Revoke.
 #[component]
-fn Invitations(your_role: Role) -> impl IntoView {
-    let invite = ServerAction::<InviteMember>::new();
-    let resend = ServerAction::<ResendInvitation>::new();
-    let revoke = ServerAction::<RevokeInvitation>::new();
-    let pending = Resource::new(
-        move || {
-            (
-                invite.version().get(),
-                resend.version().get(),
-                revoke.version().get(),
-            )
-        },
-        |_| get_invitations(),
-    );
+fn Invitations(your_role: Role, data: InvitationsData) -> impl IntoView {
+    let InvitationsData {
+        invite,
+        resend,
+        revoke,
+        pending,
+    } = data;
     let error = action_error(invite);
     let typed = error.get_untracked().and_then(|e| e.field_value("email"));
     let invited = move || {

@@ -1,25 +1,30 @@
-//! Pages on an organization's host `SLUG.BASE`, for its members: the home,
+//! Pages on an organization's host `SLUG.BASE`, for its members, each in
+//! the shell (`shell::OrgPage`): the home, the admins' dashboard,
 //! the onboarding wizard, teams, repositories and the mapping between
 //! them, members and invitations, the audit log and API tokens.
 
 pub mod api_tokens;
 pub mod audit;
+pub mod dashboard;
 pub mod invitation;
 pub mod mapping;
 pub mod members;
 pub mod onboarding;
 pub mod repositories;
 pub mod repository;
+pub mod shell;
 pub mod teams;
 pub mod tenant_home;
 
 pub use api_tokens::ApiTokensPage;
 pub use audit::AuditPage;
+pub use dashboard::DashboardPage;
 pub use invitation::InvitationPage;
 pub use mapping::{LabelsPage, RulesPage};
 pub use members::MembersPage;
 pub use onboarding::OnboardingPage;
 pub use repositories::RepositoriesPage;
 pub use repository::RepositoryPage;
+pub use shell::OrgPage;
 pub use teams::TeamsPage;
 pub use tenant_home::TenantHomePage;

@@ -7,16 +7,15 @@ use crate::{
         repositories::{get_repositories, AddRepository, PasteRepositories},
         teams::get_teams,
     },
-    components::{
-        action_error, field_error, Alert, ErrorBanner, Field, FieldShell, Granted, Loading,
-    },
+    components::{action_error, field_error, Alert, ErrorBanner, Field, FieldShell, Loading},
     model::{
+        auth::OrgShell,
         mapping::Ownership,
         repositories::{RepositoryPage, RepositoryRow, Sort},
         teams::TeamRow,
         AppError, Permission,
     },
-    pages::query_string,
+    pages::{org::OrgPage, query_string},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -179,8 +178,7 @@ pub fn RepositoriesPage() -> impl IntoView {
     let teams = Resource::new_blocking(|| (), |_| get_teams());
     view! {
         <Title text="Repositories" />
-        <main class="card wide">
-            <p><a href="/">"← Back"</a></p>
+        <OrgPage children=move |shell: OrgShell| view! {
             <h1>"Repositories"</h1>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
@@ -196,11 +194,11 @@ pub fn RepositoriesPage() -> impl IntoView {
                     view! { <Filters teams filter /> {body} }
                 })}
             </Suspense>
-            <Granted permission=Permission::ManageRepositories children=move |may_manage| may_manage.then(|| view! {
+            {shell.may(Permission::ManageRepositories).then(|| view! {
                 <h2>"Link repositories"</h2>
                 <RepositoryAdder add paste />
-            }) />
-        </main>
+            })}
+        } />
     }
 }
 

@@ -6,13 +6,14 @@ use crate::{
     api::repositories::{
         get_repository, DecideRepository, RemoveRepository, RenameRepository, SetRepositoryLabels,
     },
-    components::{action_error, field_error, ErrorBanner, Field, Granted, Loaded},
+    components::{action_error, field_error, ErrorBanner, Field, Loaded},
     model::{
+        auth::OrgShell,
         mapping::{Decision, ManualDecision},
         repositories::{RepositoryDetail, RepositoryRow},
         AppError, Permission,
     },
-    pages::org::repositories::TeamsWithReasons,
+    pages::org::{repositories::TeamsWithReasons, OrgPage},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -65,9 +66,10 @@ pub fn RepositoryPage() -> impl IntoView {
     };
     view! {
         <Title text="Repository" />
-        <main class="card wide">
-            <p><a href="/repositories">"← Repositories"</a></p>
-            <Granted permission=Permission::ManageRepositories children=move |may_manage| view! {
+        <OrgPage children=move |shell: OrgShell| {
+            let may_manage = shell.may(Permission::ManageRepositories);
+            view! {
+                <p><a href="/repositories">"← Repositories"</a></p>
                 <Loaded resource=detail explain=not_found children=move |detail: RepositoryDetail| {
                     if may_manage {
                         view! { <RepositoryEditor detail actions /> }.into_any()
@@ -75,8 +77,8 @@ pub fn RepositoryPage() -> impl IntoView {
                         view! { <RepositoryReader detail /> }.into_any()
                     }
                 } />
-            } />
-        </main>
+            }
+        } />
     }
 }
 

@@ -3,29 +3,27 @@
 
 use crate::{
     api::teams::{get_teams, AddTeam, RemoveTeam, RenameTeam},
-    components::{
-        action_error, error_for, field_error, ErrorBanner, Field, FieldShell, Granted, Loaded,
-    },
-    model::{teams::TeamRow, AppError, Permission},
+    components::{action_error, error_for, field_error, ErrorBanner, Field, FieldShell, Loaded},
+    model::{auth::OrgShell, teams::TeamRow, AppError, Permission},
+    pages::org::{onboarding::StepGate, OrgPage},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn TeamsPage() -> impl IntoView {
-    let data = TeamsData::load();
+    let data = TeamsData::load(None);
     view! {
         <Title text="Teams" />
-        <main class="card wide">
-            <p><a href="/">"← Back"</a></p>
+        <OrgPage children=move |shell: OrgShell| view! {
             <h1>"Teams"</h1>
-            <Granted permission=Permission::ManageTeams children=move |may_manage| view! { <TeamsEditor may_manage data /> } />
-        </main>
+            <TeamsEditor may_manage=shell.may(Permission::ManageTeams) data />
+        } />
     }
 }
 
 /// The teams and the actions that change them, made at the top of a page:
-/// not inside the body of a boundary such as `Granted`'s, which runs more
+/// not inside the body of a boundary such as the shell's, which runs more
 /// than once while the page renders on the server (a resource made there
 /// is fetched each time).
 #[derive(Clone, Copy)]
@@ -37,19 +35,24 @@ pub struct TeamsData {
 }
 
 impl TeamsData {
-    pub fn load() -> Self {
+    /// `gate`: in the onboarding wizard, fetch only on its teams step.
+    pub fn load(gate: Option<StepGate>) -> Self {
         let add = ServerAction::<AddTeam>::new();
         let rename = ServerAction::<RenameTeam>::new();
         let remove = ServerAction::<RemoveTeam>::new();
         let teams = Resource::new_blocking(
             move || {
                 (
+                    StepGate::key(gate),
                     add.version().get(),
                     rename.version().get(),
                     remove.version().get(),
                 )
             },
-            |_| get_teams(),
+            move |_| async move {
+                StepGate::admit(gate).await?;
+                get_teams().await
+            },
         );
         TeamsData {
             add,

@@ -1,83 +1,45 @@
 use crate::{
     api::{
-        auth::{get_account_menu, OpenOrganization, ResendVerification},
-        site::this_site,
+        auth::ResendVerification,
         teams::{tenant_home_data, AddTeam},
     },
     components::{action_error, field_error, ErrorBanner, Field, Loaded},
     model::{
-        auth::{Account, MENU_ORGANIZATIONS},
+        auth::OrgShell,
         onboarding::Step,
-        site::Site,
         teams::{Team, TenantHome},
-        AppError, Permission,
+        Permission,
     },
-    pages::apex::organizations::{LogOutButtons, OpenButton},
+    pages::org::OrgPage,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// An organization's home: who is signed in, and its teams, read from the
-/// organization's own database. Adding a team works with and without
-/// JavaScript.
+/// An organization's home: what is left to set up, and its teams, read
+/// from the organization's own database. Adding a team works with and
+/// without JavaScript.
 #[component]
 pub fn TenantHomePage() -> impl IntoView {
-    let slug = match this_site() {
-        Site::Tenant { slug } => slug,
-        Site::Apex => String::new(),
-    };
     let add_team = ServerAction::<AddTeam>::new();
     let home = Resource::new(move || add_team.version().get(), |_| tenant_home_data());
-    // Made here and waited for in the one `Loaded` below, not inside the
-    // account menu: a resource made inside a boundary's body is made twice
-    // during SSR, and a boundary nested inside another can stall the
-    // stream (see `components::loading`).
-    let account = Resource::new(|| (), |_| get_account_menu());
-    let signed_out = move |e: &AppError| {
-        matches!(e, AppError::Unauthorized).then(|| {
-            view! {
-                <h1>{slug.clone()}</h1>
-                <p data-testid="sign-in-required">
-                    "This organization's pages are for its members. "
-                    <a href="/login">"Log in"</a>
-                    " to continue."
-                </p>
-            }
-            .into_any()
-        })
-    };
     view! {
-        <main class="card">
-            <Loaded resource=(home, account) explain=signed_out transition=true let:loaded>
-                <MemberHome home=loaded.0 account=loaded.1 add_team />
+        <OrgPage children=move |shell: OrgShell| view! {
+            <Loaded resource=home transition=true let:home>
+                <MemberHome shell=shell.clone() home add_team />
             </Loaded>
-        </main>
+        } />
     }
 }
 
-/// The home of a signed-in member: who they are, what is left to set up,
-/// where to go, and the teams.
+/// The home of a signed-in member: what is left to set up, and the teams.
 #[component]
-fn MemberHome(
-    home: TenantHome,
-    account: Account,
-    add_team: ServerAction<AddTeam>,
-) -> impl IntoView {
-    let may_manage_teams = home.role.grants(Permission::ManageTeams);
-    let may_view_audit = home.role.grants(Permission::ViewAuditLog);
+fn MemberHome(shell: OrgShell, home: TenantHome, add_team: ServerAction<AddTeam>) -> impl IntoView {
+    let may_manage_teams = shell.role.grants(Permission::ManageTeams);
     view! {
-        <Title text=home.org_name.clone() />
-        <h1 data-testid="org-name">{home.org_name.clone()}</h1>
-        <p class="muted">
-            "Signed in as "
-            <strong data-testid="signed-in-as">{home.email.clone()}</strong>
-            " · "
-            <span data-testid="role">{home.role.label()}</span>
-        </p>
-        <AccountMenu account />
-        {(!home.email_verified).then(|| view! { <VerifyBanner email=home.email.clone() /> })}
-        {home.onboarding.map(|step| view! { <OnboardingBanner org_name=home.org_name.clone() step /> })}
-        <OrgNav may_view_audit />
+        <Title text=shell.org_name.clone() />
+        <h1 data-testid="org-name">{shell.org_name.clone()}</h1>
+        {(!shell.email_verified).then(|| view! { <VerifyBanner email=shell.email.clone() /> })}
+        {home.onboarding.map(|step| view! { <OnboardingBanner org_name=shell.org_name.clone() step /> })}
         <TeamsSection teams=home.teams count=home.team_count may_manage=may_manage_teams add_team />
     }
 }
@@ -96,25 +58,6 @@ fn OnboardingBanner(org_name: String, step: Step) -> impl IntoView {
                 {if step == Step::Teams { "Start" } else { "Continue" }}
             </a>
         </div>
-    }
-}
-
-/// The organization's pages; the audit log and API tokens only to those
-/// who may see the audit log.
-#[component]
-fn OrgNav(may_view_audit: bool) -> impl IntoView {
-    view! {
-        <nav class="org-nav">
-            <a href="/repositories" data-testid="nav-repositories">"Repositories"</a>
-            <a href="/teams" data-testid="nav-teams">"Teams"</a>
-            <a href="/rules" data-testid="nav-rules">"Mapping rules"</a>
-            <a href="/labels" data-testid="nav-labels">"Labels"</a>
-            <a href="/members" data-testid="nav-members">"Members"</a>
-            {may_view_audit.then(|| view! {
-                <a href="/audit" data-testid="nav-audit">"Audit log"</a>
-                <a href="/api-tokens" data-testid="nav-api-tokens">"API tokens"</a>
-            })}
-        </nav>
     }
 }
 
@@ -169,45 +112,6 @@ fn TeamsSection(
             })}
             {form}
         </section>
-    }
-}
-
-/// The signed-in user's other organizations (switching goes through a
-/// single-use handoff to the other host) and the log-out buttons.
-#[component]
-fn AccountMenu(account: Account) -> impl IntoView {
-    let open = ServerAction::<OpenOrganization>::new();
-    let error = action_error(open);
-    let others: Vec<_> = account
-        .organizations
-        .into_iter()
-        .filter(|org| Some(&org.slug) != account.current.as_ref())
-        .take(MENU_ORGANIZATIONS as usize)
-        .collect();
-    // Besides this one and those listed.
-    let unlisted = account.total.saturating_sub(1 + others.len() as u64);
-    let all_at = account.all_at;
-    view! {
-        <nav class="account-menu">
-            {(!others.is_empty()).then(|| view! {
-                <details class="switcher" data-testid="switcher">
-                    <summary>"Switch organization"</summary>
-                    <ErrorBanner error />
-                    <ul>
-                        {others
-                            .into_iter()
-                            .map(|org| view! { <li><OpenButton org action=open /></li> })
-                            .collect_view()}
-                    </ul>
-                    {(unlisted > 0).then(|| view! {
-                        <a href=all_at data-testid="all-organizations">
-                            {format!("All {} organizations", account.total)}
-                        </a>
-                    })}
-                </details>
-            })}
-            <LogOutButtons />
-        </nav>
     }
 }
 

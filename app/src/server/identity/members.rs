@@ -72,6 +72,36 @@ pub async fn count(control: &impl ConnectionTrait, tenant_id: i64) -> Result<u64
         .await
 }
 
+/// How many members `tenant_id` has, and how many of its invitations are
+/// open (neither accepted nor revoked, expired ones too: an admin resends
+/// or revokes them), in one statement.
+///
+/// # Errors
+/// When the database fails.
+pub async fn headcount(
+    control: &impl ConnectionTrait,
+    tenant_id: i64,
+) -> Result<(u64, u64), DbErr> {
+    // An integer of the code's own: nothing to bind.
+    let sql = format!(
+        "SELECT \
+           (SELECT COUNT(*) FROM memberships WHERE tenant_id = {tenant_id}) AS members, \
+           (SELECT COUNT(*) FROM invitations WHERE tenant_id = {tenant_id} \
+              AND accepted_at IS NULL AND revoked_at IS NULL) AS pending"
+    );
+    let row = control
+        .query_one_raw(sea_orm::Statement::from_string(
+            control.get_database_backend(),
+            sql,
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("headcount".into()))?;
+    let count = |column: &str| -> Result<u64, DbErr> {
+        Ok(u64::try_from(row.try_get::<i64>("", column)?).unwrap_or(0))
+    };
+    Ok((count("members")?, count("pending")?))
+}
+
 /// What happens to the selected members.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {

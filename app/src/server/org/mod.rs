@@ -5,6 +5,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod dashboard;
 pub mod labels;
 pub mod mapping;
 pub mod new_token;

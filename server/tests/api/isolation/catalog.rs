@@ -68,6 +68,9 @@ async fn catalog_functions_stay_inside_their_tenant(backend: Backend) {
     replayed.replay(&b_host, &a_host);
     let empty = String::new;
     let calls = [
+        call("org_shell", vec![]),
+        call("dashboard", vec![]),
+        call("tenant_home", vec![]),
         call("teams", vec![]),
         call(
             "repositories",

@@ -6,43 +6,72 @@ use crate::{
         mapping::{get_labels, AddLabel, RemoveLabel, RenameLabel},
         repositories::{get_repositories, SetRepositoryLabels},
     },
-    components::{
-        action_error, error_for, field_error, ErrorBanner, Field, FieldShell, Granted, Loaded,
+    components::{action_error, error_for, field_error, ErrorBanner, Field, FieldShell, Loaded},
+    model::{auth::OrgShell, mapping::Label, repositories::RepositoryPage, AppError, Permission},
+    pages::{
+        org::{onboarding::StepGate, OrgPage},
+        query_string,
     },
-    model::{mapping::Label, repositories::RepositoryPage, AppError, Permission},
-    pages::query_string,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn LabelsPage() -> impl IntoView {
+    let data = LabelsData::load();
     view! {
         <Title text="Labels" />
-        <main class="card wide">
-            <p><a href="/">"← Back"</a></p>
+        <OrgPage children=move |shell: OrgShell| view! {
             <h1>"Labels"</h1>
-            <Granted permission=Permission::ManageRepositories children=|may_manage| view! { <LabelsEditor may_manage /> } />
-        </main>
+            <LabelsEditor may_manage=shell.may(Permission::ManageRepositories) data />
+        } />
+    }
+}
+
+/// The labels with their repository counts and the actions that change
+/// them, made at the top of a page (not inside a boundary's body, see
+/// `components::loading`).
+#[derive(Clone, Copy)]
+pub struct LabelsData {
+    add: ServerAction<AddLabel>,
+    rename: ServerAction<RenameLabel>,
+    remove: ServerAction<RemoveLabel>,
+    labels: Resource<Result<Vec<Label>, AppError>>,
+}
+
+impl LabelsData {
+    pub fn load() -> Self {
+        let add = ServerAction::<AddLabel>::new();
+        let rename = ServerAction::<RenameLabel>::new();
+        let remove = ServerAction::<RemoveLabel>::new();
+        let labels = Resource::new_blocking(
+            move || {
+                (
+                    add.version().get(),
+                    rename.version().get(),
+                    remove.version().get(),
+                )
+            },
+            |_| get_labels(),
+        );
+        LabelsData {
+            add,
+            rename,
+            remove,
+            labels,
+        }
     }
 }
 
 /// The labels with their repository counts; add, rename, remove.
 #[component]
-pub fn LabelsEditor(may_manage: bool) -> impl IntoView {
-    let add = ServerAction::<AddLabel>::new();
-    let rename = ServerAction::<RenameLabel>::new();
-    let remove = ServerAction::<RemoveLabel>::new();
-    let labels = Resource::new_blocking(
-        move || {
-            (
-                add.version().get(),
-                rename.version().get(),
-                remove.version().get(),
-            )
-        },
-        |_| get_labels(),
-    );
+pub fn LabelsEditor(may_manage: bool, data: LabelsData) -> impl IntoView {
+    let LabelsData {
+        add,
+        rename,
+        remove,
+        labels,
+    } = data;
     let add_error = action_error(add);
     let typed = add_error
         .get_untracked()
@@ -120,22 +149,41 @@ fn LabelItem(
     }
 }
 
+/// Labels on repositories, one form a repository (the first page of
+/// them): the action and the page, made at the top of a page.
+#[derive(Clone, Copy)]
+pub struct AttacherData {
+    pub set: ServerAction<SetRepositoryLabels>,
+    pub page: Resource<Result<RepositoryPage, AppError>>,
+}
+
+impl AttacherData {
+    /// `gate`: in the onboarding wizard, fetch only on its mapping step.
+    pub fn load(gate: Option<StepGate>) -> Self {
+        let set = ServerAction::<SetRepositoryLabels>::new();
+        let page = Resource::new_blocking(
+            move || (StepGate::key(gate), set.version().get()),
+            move |_| async move {
+                StepGate::admit(gate).await?;
+                get_repositories(
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    "1".to_owned(),
+                )
+                .await
+            },
+        );
+        AttacherData { set, page }
+    }
+}
+
 /// Labels on repositories, one form a repository (the first page of them).
 #[component]
-pub fn LabelAttacher(set: ServerAction<SetRepositoryLabels>) -> impl IntoView {
-    let page = Resource::new_blocking(
-        move || set.version().get(),
-        |_| {
-            get_repositories(
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                "1".to_owned(),
-            )
-        },
-    );
+pub fn LabelAttacher(data: AttacherData) -> impl IntoView {
+    let AttacherData { set, page } = data;
     view! {
         <Loaded resource=page let:page>
             <AttacherRows page set />

@@ -5,5 +5,5 @@
 mod labels;
 mod rules;
 
-pub use labels::{LabelAttacher, LabelsPage};
-pub use rules::{RulesEditor, RulesPage};
+pub use labels::{AttacherData, LabelAttacher, LabelsPage};
+pub use rules::{RulesData, RulesEditor, RulesPage};

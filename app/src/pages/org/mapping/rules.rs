@@ -5,27 +5,27 @@ use crate::{
     api::mapping::{
         get_rules, preview_pattern, AddLabelRule, AddPatternRule, RemoveRule, UpdateRule,
     },
-    components::{
-        action_error, error_for, field_error, ErrorBanner, Field, FieldShell, Granted, Loaded,
-    },
+    components::{action_error, error_for, field_error, ErrorBanner, Field, FieldShell, Loaded},
     model::{
+        auth::OrgShell,
         mapping::{MappingRule, Preview, RuleTarget, RulesPage as Rules},
         teams::Team,
         AppError, Permission,
     },
+    pages::org::{onboarding::StepGate, OrgPage},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn RulesPage() -> impl IntoView {
+    let data = RulesData::load(None, None);
     view! {
         <Title text="Mapping rules" />
-        <main class="card wide">
-            <p><a href="/">"← Back"</a></p>
+        <OrgPage children=move |shell: OrgShell| view! {
             <h1>"Mapping rules"</h1>
-            <Granted permission=Permission::ManageRepositories children=|may_manage| view! { <RulesEditor may_manage /> } />
-        </main>
+            <RulesEditor may_manage=shell.may(Permission::ManageRepositories) data />
+        } />
     }
 }
 
@@ -60,44 +60,72 @@ fn TeamSelect(
     }
 }
 
-/// The rules with what each gives its team, and the forms for new ones.
-/// `changed` ticks when something else on the page moved repositories
-/// (labels put on them), so the counts are read again.
-#[component]
-pub fn RulesEditor(
-    may_manage: bool,
-    #[prop(optional, into)] changed: Option<Signal<usize>>,
-) -> impl IntoView {
-    let add_pattern = ServerAction::<AddPatternRule>::new();
-    let add_label = ServerAction::<AddLabelRule>::new();
-    let update = ServerAction::<UpdateRule>::new();
-    let remove = ServerAction::<RemoveRule>::new();
-    let page = Resource::new_blocking(
-        move || {
-            (
-                add_pattern.version().get(),
-                add_label.version().get(),
-                update.version().get(),
-                remove.version().get(),
-                changed.map(|c| c.get()),
-            )
-        },
-        |_| get_rules(),
-    );
-    // The live preview: what the pattern being typed matches.
-    let typed_pattern = RwSignal::new(
-        action_error(add_pattern)
-            .get_untracked()
-            .and_then(|e| e.field_value("pattern"))
-            .unwrap_or_default(),
-    );
-    let new_rule = NewRule {
-        add_pattern,
-        add_label,
-        typed_pattern,
-        preview: Resource::new(move || typed_pattern.get(), preview_pattern),
-    };
+/// The rules, the actions that change them and the new rule's preview,
+/// made at the top of a page (not inside a boundary's body, see
+/// `components::loading`). `changed` ticks when something else on the page
+/// moved repositories (labels put on them), so the counts are read again.
+#[derive(Clone, Copy)]
+pub struct RulesData {
+    update: ServerAction<UpdateRule>,
+    remove: ServerAction<RemoveRule>,
+    page: Resource<Result<Rules, AppError>>,
+    new_rule: NewRule,
+}
 
+impl RulesData {
+    /// `gate`: in the onboarding wizard, fetch only on its mapping step.
+    pub fn load(changed: Option<Signal<usize>>, gate: Option<StepGate>) -> Self {
+        let add_pattern = ServerAction::<AddPatternRule>::new();
+        let add_label = ServerAction::<AddLabelRule>::new();
+        let update = ServerAction::<UpdateRule>::new();
+        let remove = ServerAction::<RemoveRule>::new();
+        let page = Resource::new_blocking(
+            move || {
+                (
+                    add_pattern.version().get(),
+                    add_label.version().get(),
+                    update.version().get(),
+                    remove.version().get(),
+                    changed.map(|c| c.get()),
+                    StepGate::key(gate),
+                )
+            },
+            move |_| async move {
+                StepGate::admit(gate).await?;
+                get_rules().await
+            },
+        );
+        // The live preview: what the pattern being typed matches.
+        let typed_pattern = RwSignal::new(
+            action_error(add_pattern)
+                .get_untracked()
+                .and_then(|e| e.field_value("pattern"))
+                .unwrap_or_default(),
+        );
+        let new_rule = NewRule {
+            add_pattern,
+            add_label,
+            typed_pattern,
+            preview: Resource::new(move || typed_pattern.get(), preview_pattern),
+        };
+        RulesData {
+            update,
+            remove,
+            page,
+            new_rule,
+        }
+    }
+}
+
+/// The rules with what each gives its team, and the forms for new ones.
+#[component]
+pub fn RulesEditor(may_manage: bool, data: RulesData) -> impl IntoView {
+    let RulesData {
+        update,
+        remove,
+        page,
+        new_rule,
+    } = data;
     view! {
         <ErrorBanner error=action_error(remove) />
         <Loaded resource=page let:page>
