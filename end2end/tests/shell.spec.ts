@@ -10,6 +10,7 @@ const NAVIGATION = [
   'nav-members',
   'nav-audit',
   'nav-api-tokens',
+  'nav-settings',
 ];
 
 test('one navigation says where you are, works by keyboard and fits a narrow screen', async ({ page, tenantry }) => {

@@ -125,6 +125,13 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub unconfirmed_purge_days: u32,
 
+    /// Days during which an owner can restore the organization they
+    /// deleted (from the apex's organizations page); then it is purged
+    /// with its database.
+    #[arg(long, env = "TENANTRY_DELETION_GRACE_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub deletion_grace_days: u32,
+
     /// Requests of one organization served at once; more wait their turn
     /// (up to 3 s, then 503 "busy"), so that no organization's load takes
     /// the server from the others.
@@ -206,6 +213,7 @@ impl Config {
                     .unconfirmed_purge_days
                     .max(self.unconfirmed_suspend_days),
             },
+            deletion_grace_days: self.deletion_grace_days,
             smtp_url: self
                 .smtp_url
                 .clone()

@@ -2,12 +2,18 @@
 //! directory's listener: housekeeping on a minute and hour schedule, and
 //! keeping the warm pools full.
 
-use app::server::{identity::unconfirmed, mail, time::now_unix, AppState};
+use app::server::{
+    identity::{deletion, unconfirmed},
+    mail,
+    time::now_unix,
+    AppState,
+};
 use std::time::Duration;
 use tenancy::{databases, provision::recover_stale};
 
 /// Every minute: sign-ups that crashed; every hour: expired sessions,
-/// week-old outbox mail, and organizations no owner ever confirmed.
+/// week-old outbox mail, organizations no owner ever confirmed, and those
+/// their owner deleted, once the grace period is over.
 pub(crate) async fn keep_house(state: AppState) {
     let sessions = state.session_store();
     // Start-up has just cleaned up sign-ups; sessions go a minute later.
@@ -32,6 +38,10 @@ pub(crate) async fn keep_house(state: AppState) {
                 unconfirmed::sweep(control, registry, directory, policy, now_unix()).await
             {
                 tracing::warn!(error = %e, "could not sweep unconfirmed organizations");
+            }
+            let grace = state.settings.deletion_grace_days;
+            if let Err(e) = deletion::sweep(control, registry, directory, grace, now_unix()).await {
+                tracing::warn!(error = %e, "could not purge deleted organizations");
             }
         }
     }

@@ -83,23 +83,54 @@ pub async fn log_out_everywhere() -> Result<(), AppError> {
     Ok(())
 }
 
-/// The signed-in user and all their organizations (the apex's page).
+/// The signed-in user and all their organizations (the apex's page), and
+/// those they own that an owner deleted and they can still restore.
 #[server(endpoint = "account")]
 pub async fn get_account() -> Result<Account, AppError> {
-    use crate::server::{identity::accounts, web::context};
+    use crate::server::{
+        identity::{accounts, deletion},
+        time::now_unix,
+        web::context,
+    };
     let signed_in = context::signed_in().await?;
     let state = context::app_state()?;
     let user = accounts::user(&state.control, signed_in.user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
     let organizations = accounts::organizations_of(&state.control, signed_in.user_id).await?;
+    let grace = state.settings.deletion_grace_days;
+    let restorable =
+        deletion::restorable(&state.control, signed_in.user_id, grace, now_unix()).await?;
     Ok(Account {
         email: user.email,
         total: organizations.len() as u64,
         organizations,
         current: context::tenant_ctx().ok().map(|ctx| ctx.tenant.slug),
         all_at: "/organizations".to_owned(),
+        restorable,
     })
+}
+
+/// Brings back an organization the signed-in user owns and an owner
+/// deleted, within the grace period; on the apex.
+#[server(endpoint = "restore_organization")]
+pub async fn restore_organization(slug: String) -> Result<(), AppError> {
+    use crate::server::{identity::deletion, time::now_unix, web::context};
+    context::require_apex()?;
+    let signed_in = context::signed_in().await?;
+    let state = context::app_state()?;
+    let grace = state.settings.deletion_grace_days;
+    deletion::restore(
+        &state.control,
+        &state.directory,
+        signed_in.user_id,
+        &slug,
+        grace,
+        now_unix(),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/organizations?restored={}", slug.trim()));
+    Ok(())
 }
 
 /// What every page of an organization's host shows around its own: the
@@ -130,6 +161,7 @@ pub async fn get_org_shell() -> Result<OrgShell, AppError> {
             total: facts.total,
             current: Some(ctx.tenant.slug),
             all_at: context::parsed_host()?.apex_url(&state, "/organizations"),
+            restorable: Vec::new(),
         },
     })
 }

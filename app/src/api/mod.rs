@@ -12,6 +12,7 @@ pub mod onboarding;
 pub mod recovery;
 pub mod repositories;
 pub mod signup;
+pub mod settings;
 pub mod site;
 pub mod teams;
 pub mod tokens;
@@ -19,7 +20,9 @@ pub mod tokens;
 pub use audit::GetAuditLog;
 pub use auth::{
     GetAccount, GetOrgShell, LogIn, LogOut, LogOutEverywhere, OpenOrganization, ResendVerification,
+    RestoreOrganization,
 };
+pub use settings::{DeleteOrganization, GetOrgSettings, RenameOrganization};
 pub use dashboard::GetDashboard;
 pub use invitations::{
     AcceptInvitation, GetInvitation, GetInvitations, InviteMember, ResendInvitation,

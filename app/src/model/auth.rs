@@ -30,6 +30,19 @@ pub struct Account {
     pub current: Option<String>,
     /// The page that lists every one of them.
     pub all_at: String,
+    /// Organizations the user owns that an owner deleted, which they can
+    /// still restore (on the apex's page; empty in a tenant's menu).
+    #[serde(default)]
+    pub restorable: Vec<RestorableOrganization>,
+}
+
+/// A deleted organization its owner can still bring back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestorableOrganization {
+    pub slug: String,
+    pub name: String,
+    /// The day it is erased for good (`YYYY-MM-DD`, UTC).
+    pub purged_on: String,
 }
 
 /// What every page of an organization's host shows around its own content:

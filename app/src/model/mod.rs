@@ -13,6 +13,7 @@ pub mod members;
 pub mod onboarding;
 pub mod quota;
 pub mod repositories;
+pub mod settings;
 pub mod site;
 pub mod slug;
 pub mod teams;

@@ -20,9 +20,9 @@ fn of(count: u64, (one, many): Unit) -> String {
 }
 
 /// Vertical bars, one per count in order (days, oldest first), labelled
-/// below at the first, the last and every `label_every`-th bar.
+/// below at the last and every `label_every`-th bar before it.
 pub fn columns(title: &str, unit: Unit, counts: &[Count], label_every: usize) -> String {
-    let (width, height, top, bottom, left) = (640.0, 180.0, 16.0, 28.0, 36.0);
+    let (width, height, top, bottom, left) = (480.0, 180.0, 16.0, 28.0, 36.0);
     let plot_height = height - top - bottom;
     let max = counts.iter().map(|c| c.count).max().unwrap_or(0).max(1);
     let slot = (width - left) / counts.len().max(1) as f64;
@@ -31,7 +31,7 @@ pub fn columns(title: &str, unit: Unit, counts: &[Count], label_every: usize) ->
     // The scale: zero and the highest count.
     let _ = write!(
         svg,
-        r#"<line x1="{left}" y1="{base}" x2="{width}" y2="{base}" stroke="{LINE}"/><text x="{x}" y="{base}" font-size="11" fill="{MUTED}" text-anchor="end" dominant-baseline="middle">0</text><text x="{x}" y="{top}" font-size="11" fill="{MUTED}" text-anchor="end" dominant-baseline="middle">{max}</text>"#,
+        r#"<line x1="{left}" y1="{base}" x2="{width}" y2="{base}" stroke="{LINE}"/><text x="{x}" y="{base}" font-size="13" fill="{MUTED}" text-anchor="end" dominant-baseline="middle">0</text><text x="{x}" y="{top}" font-size="13" fill="{MUTED}" text-anchor="end" dominant-baseline="middle">{max}</text>"#,
         base = top + plot_height,
         x = left - 6.0,
     );
@@ -46,10 +46,10 @@ pub fn columns(title: &str, unit: Unit, counts: &[Count], label_every: usize) ->
             label = escape(&c.label),
             count = escape(&of(c.count, unit)),
         );
-        if i == 0 || i == last || (label_every > 0 && i % label_every == 0) {
+        if label_every > 0 && (last - i).is_multiple_of(label_every) {
             let _ = write!(
                 svg,
-                r#"<text x="{cx:.1}" y="{ty}" font-size="11" fill="{MUTED}" text-anchor="middle">{label}</text>"#,
+                r#"<text x="{cx:.1}" y="{ty}" font-size="13" fill="{MUTED}" text-anchor="middle">{label}</text>"#,
                 cx = x + bar / 2.0,
                 ty = height - 8.0,
                 label = escape(short_date(&c.label)),
@@ -62,7 +62,7 @@ pub fn columns(title: &str, unit: Unit, counts: &[Count], label_every: usize) ->
 
 /// Horizontal bars, one per count in order, each named on its left.
 pub fn bars(title: &str, unit: Unit, counts: &[Count]) -> String {
-    let (width, row, label_width) = (640.0, 26.0, 180.0);
+    let (width, row, label_width) = (480.0, 28.0, 170.0);
     let height = (row * counts.len().max(1) as f64) + 8.0;
     let max = counts.iter().map(|c| c.count).max().unwrap_or(0).max(1);
     let plot = width - label_width - 48.0;
@@ -72,7 +72,7 @@ pub fn bars(title: &str, unit: Unit, counts: &[Count]) -> String {
         let w = (plot * c.count as f64 / max as f64).max(if c.count > 0 { 2.0 } else { 0.0 });
         let _ = write!(
             svg,
-            r#"<text x="{lx}" y="{ty:.1}" font-size="12" fill="{INK}" text-anchor="end" dominant-baseline="middle">{name}</text><rect x="{label_width}" y="{ry:.1}" width="{w:.1}" height="{bh:.1}" fill="{BAR}"><title>{full}: {counted}</title></rect><text x="{vx:.1}" y="{ty:.1}" font-size="12" fill="{MUTED}" dominant-baseline="middle">{count}</text>"#,
+            r#"<text x="{lx}" y="{ty:.1}" font-size="14" fill="{INK}" text-anchor="end" dominant-baseline="middle">{name}</text><rect x="{label_width}" y="{ry:.1}" width="{w:.1}" height="{bh:.1}" fill="{BAR}"><title>{full}: {counted}</title></rect><text x="{vx:.1}" y="{ty:.1}" font-size="14" fill="{MUTED}" dominant-baseline="middle">{count}</text>"#,
             lx = label_width - 8.0,
             ty = y + row / 2.0,
             name = escape(&truncate(&c.label, 24)),
@@ -87,7 +87,7 @@ pub fn bars(title: &str, unit: Unit, counts: &[Count]) -> String {
     if counts.is_empty() {
         let _ = write!(
             svg,
-            r#"<text x="8" y="{y}" font-size="12" fill="{MUTED}" dominant-baseline="middle">Nothing yet</text>"#,
+            r#"<text x="8" y="{y}" font-size="14" fill="{MUTED}" dominant-baseline="middle">Nothing yet</text>"#,
             y = height / 2.0
         );
     }
@@ -201,7 +201,8 @@ mod tests {
         // The tallest bar fills the plot; the empty day has no height.
         assert!(svg.contains(r#"height="136.0""#), "{svg}");
         assert!(svg.contains(r#"height="0.0""#), "{svg}");
-        assert!(svg.contains(">12-01<") && svg.contains(">12-03<"), "{svg}");
+        // Labelled from the last day back, every 7th: here only the last.
+        assert!(svg.contains(">12-03<") && !svg.contains(">12-01<"), "{svg}");
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub struct Settings {
     /// When organizations without a confirmed owner are suspended, then
     /// purged.
     pub unconfirmed: UnconfirmedPolicy,
+    /// Days an owner can restore the organization they deleted, before the
+    /// hourly sweep purges it.
+    pub deletion_grace_days: u32,
     /// The SMTP server mail goes to; `None`: the outbox. It may carry a
     /// password: its `Debug` never prints it.
     pub smtp_url: Option<SmtpUrl>,

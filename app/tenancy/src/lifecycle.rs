@@ -124,18 +124,21 @@ pub async fn activate(
 }
 
 /// Soft delete: the tenant becomes unreachable; its database and rows stay.
+/// `reason` is kept with the status (an owner's deletion is restorable by
+/// an owner, see `app::server::identity::deletion`).
 pub async fn soft_delete(
     control: &DatabaseConnection,
     directory: &TenantDirectory,
     slug: &str,
     actor: &PlatformActor,
+    reason: Option<&str>,
 ) -> Result<tenants::Model, LifecycleError> {
     let change = Change {
         from: &[TenantStatus::Active, TenantStatus::Suspended],
         to: TenantStatus::Deleted,
         action: "delete",
     };
-    transition(control, directory, slug, change, actor, None).await
+    transition(control, directory, slug, change, actor, reason).await
 }
 
 /// Drops a soft-deleted tenant's database and removes it from the control

@@ -134,7 +134,7 @@ async fn delete(platform: &Platform, slug: &str, purge: bool) -> anyhow::Result<
         .await?
         .with_context(|| format!("no tenant has the subdomain {slug:?}"))?;
     if tenant.status() != catalog::TenantStatus::Deleted {
-        lifecycle::soft_delete(control, directory, slug, &actor).await?;
+        lifecycle::soft_delete(control, directory, slug, &actor, None).await?;
         println!("{slug}: deleted (unreachable; its data is kept until --purge)");
     }
     if purge {

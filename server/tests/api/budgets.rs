@@ -27,6 +27,7 @@ const BUDGETS: &[(&str, u64, u64)] = &[
     ("/labels", 0, 1),
     ("/audit", 0, 2),
     ("/api-tokens", 1, 1),
+    ("/settings", 0, 0),
     ("/onboarding", 0, 6),
     ("/api/v1/repositories", 0, 10),
 ];

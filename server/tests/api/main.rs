@@ -33,6 +33,7 @@ mod recovery;
 mod registry;
 mod rest;
 mod secrets;
+mod settings;
 mod shell;
 mod signup;
 mod smtp_sink;

@@ -1,5 +1,7 @@
 //! Every mutating server function, called as every role: allowed exactly
 //! when the grant table says so, refused with 403 and no change otherwise.
+//! (Deleting the organization, which would end the run, has its own test:
+//! `settings::an_owner_deletes_the_organization_…`.)
 
 use crate::helpers::{app_error, spawn_app, Backend};
 use app::model::{AppError, Permission, Role};
@@ -196,6 +198,11 @@ const MUTATIONS: &[Mutation] = &[
         endpoint: "onboarding_step",
         needs: Permission::ManageSettings,
         fields: |_, _| vec![("step", "repositories".to_owned())],
+    },
+    Mutation {
+        endpoint: "rename_organization",
+        needs: Permission::ManageSettings,
+        fields: |role, _| vec![("name", format!("Renamed by the {}", role.as_str()))],
     },
     Mutation {
         endpoint: "end_onboarding",

@@ -8,7 +8,7 @@ use app::model::{Permission, Role};
 
 /// Every page of the navigation: its address, its link's test id, and the
 /// permission that opens it.
-const NAVIGATION: [(&str, &str, Permission); 9] = [
+const NAVIGATION: [(&str, &str, Permission); 10] = [
     ("/", "nav-home", Permission::ViewOrganization),
     ("/dashboard", "nav-dashboard", Permission::ViewAuditLog),
     ("/teams", "nav-teams", Permission::ViewOrganization),
@@ -22,6 +22,7 @@ const NAVIGATION: [(&str, &str, Permission); 9] = [
     ("/members", "nav-members", Permission::ViewOrganization),
     ("/audit", "nav-audit", Permission::ViewAuditLog),
     ("/api-tokens", "nav-api-tokens", Permission::ManageSettings),
+    ("/settings", "nav-settings", Permission::ManageSettings),
 ];
 
 #[tokio::test]

@@ -1,8 +1,8 @@
 use crate::{
-    api::auth::{get_account, LogOut, LogOutEverywhere, OpenOrganization},
+    api::auth::{get_account, LogOut, LogOutEverywhere, OpenOrganization, RestoreOrganization},
     components::{action_error, ErrorBanner, Loaded},
     model::{
-        auth::{Account, Organization},
+        auth::{Account, Organization, RestorableOrganization},
         AppError,
     },
 };
@@ -40,6 +40,7 @@ pub fn OrganizationsPage() -> impl IntoView {
 fn Organizations(account: Account) -> impl IntoView {
     let open = ServerAction::<OpenOrganization>::new();
     let error = action_error(open);
+    let restorable = account.restorable.clone();
     view! {
         <h1>"Your organizations"</h1>
         <p class="muted">
@@ -60,8 +61,35 @@ fn Organizations(account: Account) -> impl IntoView {
             }
             .into_any()
         }}
+        {(!restorable.is_empty()).then(|| view! { <Restorable organizations=restorable /> })}
         <p><a href="/">"Create another organization"</a></p>
         <LogOutButtons />
+    }
+}
+
+/// The organizations the user owns that an owner deleted, each with the
+/// day it is erased and the button that brings it back.
+#[component]
+fn Restorable(organizations: Vec<RestorableOrganization>) -> impl IntoView {
+    let restore = ServerAction::<RestoreOrganization>::new();
+    let error = action_error(restore);
+    view! {
+        <section class="banner warning" data-testid="restorable">
+            <h2>"Deleted organizations"</h2>
+            <ErrorBanner error />
+            <ul class="organizations">
+                {organizations.into_iter().map(|org| view! {
+                    <li>
+                        <ActionForm action=restore attr:class="inline">
+                            <input type="hidden" name="slug" value=org.slug.clone() />
+                            <strong>{org.name}</strong>
+                            <span class="muted">{format!(" · erased on {} · ", org.purged_on)}</span>
+                            <button type="submit" class="link" data-testid=format!("restore-{}", org.slug)>"Restore"</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 

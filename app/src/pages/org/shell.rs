@@ -22,7 +22,7 @@ use leptos_router::hooks::use_location;
 
 /// The pages in the navigation, in its order: address, label, test id, and
 /// the permission that opens it.
-const PAGES: [(&str, &str, &str, Permission); 9] = [
+const PAGES: [(&str, &str, &str, Permission); 10] = [
     ("/", "Home", "nav-home", Permission::ViewOrganization),
     (
         "/dashboard",
@@ -62,6 +62,12 @@ const PAGES: [(&str, &str, &str, Permission); 9] = [
         "nav-api-tokens",
         Permission::ManageSettings,
     ),
+    (
+        "/settings",
+        "Settings",
+        "nav-settings",
+        Permission::ManageSettings,
+    ),
 ];
 
 /// A page of the organization: the shell's header, then `children` with
@@ -73,12 +79,21 @@ const PAGES: [(&str, &str, &str, Permission); 9] = [
 /// read in this one boundary: a page makes its own resources at its top
 /// too, never inside `children` (see `components::loading`).
 #[component]
-pub fn OrgPage<F, V>(children: F) -> impl IntoView
+pub fn OrgPage<F, V>(
+    children: F,
+    /// Reads the shell again when this changes (a page that renames the
+    /// organization), keeping the page on screen meanwhile.
+    #[prop(optional, into)]
+    refresh: Option<Signal<usize>>,
+) -> impl IntoView
 where
     F: Fn(OrgShell) -> V + Send + Sync + Clone + 'static,
     V: IntoView + 'static,
 {
-    let shell = Resource::new_blocking(|| (), |_| get_org_shell());
+    let shell = Resource::new_blocking(
+        move || refresh.map(|r| r.get()),
+        |_| get_org_shell(),
+    );
     let signed_out = |e: &AppError| {
         matches!(e, AppError::Unauthorized).then(|| {
             let slug = match this_site() {
@@ -98,7 +113,7 @@ where
         })
     };
     view! {
-        <Loaded resource=shell explain=signed_out children=move |shell: OrgShell| {
+        <Loaded resource=shell explain=signed_out transition=true children=move |shell: OrgShell| {
             let children = children.clone();
             view! {
                 <a class="skip-link" href="#main">"Skip to content"</a>

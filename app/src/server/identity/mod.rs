@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod authority;
+pub mod deletion;
 pub mod invitations;
 pub mod members;
 pub mod password;

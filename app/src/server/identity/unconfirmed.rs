@@ -115,7 +115,7 @@ pub async fn sweep(
         if tenant.status_reason.as_deref() != Some(REASON) {
             continue;
         }
-        lifecycle::soft_delete(control, directory, &tenant.slug, &actor).await?;
+        lifecycle::soft_delete(control, directory, &tenant.slug, &actor, Some(REASON)).await?;
         lifecycle::purge(control, registry, directory, &tenant.slug, &actor).await?;
         tracing::info!(slug = %tenant.slug, "purged: no owner confirmed an address");
         swept.purged.push(tenant.slug);

@@ -70,6 +70,12 @@ async fn catalog_functions_stay_inside_their_tenant(backend: Backend) {
     let calls = [
         call("org_shell", vec![]),
         call("dashboard", vec![]),
+        call("org_settings", vec![]),
+        call("rename_organization", vec![("name", "Planted".into())]),
+        call(
+            "delete_organization",
+            vec![("password", "x".into()), ("slug", "alpha".into())],
+        ),
         call("tenant_home", vec![]),
         call("teams", vec![]),
         call(

@@ -1,0 +1,188 @@
+//! The organization's settings: renaming it (every page shows the new name,
+//! with and without JavaScript, audited), and deleting it: its owner
+//! re-enters the password and types the subdomain; the organization is
+//! unreachable at once, an owner restores it from the apex within the
+//! grace period, and the hourly sweep purges it after.
+
+use crate::helpers::{app_error, spawn_app, Backend, TestApp, PASSWORD};
+use crate::http::CookieJar;
+use app::model::{AppError, Role};
+use app::server::{identity::deletion, time::now_unix};
+
+const DAY: i64 = 24 * 60 * 60;
+
+#[tokio::test]
+async fn a_new_name_shows_on_every_page_and_in_the_audit_log() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let host = app.tenant_host("acme");
+    let renamed = app
+        .call(&host, "rename_organization", &[("name", "Acme Tools")], Some(&mut owner))
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.body);
+    let teams = app.get(&host, "/teams", Some(&mut owner)).await;
+    assert!(teams.body.contains(">Acme Tools</a>"), "{}", teams.body);
+    let entries = app.audit_entries("acme").await;
+    let last = entries.last().unwrap();
+    assert_eq!(last.action, "organization.rename");
+    assert_eq!(last.after.as_deref(), Some("Acme Tools"));
+
+    // A name that cannot be: the reason next to the field, the text kept.
+    let refused = app
+        .call(&host, "rename_organization", &[("name", "   ")], Some(&mut owner))
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(app_error(&refused).field_error("name").is_some());
+
+    // Without JavaScript: back to the page, which says it is saved.
+    let posted = app
+        .post_form_from(
+            &host,
+            "/settings",
+            "rename_organization",
+            &[("name", "Acme Works")],
+            Some(&mut owner),
+        )
+        .await;
+    assert!((300..400).contains(&posted.status), "{}", posted.body);
+    let back = posted.header("location").unwrap().to_owned();
+    assert_eq!(back, "/settings?saved=1");
+    let page = app.get(&host, &back, Some(&mut owner)).await;
+    assert!(page.body.contains(r#"data-testid="saved""#), "{}", page.body);
+    assert!(page.body.contains(r#"value="Acme Works""#), "{}", page.body);
+}
+
+/// An apex session for `email`.
+async fn on_the_apex(app: &TestApp, email: &str) -> CookieJar {
+    let mut jar = CookieJar::default();
+    let logged_in = app.log_in(&app.apex(), email, PASSWORD, &mut jar).await;
+    assert!(logged_in.status < 400, "{}", logged_in.body);
+    jar
+}
+
+#[tokio::test]
+async fn an_owner_deletes_the_organization_and_an_owner_can_restore_it_for_a_while() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let host = app.tenant_host("acme");
+    // Owners only; the others see no danger zone.
+    for role in [Role::Admin, Role::Member, Role::Viewer] {
+        let mut jar = app.signed_in_as("acme", role).await;
+        let refused = app
+            .call(
+                &host,
+                "delete_organization",
+                &[("password", PASSWORD), ("slug", "acme")],
+                Some(&mut jar),
+            )
+            .await;
+        assert_eq!(refused.status, 403, "{role:?}: {}", refused.body);
+        let settings = app.get(&host, "/settings", Some(&mut jar)).await;
+        assert!(!settings.body.contains("danger-zone"), "{role:?}");
+    }
+    let settings = app.get(&host, "/settings", Some(&mut owner)).await;
+    assert!(settings.body.contains("danger-zone"), "{}", settings.body);
+
+    // The subdomain typed and the password, each checked at its field.
+    for (password, slug, field) in [
+        (PASSWORD, "acm", "slug"),
+        ("not the password", "acme", "password"),
+    ] {
+        let refused = app
+            .call(
+                &host,
+                "delete_organization",
+                &[("password", password), ("slug", slug)],
+                Some(&mut owner),
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        let error = app_error(&refused);
+        assert!(error.field_error(field).is_some(), "{field}: {error:?}");
+    }
+    assert_eq!(app.get(&host, "/", Some(&mut owner)).await.status, 200);
+
+    let deleted = app
+        .call(
+            &host,
+            "delete_organization",
+            &[("password", PASSWORD), ("slug", "acme")],
+            Some(&mut owner),
+        )
+        .await;
+    assert!(deleted.status < 400, "{}", deleted.body);
+    assert_eq!(app.get(&host, "/", Some(&mut owner)).await.status, 404);
+    let actions = app.platform_actions("acme").await;
+    assert!(actions.iter().any(|a| a == "tenant.delete"), "{actions:?}");
+
+    // On the apex: the owner sees it with the day it is erased, and
+    // restores it; an admin of it cannot.
+    let mut admin_apex = on_the_apex(&app, "admin@acme.test").await;
+    let page = app.get(&app.apex(), "/organizations", Some(&mut admin_apex)).await;
+    assert!(!page.body.contains("restore-acme"), "{}", page.body);
+    let by_admin = app
+        .call(&app.apex(), "restore_organization", &[("slug", "acme")], Some(&mut admin_apex))
+        .await;
+    assert_eq!(app_error(&by_admin), AppError::NotFound, "{}", by_admin.body);
+
+    let mut owner_apex = on_the_apex(&app, "owner@acme.test").await;
+    let page = app.get(&app.apex(), "/organizations", Some(&mut owner_apex)).await;
+    assert!(page.body.contains(r#"data-testid="restore-acme""#), "{}", page.body);
+    let erased_on = app::server::time::utc_date(now_unix() + 30 * DAY);
+    assert!(page.body.contains(&erased_on), "{}", page.body);
+    let restored = app
+        .call(&app.apex(), "restore_organization", &[("slug", "acme")], Some(&mut owner_apex))
+        .await;
+    assert!(restored.status < 400, "{}", restored.body);
+    assert_eq!(app.get(&host, "/", Some(&mut owner)).await.status, 200);
+}
+
+#[tokio::test]
+async fn an_owners_deletion_is_purged_after_the_grace_period_and_an_operators_is_left_alone() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let host = app.tenant_host("acme");
+    let deleted = app
+        .call(
+            &host,
+            "delete_organization",
+            &[("password", PASSWORD), ("slug", "acme")],
+            Some(&mut owner),
+        )
+        .await;
+    assert!(deleted.status < 400, "{}", deleted.body);
+    // An operator deletes another: not for an owner to restore, nor for
+    // the sweep.
+    app.sign_up("held").await;
+    tenancy::lifecycle::soft_delete(
+        &app.state.control,
+        &app.state.directory,
+        "held",
+        &tenancy::audit::PlatformActor::Cli("ops".into()),
+        None,
+    )
+    .await
+    .unwrap();
+    let owner_of_held = app.user_id("owner@held.test").await;
+    let restorable = deletion::restorable(&app.state.control, owner_of_held, 30, now_unix())
+        .await
+        .unwrap();
+    assert!(restorable.is_empty(), "{restorable:?}");
+
+    let state = &app.state;
+    let sweep = async |now| {
+        deletion::sweep(&state.control, &state.registry, &state.directory, 30, now)
+            .await
+            .unwrap()
+    };
+    assert!(sweep(now_unix() + 29 * DAY).await.is_empty());
+    assert!(app.tenant("acme").await.is_some());
+    assert_eq!(sweep(now_unix() + 31 * DAY).await, ["acme"]);
+    assert!(app.tenant("acme").await.is_none(), "purged, its subdomain free");
+    assert!(app.tenant("held").await.is_some(), "the operator's to purge");
+    // Past the grace period it cannot be restored either.
+    let owner_id = app.user_id("owner@acme.test").await;
+    let late = deletion::restore(&state.control, &state.directory, owner_id, "acme", 30, now_unix())
+        .await;
+    assert_eq!(late, Err(AppError::NotFound));
+}
