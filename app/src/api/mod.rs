@@ -11,8 +11,8 @@ pub mod members;
 pub mod onboarding;
 pub mod recovery;
 pub mod repositories;
-pub mod signup;
 pub mod settings;
+pub mod signup;
 pub mod site;
 pub mod teams;
 pub mod tokens;
@@ -22,7 +22,6 @@ pub use auth::{
     GetAccount, GetOrgShell, LogIn, LogOut, LogOutEverywhere, OpenOrganization, ResendVerification,
     RestoreOrganization,
 };
-pub use settings::{DeleteOrganization, GetOrgSettings, RenameOrganization};
 pub use dashboard::GetDashboard;
 pub use invitations::{
     AcceptInvitation, GetInvitation, GetInvitations, InviteMember, ResendInvitation,
@@ -39,6 +38,7 @@ pub use repositories::{
     AddRepository, DecideRepository, GetRepositories, GetRepository, PasteRepositories,
     RemoveRepository, RenameRepository, SetRepositoryLabels,
 };
+pub use settings::{DeleteOrganization, GetOrgSettings, RenameOrganization};
 pub use signup::{CheckSubdomain, SignUp};
 pub use teams::{AddTeam, GetTeams, RemoveTeam, RenameTeam, TenantHomeData};
 pub use tokens::{CreateApiToken, GetApiTokens, RevokeApiToken};

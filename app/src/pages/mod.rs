@@ -22,7 +22,8 @@ pub use apex::{
 };
 pub use org::{
     ApiTokensPage, AuditPage, DashboardPage, InvitationPage, LabelsPage, MembersPage,
-    OnboardingPage, RepositoriesPage, RepositoryPage, RulesPage, SettingsPage, TeamsPage, TenantHomePage,
+    OnboardingPage, RepositoriesPage, RepositoryPage, RulesPage, SettingsPage, TeamsPage,
+    TenantHomePage,
 };
 
 /// The HTML document rendered on the server around the app.

@@ -17,7 +17,12 @@ async fn a_new_name_shows_on_every_page_and_in_the_audit_log() {
     let mut owner = app.signed_in_owner("acme").await;
     let host = app.tenant_host("acme");
     let renamed = app
-        .call(&host, "rename_organization", &[("name", "Acme Tools")], Some(&mut owner))
+        .call(
+            &host,
+            "rename_organization",
+            &[("name", "Acme Tools")],
+            Some(&mut owner),
+        )
         .await;
     assert_eq!(renamed.status, 200, "{}", renamed.body);
     let teams = app.get(&host, "/teams", Some(&mut owner)).await;
@@ -29,7 +34,12 @@ async fn a_new_name_shows_on_every_page_and_in_the_audit_log() {
 
     // A name that cannot be: the reason next to the field, the text kept.
     let refused = app
-        .call(&host, "rename_organization", &[("name", "   ")], Some(&mut owner))
+        .call(
+            &host,
+            "rename_organization",
+            &[("name", "   ")],
+            Some(&mut owner),
+        )
         .await;
     assert_eq!(refused.status, 422, "{}", refused.body);
     assert!(app_error(&refused).field_error("name").is_some());
@@ -48,7 +58,11 @@ async fn a_new_name_shows_on_every_page_and_in_the_audit_log() {
     let back = posted.header("location").unwrap().to_owned();
     assert_eq!(back, "/settings?saved=1");
     let page = app.get(&host, &back, Some(&mut owner)).await;
-    assert!(page.body.contains(r#"data-testid="saved""#), "{}", page.body);
+    assert!(
+        page.body.contains(r#"data-testid="saved""#),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(r#"value="Acme Works""#), "{}", page.body);
 }
 
@@ -118,20 +132,43 @@ async fn an_owner_deletes_the_organization_and_an_owner_can_restore_it_for_a_whi
     // On the apex: the owner sees it with the day it is erased, and
     // restores it; an admin of it cannot.
     let mut admin_apex = on_the_apex(&app, "admin@acme.test").await;
-    let page = app.get(&app.apex(), "/organizations", Some(&mut admin_apex)).await;
+    let page = app
+        .get(&app.apex(), "/organizations", Some(&mut admin_apex))
+        .await;
     assert!(!page.body.contains("restore-acme"), "{}", page.body);
     let by_admin = app
-        .call(&app.apex(), "restore_organization", &[("slug", "acme")], Some(&mut admin_apex))
+        .call(
+            &app.apex(),
+            "restore_organization",
+            &[("slug", "acme")],
+            Some(&mut admin_apex),
+        )
         .await;
-    assert_eq!(app_error(&by_admin), AppError::NotFound, "{}", by_admin.body);
+    assert_eq!(
+        app_error(&by_admin),
+        AppError::NotFound,
+        "{}",
+        by_admin.body
+    );
 
     let mut owner_apex = on_the_apex(&app, "owner@acme.test").await;
-    let page = app.get(&app.apex(), "/organizations", Some(&mut owner_apex)).await;
-    assert!(page.body.contains(r#"data-testid="restore-acme""#), "{}", page.body);
+    let page = app
+        .get(&app.apex(), "/organizations", Some(&mut owner_apex))
+        .await;
+    assert!(
+        page.body.contains(r#"data-testid="restore-acme""#),
+        "{}",
+        page.body
+    );
     let erased_on = app::server::time::utc_date(now_unix() + 30 * DAY);
     assert!(page.body.contains(&erased_on), "{}", page.body);
     let restored = app
-        .call(&app.apex(), "restore_organization", &[("slug", "acme")], Some(&mut owner_apex))
+        .call(
+            &app.apex(),
+            "restore_organization",
+            &[("slug", "acme")],
+            Some(&mut owner_apex),
+        )
         .await;
     assert!(restored.status < 400, "{}", restored.body);
     assert_eq!(app.get(&host, "/", Some(&mut owner)).await.status, 200);
@@ -178,11 +215,24 @@ async fn an_owners_deletion_is_purged_after_the_grace_period_and_an_operators_is
     assert!(sweep(now_unix() + 29 * DAY).await.is_empty());
     assert!(app.tenant("acme").await.is_some());
     assert_eq!(sweep(now_unix() + 31 * DAY).await, ["acme"]);
-    assert!(app.tenant("acme").await.is_none(), "purged, its subdomain free");
-    assert!(app.tenant("held").await.is_some(), "the operator's to purge");
+    assert!(
+        app.tenant("acme").await.is_none(),
+        "purged, its subdomain free"
+    );
+    assert!(
+        app.tenant("held").await.is_some(),
+        "the operator's to purge"
+    );
     // Past the grace period it cannot be restored either.
     let owner_id = app.user_id("owner@acme.test").await;
-    let late = deletion::restore(&state.control, &state.directory, owner_id, "acme", 30, now_unix())
-        .await;
+    let late = deletion::restore(
+        &state.control,
+        &state.directory,
+        owner_id,
+        "acme",
+        30,
+        now_unix(),
+    )
+    .await;
     assert_eq!(late, Err(AppError::NotFound));
 }

@@ -13,7 +13,10 @@ use leptos_meta::Title;
 /// and goes to one of their organizations.
 #[component]
 pub fn OrganizationsPage() -> impl IntoView {
-    let account = Resource::new_blocking(|| (), |_| get_account());
+    // Made here, above the list it changes: a restored organization moves
+    // from the deleted ones to the others.
+    let restore = ServerAction::<RestoreOrganization>::new();
+    let account = Resource::new_blocking(move || restore.version().get(), |_| get_account());
     let signed_out = |e: &AppError| {
         matches!(e, AppError::Unauthorized).then(|| {
             view! {
@@ -29,15 +32,15 @@ pub fn OrganizationsPage() -> impl IntoView {
     view! {
         <Title text="Your organizations · Tenantry" />
         <main class="card">
-            <Loaded resource=account explain=signed_out let:account>
-                <Organizations account />
+            <Loaded resource=account explain=signed_out transition=true let:account>
+                <Organizations account restore />
             </Loaded>
         </main>
     }
 }
 
 #[component]
-fn Organizations(account: Account) -> impl IntoView {
+fn Organizations(account: Account, restore: ServerAction<RestoreOrganization>) -> impl IntoView {
     let open = ServerAction::<OpenOrganization>::new();
     let error = action_error(open);
     let restorable = account.restorable.clone();
@@ -61,7 +64,7 @@ fn Organizations(account: Account) -> impl IntoView {
             }
             .into_any()
         }}
-        {(!restorable.is_empty()).then(|| view! { <Restorable organizations=restorable /> })}
+        {(!restorable.is_empty()).then(|| view! { <Restorable organizations=restorable restore /> })}
         <p><a href="/">"Create another organization"</a></p>
         <LogOutButtons />
     }
@@ -70,8 +73,10 @@ fn Organizations(account: Account) -> impl IntoView {
 /// The organizations the user owns that an owner deleted, each with the
 /// day it is erased and the button that brings it back.
 #[component]
-fn Restorable(organizations: Vec<RestorableOrganization>) -> impl IntoView {
-    let restore = ServerAction::<RestoreOrganization>::new();
+fn Restorable(
+    organizations: Vec<RestorableOrganization>,
+    restore: ServerAction<RestoreOrganization>,
+) -> impl IntoView {
     let error = action_error(restore);
     view! {
         <section class="banner warning" data-testid="restorable">

@@ -38,9 +38,12 @@ fn General(settings: OrgSettings, rename: ServerAction<RenameOrganization>) -> i
     let query = use_query_map();
     let saved = move || {
         let in_place = matches!(rename.value().get(), Some(Ok(_)));
-        let posted = query.with(|q| q.get(SAVED_PARAMETER).is_some()) && rename.value().get().is_none();
-        (in_place || posted).then(|| view! {
-            <p class="banner success" role="status" data-testid="saved">"Saved."</p>
+        let posted =
+            query.with(|q| q.get(SAVED_PARAMETER).is_some()) && rename.value().get().is_none();
+        (in_place || posted).then(|| {
+            view! {
+                <p class="banner success" role="status" data-testid="saved">"Saved."</p>
+            }
         })
     };
     view! {

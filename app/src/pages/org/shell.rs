@@ -90,10 +90,7 @@ where
     F: Fn(OrgShell) -> V + Send + Sync + Clone + 'static,
     V: IntoView + 'static,
 {
-    let shell = Resource::new_blocking(
-        move || refresh.map(|r| r.get()),
-        |_| get_org_shell(),
-    );
+    let shell = Resource::new_blocking(move || refresh.map(|r| r.get()), |_| get_org_shell());
     let signed_out = |e: &AppError| {
         matches!(e, AppError::Unauthorized).then(|| {
             let slug = match this_site() {

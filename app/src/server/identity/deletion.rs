@@ -56,10 +56,7 @@ pub async fn delete(
     let typed_slug = typed_slug.trim();
     let mut errors = FieldErrors::default().echo("slug", typed_slug);
     if typed_slug != ctx.tenant.slug {
-        errors.add(
-            "slug",
-            format!("Type {} to confirm.", ctx.tenant.slug),
-        );
+        errors.add("slug", format!("Type {} to confirm.", ctx.tenant.slug));
     }
     if password.is_empty() {
         errors.add("password", "Enter your password.");
@@ -169,9 +166,14 @@ pub async fn restore(
     if accounts::role_in(control, user_id, tenant.id).await? != Some(Role::Owner) {
         return Err(AppError::NotFound);
     }
-    lifecycle::activate(control, directory, &tenant.slug, &PlatformActor::User(user_id))
-        .await
-        .map_err(internal)?;
+    lifecycle::activate(
+        control,
+        directory,
+        &tenant.slug,
+        &PlatformActor::User(user_id),
+    )
+    .await
+    .map_err(internal)?;
     Ok(())
 }
 
@@ -199,8 +201,14 @@ pub async fn sweep(
         .await?;
     let mut purged = Vec::with_capacity(due.len());
     for tenant in due {
-        lifecycle::purge(control, registry, directory, &tenant.slug, &PlatformActor::System)
-            .await?;
+        lifecycle::purge(
+            control,
+            registry,
+            directory,
+            &tenant.slug,
+            &PlatformActor::System,
+        )
+        .await?;
         tracing::info!(slug = %tenant.slug, "purged: its owner deleted it {grace_days} days ago");
         purged.push(tenant.slug);
     }
