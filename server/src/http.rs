@@ -8,6 +8,7 @@ use app::server::{
     rest,
     web::{
         audit_export::export_audit_csv,
+        brand::brand_css,
         deadline::deadline,
         dev_mailbox::dev_mailbox,
         email_links::{ask_to_verify_email, verify_email},
@@ -55,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/handoff", get(accept_handoff).post(confirm_handoff))
         // An organization's audit log as CSV.
         .route("/audit.csv", get(export_audit_csv))
+        // An organization's primary colour, as a stylesheet.
+        .route("/brand.css", get(brand_css))
         // Development only: the mail kept in the outbox.
         .route("/dev/mailbox", get(dev_mailbox))
         // The link in the verification email: a page that asks, and its form.

@@ -13,10 +13,16 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
         quota, Permission,
     };
     use crate::server::{
-        chart, error::internal, identity::members, org::dashboard, time::now_unix, web::context,
+        chart,
+        error::internal,
+        identity::members,
+        org::dashboard,
+        time::{now_unix, Local},
+        web::context,
     };
     let access = context::require(Permission::ViewAuditLog).await?;
-    let figures = dashboard::figures(&access.ctx.db, now_unix()).await?;
+    let local = Local::of(&access.ctx.tenant);
+    let figures = dashboard::figures(&access.ctx.db, now_unix(), &local).await?;
     let (members, pending_invitations) =
         members::headcount(&access.state.control, access.ctx.tenant.id)
             .await

@@ -11,9 +11,10 @@ use leptos::prelude::*;
 #[server(endpoint = "invitations")]
 pub async fn get_invitations() -> Result<Vec<Invitation>, AppError> {
     use crate::model::Permission;
-    use crate::server::{identity::invitations, web::context};
+    use crate::server::{identity::invitations, time::Local, web::context};
     let access = context::require(Permission::ManageMembers).await?;
-    invitations::pending(&access.state.control, access.ctx.tenant.id).await
+    let local = Local::of(&access.ctx.tenant);
+    invitations::pending(&access.state.control, access.ctx.tenant.id, &local).await
 }
 
 /// Invites `email` with `role` and emails them the link.

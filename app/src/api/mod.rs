@@ -38,7 +38,9 @@ pub use repositories::{
     AddRepository, DecideRepository, GetRepositories, GetRepository, PasteRepositories,
     RemoveRepository, RenameRepository, SetRepositoryLabels,
 };
-pub use settings::{DeleteOrganization, GetOrgSettings, RenameOrganization};
+pub use settings::{
+    DeleteOrganization, GetOrgSettings, RenameOrganization, UpdateBranding, UpdateDisplay,
+};
 pub use signup::{CheckSubdomain, SignUp};
 pub use teams::{AddTeam, GetTeams, RemoveTeam, RenameTeam, TenantHomeData};
 pub use tokens::{CreateApiToken, GetApiTokens, RevokeApiToken};

@@ -5,16 +5,41 @@ use leptos::prelude::*;
 
 #[server(endpoint = "org_settings")]
 pub async fn get_org_settings() -> Result<OrgSettings, AppError> {
-    use crate::model::Permission;
-    use crate::server::web::context;
+    use crate::model::{
+        settings::{DateFormat, DEFAULT_BRAND_COLOR, DEFAULT_TIME_ZONE},
+        Permission,
+    };
+    use crate::server::{
+        time::{now_unix, time_zone_names, Local},
+        web::context,
+    };
     let access = context::require(Permission::ManageSettings).await?;
-    let host = context::parsed_host()?.tenant_url(&access.state, &access.ctx.tenant.slug, "");
+    let tenant = &access.ctx.tenant;
+    let host = context::parsed_host()?.tenant_url(&access.state, &tenant.slug, "");
     Ok(OrgSettings {
-        name: access.ctx.tenant.name.clone(),
-        slug: access.ctx.tenant.slug.clone(),
+        name: tenant.name.clone(),
+        slug: tenant.slug.clone(),
         host,
         may_delete: access.member.role.grants(Permission::ManageOwners),
         grace_days: access.state.settings.deletion_grace_days,
+        time_zone: tenant
+            .preferences
+            .time_zone
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TIME_ZONE.to_owned()),
+        date_format: tenant
+            .preferences
+            .date_format
+            .as_deref()
+            .and_then(DateFormat::parse)
+            .unwrap_or_default(),
+        time_zones: time_zone_names(),
+        now: Local::of(tenant).datetime(now_unix()),
+        brand_color: tenant
+            .preferences
+            .brand_color
+            .clone()
+            .unwrap_or_else(|| DEFAULT_BRAND_COLOR.to_owned()),
     })
 }
 
@@ -38,6 +63,47 @@ pub async fn rename_organization(name: String) -> Result<String, AppError> {
         leptos_axum::redirect(&format!("/settings?{SAVED_PARAMETER}=1"));
     }
     Ok(name)
+}
+
+/// Sets the time zone and date format every page of the organization uses.
+#[server(endpoint = "update_display")]
+pub async fn update_display(time_zone: String, date_format: String) -> Result<(), AppError> {
+    use crate::model::{settings::SAVED_PARAMETER, Permission};
+    use crate::server::{org::organization, web::context};
+    let access = context::require(Permission::ManageSettings).await?;
+    organization::set_display(
+        &access.state.control,
+        &access.state.directory,
+        &access.ctx,
+        &access.actor(),
+        &time_zone,
+        &date_format,
+    )
+    .await?;
+    if context::plain_form_post() {
+        leptos_axum::redirect(&format!("/settings?{SAVED_PARAMETER}=1"));
+    }
+    Ok(())
+}
+
+/// Sets the primary colour of the organization's pages (empty: Tenantry's).
+#[server(endpoint = "update_branding")]
+pub async fn update_branding(brand_color: String) -> Result<(), AppError> {
+    use crate::model::{settings::SAVED_PARAMETER, Permission};
+    use crate::server::{org::organization, web::context};
+    let access = context::require(Permission::ManageSettings).await?;
+    organization::set_brand_color(
+        &access.state.control,
+        &access.state.directory,
+        &access.ctx,
+        &access.actor(),
+        &brand_color,
+    )
+    .await?;
+    if context::plain_form_post() {
+        leptos_axum::redirect(&format!("/settings?{SAVED_PARAMETER}=1"));
+    }
+    Ok(())
 }
 
 /// Deletes the organization, for an owner who re-enters their password and

@@ -10,6 +10,7 @@ pub async fn get_api_tokens() -> Result<ApiTokens, AppError> {
     use crate::server::{
         error::{internal, tenant_db},
         org::{api_tokens, new_token},
+        time::Local,
         web::context,
     };
     let access = context::require(Permission::ManageSettings).await?;
@@ -32,7 +33,9 @@ pub async fn get_api_tokens() -> Result<ApiTokens, AppError> {
         None => None,
     };
     Ok(ApiTokens {
-        tokens: api_tokens::list(&access.ctx.db).await.map_err(tenant_db)?,
+        tokens: api_tokens::list(&access.ctx.db, &Local::of(&access.ctx.tenant))
+            .await
+            .map_err(tenant_db)?,
         just_created,
     })
 }

@@ -33,6 +33,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     crate::server::web::headers::content_security_policy();
     // Which site this is, for the browser's `this_site`.
     let (site, slug) = body_attributes(&this_site());
+    // The organization's colour, after Tenantry's stylesheet.
+    #[cfg(feature = "ssr")]
+    let brand = crate::server::web::context::brand_color()
+        .map(|color| crate::server::web::brand::href(&color));
+    #[cfg(not(feature = "ssr"))]
+    let brand: Option<String> = None;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -42,6 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
+                {brand.map(|href| view! { <link rel="stylesheet" href=href /> })}
             </head>
             <body data-site=site data-slug=slug>
                 <App />

@@ -17,6 +17,19 @@ pub struct TenantInfo {
     pub id: i64,
     pub slug: String,
     pub name: String,
+    pub preferences: Preferences,
+}
+
+/// How an organization's pages look, kept with it in the control plane (and
+/// so in the tenant cache): `None` is Tenantry's default for each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Preferences {
+    /// An IANA time zone; `None`: UTC.
+    pub time_zone: Option<String>,
+    /// A date format's name (the app's `DateFormat`); `None`: ISO 8601.
+    pub date_format: Option<String>,
+    /// The primary colour, `#rrggbb`; `None`: Tenantry's.
+    pub brand_color: Option<String>,
 }
 
 /// The current request's tenant and that tenant's own database.
@@ -36,6 +49,7 @@ impl TenantCtx {
                 id: tenant.id,
                 slug: tenant.slug.clone(),
                 name: tenant.name.clone(),
+                preferences: tenant.preferences.clone(),
             },
             db: connection.db,
             _lease: connection.lease,

@@ -24,6 +24,7 @@
 //! served from its last entry, however old.
 
 use crate::catalog::{find_by_slug, TenantStatus};
+use crate::context::Preferences;
 use crate::entities::tenants;
 use crate::sync::{read, write};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
@@ -56,6 +57,8 @@ pub struct TenantRecord {
     pub server_id: Option<i64>,
     pub location: String,
     pub schema_version: Option<String>,
+    /// How its pages look ([`TenantInfo`]'s).
+    pub preferences: Preferences,
 }
 
 impl From<tenants::Model> for TenantRecord {
@@ -68,6 +71,11 @@ impl From<tenants::Model> for TenantRecord {
             server_id: m.database_server_id,
             location: m.database_location,
             schema_version: m.schema_version,
+            preferences: Preferences {
+                time_zone: m.time_zone,
+                date_format: m.date_format,
+                brand_color: m.brand_color,
+            },
         }
     }
 }

@@ -205,6 +205,36 @@ const MUTATIONS: &[Mutation] = &[
         fields: |role, _| vec![("name", format!("Renamed by the {}", role.as_str()))],
     },
     Mutation {
+        endpoint: "update_display",
+        needs: Permission::ManageSettings,
+        // A zone of each role's own: setting the same again changes nothing.
+        fields: |role, _| {
+            let zone = match role {
+                Role::Owner => "Europe/Berlin",
+                Role::Admin => "Asia/Tokyo",
+                Role::Member => "Europe/Paris",
+                Role::Viewer => "Europe/Rome",
+            };
+            vec![
+                ("time_zone", zone.to_owned()),
+                ("date_format", "day".to_owned()),
+            ]
+        },
+    },
+    Mutation {
+        endpoint: "update_branding",
+        needs: Permission::ManageSettings,
+        fields: |role, _| {
+            let color = match role {
+                Role::Owner => "#0b6e4f",
+                Role::Admin => "#7a1fa2",
+                Role::Member => "#8a1c1c",
+                Role::Viewer => "#1c4e8a",
+            };
+            vec![("brand_color", color.to_owned())]
+        },
+    },
+    Mutation {
         endpoint: "end_onboarding",
         needs: Permission::ManageSettings,
         fields: |_, _| vec![("how", "skipped".to_owned())],

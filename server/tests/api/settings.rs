@@ -236,3 +236,143 @@ async fn an_owners_deletion_is_purged_after_the_grace_period_and_an_operators_is
     .await;
     assert_eq!(late, Err(AppError::NotFound));
 }
+
+/// Whether `text` holds a date written `MM/DD/YYYY`.
+fn has_us_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.windows(10).any(|w| {
+        let digits = |range: std::ops::Range<usize>| w[range].iter().all(u8::is_ascii_digit);
+        digits(0..2) && w[2] == b'/' && digits(3..5) && w[5] == b'/' && digits(6..10)
+    })
+}
+
+#[tokio::test]
+async fn pages_write_times_in_the_organizations_zone_and_date_format() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let host = app.tenant_host("acme");
+    let added = app
+        .call(&host, "add_team", &[("name", "Payments")], Some(&mut owner))
+        .await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    let before = app.get(&host, "/audit", Some(&mut owner)).await;
+    assert!(before.body.contains(" UTC</td>"), "{}", before.body);
+
+    // Names that are not a zone or a format: refused at their field.
+    for (zone, format, field) in [
+        ("Mars/Olympus_Mons", "us", "time_zone"),
+        ("America/New_York", "roman", "date_format"),
+    ] {
+        let refused = app
+            .call(
+                &host,
+                "update_display",
+                &[("time_zone", zone), ("date_format", format)],
+                Some(&mut owner),
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert!(app_error(&refused).field_error(field).is_some(), "{field}");
+    }
+
+    let set = app
+        .call(
+            &host,
+            "update_display",
+            &[("time_zone", "America/New_York"), ("date_format", "us")],
+            Some(&mut owner),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    let entries = app.audit_entries("acme").await;
+    let last = entries.last().unwrap();
+    assert_eq!(last.action, "organization.display");
+    assert_eq!(last.after.as_deref(), Some("America/New_York · us"));
+
+    // The audit log, the members list and the settings page, in New York's
+    // time and the American order; the CSV export stays in UTC.
+    let audit = app.get(&host, "/audit", Some(&mut owner)).await;
+    assert!(
+        audit.body.contains(" EST</td>") || audit.body.contains(" EDT</td>"),
+        "{}",
+        audit.body
+    );
+    assert!(!audit.body.contains(" UTC</td>"), "{}", audit.body);
+    assert!(has_us_date(&audit.body), "{}", audit.body);
+    let members = app.get(&host, "/members", Some(&mut owner)).await;
+    assert!(has_us_date(&members.body), "{}", members.body);
+    let settings = app.get(&host, "/settings", Some(&mut owner)).await;
+    assert!(
+        settings
+            .body
+            .contains(r#"<option value="America/New_York" selected"#),
+        "{}",
+        settings.body
+    );
+    let csv = app.get(&host, "/audit.csv", Some(&mut owner)).await;
+    assert!(csv.body.contains(" UTC,"), "{}", csv.body);
+    assert!(!has_us_date(&csv.body), "{}", csv.body);
+}
+
+#[tokio::test]
+async fn the_primary_colour_is_checked_for_contrast_and_colours_every_page() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let host = app.tenant_host("acme");
+    app.sign_up("other").await;
+
+    let unreadable = app
+        .call(
+            &host,
+            "update_branding",
+            &[("brand_color", "#ffff00")],
+            Some(&mut owner),
+        )
+        .await;
+    assert_eq!(unreadable.status, 422, "{}", unreadable.body);
+    let error = app_error(&unreadable).field_error("brand_color").unwrap();
+    assert!(error.contains("contrast 1.1:1"), "{error}");
+    let home = app.get(&host, "/", Some(&mut owner)).await;
+    assert!(!home.body.contains("/brand.css"), "{}", home.body);
+
+    let set = app
+        .call(
+            &host,
+            "update_branding",
+            &[("brand_color", "#0B6E4F")],
+            Some(&mut owner),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    let last = app.audit_entries("acme").await.pop().unwrap();
+    assert_eq!(last.action, "organization.branding");
+    assert_eq!(last.after.as_deref(), Some("#0b6e4f"));
+    for path in ["/", "/teams", "/settings"] {
+        let page = app.get(&host, path, Some(&mut owner)).await;
+        assert!(
+            page.body.contains(r#"href="/brand.css?c=0b6e4f""#),
+            "{path}: {}",
+            page.body
+        );
+    }
+    let css = app.get(&host, "/brand.css?c=0b6e4f", None).await;
+    assert_eq!(css.status, 200);
+    assert_eq!(css.header("content-type"), Some("text/css"));
+    assert!(css.body.contains("--accent: #0b6e4f;"), "{}", css.body);
+    // Another organization keeps Tenantry's colour.
+    let theirs = app.get(&app.tenant_host("other"), "/brand.css", None).await;
+    assert_eq!(theirs.status, 404);
+
+    // Empty: back to Tenantry's.
+    let reset = app
+        .call(
+            &host,
+            "update_branding",
+            &[("brand_color", "")],
+            Some(&mut owner),
+        )
+        .await;
+    assert_eq!(reset.status, 200, "{}", reset.body);
+    let home = app.get(&host, "/", Some(&mut owner)).await;
+    assert!(!home.body.contains("/brand.css"), "{}", home.body);
+}

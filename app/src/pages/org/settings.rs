@@ -1,11 +1,14 @@
-//! `/settings`: the organization's name, and to its owners the danger
-//! zone, where they delete it (restorable from the apex for a grace
-//! period). Both forms work with and without JavaScript.
+//! `/settings`: the organization's name, how its pages write dates and
+//! times, and to its owners the danger zone, where they delete it
+//! (restorable from the apex for a grace period). Every form works with
+//! and without JavaScript.
 
 use crate::{
-    api::settings::{get_org_settings, DeleteOrganization, RenameOrganization},
+    api::settings::{
+        get_org_settings, DeleteOrganization, RenameOrganization, UpdateBranding, UpdateDisplay,
+    },
     components::{action_error, field_error, ErrorBanner, Field, FieldShell, Loaded},
-    model::settings::{OrgSettings, SAVED_PARAMETER},
+    model::settings::{DateFormat, OrgSettings, SAVED_PARAMETER},
     pages::org::OrgPage,
 };
 use leptos::prelude::*;
@@ -16,7 +19,18 @@ use leptos_router::hooks::use_query_map;
 pub fn SettingsPage() -> impl IntoView {
     let rename = ServerAction::<RenameOrganization>::new();
     let delete = ServerAction::<DeleteOrganization>::new();
-    let settings = Resource::new_blocking(move || rename.version().get(), |_| get_org_settings());
+    let display = ServerAction::<UpdateDisplay>::new();
+    let branding = ServerAction::<UpdateBranding>::new();
+    let settings = Resource::new_blocking(
+        move || {
+            (
+                rename.version().get(),
+                display.version().get(),
+                branding.version().get(),
+            )
+        },
+        |_| get_org_settings(),
+    );
     view! {
         <Title text="Settings" />
         // A new name shows in the shell's header at once.
@@ -24,6 +38,8 @@ pub fn SettingsPage() -> impl IntoView {
             <h1>"Settings"</h1>
             <Loaded resource=settings transition=true let:settings>
                 <General settings=settings.clone() rename />
+                <DatesAndTimes settings=settings.clone() display />
+                <Branding settings=settings.clone() branding />
                 {settings.may_delete.then(|| view! { <DangerZone settings delete /> })}
             </Loaded>
         } />
@@ -60,6 +76,90 @@ fn General(settings: OrgSettings, rename: ServerAction<RenameOrganization>) -> i
                 />
                 <p class="muted">"Address: " <code>{settings.host}</code></p>
                 <button type="submit" class="button" disabled=move || rename.pending().get()>"Save"</button>
+            </ActionForm>
+            {saved}
+        </section>
+    }
+    .into_any()
+}
+
+/// The time zone and date format every page of the organization uses.
+#[component]
+fn DatesAndTimes(settings: OrgSettings, display: ServerAction<UpdateDisplay>) -> impl IntoView {
+    let error = action_error(display);
+    let typed_zone = error
+        .get_untracked()
+        .and_then(|e| e.field_value("time_zone"))
+        .unwrap_or(settings.time_zone);
+    let saved = move || {
+        matches!(display.value().get(), Some(Ok(()))).then(|| {
+            view! {
+                <p class="banner success" role="status" data-testid="display-saved">"Saved."</p>
+            }
+        })
+    };
+    view! {
+        <section aria-labelledby="dates-and-times">
+            <h2 id="dates-and-times">"Dates and times"</h2>
+            <ActionForm action=display attr:data-testid="display-form" attr:class="inline-form">
+                <ErrorBanner error />
+                <FieldShell id="field-time-zone" name="time_zone" label="Time zone" error=field_error(error, "time_zone") described=true>
+                    <select id="field-time-zone" name="time_zone" aria-describedby="field-time-zone-error">
+                        {settings.time_zones.into_iter().map(|zone| {
+                            let selected = zone == typed_zone;
+                            view! { <option value=zone.clone() selected=selected>{zone.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </FieldShell>
+                <FieldShell id="field-date-format" name="date_format" label="Date format" error=field_error(error, "date_format") described=true>
+                    <select id="field-date-format" name="date_format" aria-describedby="field-date-format-error">
+                        {DateFormat::ALL.into_iter().map(|format| view! {
+                            <option value=format.as_str() selected=format == settings.date_format>{format.example()}</option>
+                        }).collect_view()}
+                    </select>
+                </FieldShell>
+                <button type="submit" class="button" disabled=move || display.pending().get()>"Save"</button>
+            </ActionForm>
+            <p class="muted" data-testid="now">"Now: " {settings.now}</p>
+            {saved}
+        </section>
+    }
+    .into_any()
+}
+
+/// The primary colour of the organization's pages: a colour picker (a
+/// text field where the browser has none), checked for contrast with white
+/// text on the server. The new colour shows from the next page on.
+#[component]
+fn Branding(settings: OrgSettings, branding: ServerAction<UpdateBranding>) -> impl IntoView {
+    let error = action_error(branding);
+    let typed = error
+        .get_untracked()
+        .and_then(|e| e.field_value("brand_color"))
+        .unwrap_or(settings.brand_color);
+    let saved = move || {
+        matches!(branding.value().get(), Some(Ok(()))).then(|| {
+            view! {
+                <p class="banner success" role="status" data-testid="branding-saved">
+                    "Saved. Pages show the new colour from the next one you open."
+                </p>
+            }
+        })
+    };
+    view! {
+        <section aria-labelledby="branding">
+            <h2 id="branding">"Branding"</h2>
+            <ActionForm action=branding attr:data-testid="branding-form" attr:class="inline-form">
+                <ErrorBanner error />
+                <Field
+                    label="Primary colour"
+                    name="brand_color"
+                    input_type="color"
+                    value=typed
+                    hint="Buttons and links. White text on it must stay readable."
+                    error=field_error(error, "brand_color")
+                />
+                <button type="submit" class="button" disabled=move || branding.pending().get()>"Save"</button>
             </ActionForm>
             {saved}
         </section>

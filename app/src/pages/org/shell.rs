@@ -136,16 +136,16 @@ fn OrgHeader(shell: OrgShell) -> impl IntoView {
 }
 
 /// The pages the member's role may open, the current one marked for
-/// screen readers and the eye (`aria-current`).
+/// screen readers and the eye (`aria-current`). Each page makes its own
+/// shell, so the mark is read once, from the address the page is at.
 #[component]
 fn OrgNav(shell_role: crate::model::Role) -> impl IntoView {
-    let location = use_location();
-    let current = move |href: &str| {
-        let path = location.pathname.get();
-        let here = if href == "/" {
-            path == "/"
-        } else {
-            path == href || path.starts_with(&format!("{href}/"))
+    let path = use_location().pathname.get_untracked();
+    let current = |href: &str| {
+        let here = match path.strip_prefix(href) {
+            Some(rest) if href == "/" => rest.is_empty(),
+            Some(rest) => rest.is_empty() || rest.starts_with('/'),
+            None => false,
         };
         here.then_some("page")
     };
@@ -157,7 +157,7 @@ fn OrgNav(shell_role: crate::model::Role) -> impl IntoView {
                     .filter(|(.., needs)| shell_role.grants(*needs))
                     .map(|(href, label, testid, _)| view! {
                         <li>
-                            <a href=href data-testid=testid aria-current=move || current(href)>{label}</a>
+                            <a href=href data-testid=testid aria-current=current(href)>{label}</a>
                         </li>
                     })
                     .collect_view()}

@@ -16,7 +16,7 @@ use crate::server::{
     identity::authority::AuthorityCache,
     like::containing,
     org::audit::{self, Action, Actor, Change},
-    time::utc_date,
+    time::Local,
 };
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
@@ -34,6 +34,7 @@ pub async fn list(
     viewer_id: i64,
     search: &str,
     role: Option<Role>,
+    local: &Local,
 ) -> Result<Vec<Member>, DbErr> {
     let mut query = memberships::Entity::find()
         .filter(memberships::Column::TenantId.eq(tenant_id))
@@ -56,7 +57,7 @@ pub async fn list(
                 you: user.id == viewer_id,
                 email: user.email,
                 role: membership.role,
-                joined: utc_date(membership.created_at),
+                joined: local.date(membership.created_at),
             })
         })
         .collect();

@@ -19,7 +19,7 @@ use crate::server::{
         quota,
     },
     secret::{digest, random_hex},
-    time::{now_unix, utc_datetime},
+    time::{now_unix, Local},
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -31,27 +31,27 @@ pub const TOKEN_PREFIX: &str = "tnt_";
 /// `last_used_at` is written at most this often per token.
 const TOUCH_EVERY_SECS: i64 = 60;
 
-fn view(model: api_tokens::Model) -> ApiToken {
+fn view(model: api_tokens::Model, local: &Local) -> ApiToken {
     ApiToken {
         id: model.id,
         name: model.name,
         prefix: model.prefix,
         role: model.role,
         created_by: model.created_by_email,
-        created: utc_datetime(model.created_at),
-        last_used: model.last_used_at.map(utc_datetime),
+        created: local.datetime(model.created_at),
+        last_used: model.last_used_at.map(|at| local.datetime(at)),
     }
 }
 
-/// The tokens not revoked, newest first.
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<ApiToken>, DbErr> {
+/// The tokens not revoked, newest first, their times in `local`.
+pub async fn list(db: &impl ConnectionTrait, local: &Local) -> Result<Vec<ApiToken>, DbErr> {
     Ok(api_tokens::Entity::find()
         .filter(api_tokens::Column::RevokedAt.is_null())
         .order_by_desc(api_tokens::Column::Id)
         .all(db)
         .await?
         .into_iter()
-        .map(view)
+        .map(|model| view(model, local))
         .collect())
 }
 
@@ -116,7 +116,9 @@ pub async fn create(
         .map_err(tenant_db)?;
     txn.commit().await.map_err(tenant_db)?;
     Ok(CreatedToken {
-        token: view(model),
+        // In UTC: the page shows only its name and secret, and reads the
+        // list again for the rest.
+        token: view(model, &Local::utc()),
         secret,
     })
 }

@@ -11,7 +11,7 @@ use crate::server::{
     entities::tenant::audit_log,
     error::{internal, tenant_db},
     like::containing,
-    time::{now_unix, utc_datetime},
+    time::{now_unix, utc_datetime, Local},
 };
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
@@ -49,7 +49,9 @@ pub enum Action {
     MemberRemove,
     MemberRoleChange,
     OnboardingProgress,
+    OrganizationBranding,
     OrganizationDelete,
+    OrganizationDisplay,
     OrganizationRename,
     RepositoryAdd,
     RepositoryDecision,
@@ -79,7 +81,9 @@ impl Action {
             Action::MemberRemove => "member.remove",
             Action::MemberRoleChange => "member.role_change",
             Action::OnboardingProgress => "onboarding.progress",
+            Action::OrganizationBranding => "organization.branding",
             Action::OrganizationDelete => "organization.delete",
+            Action::OrganizationDisplay => "organization.display",
             Action::OrganizationRename => "organization.rename",
             Action::RepositoryAdd => "repository.add",
             Action::RepositoryDecision => "repository.decision",
@@ -172,19 +176,9 @@ fn truncate(text: &str, max_chars: usize) -> String {
     text.chars().take(max_chars).collect()
 }
 
-/// `YYYY-MM-DD` as the Unix second its day starts (UTC).
-fn day_start(text: &str) -> Option<i64> {
-    let mut parts = text.trim().splitn(3, '-');
-    let year: i32 = parts.next()?.parse().ok()?;
-    let month: u8 = parts.next()?.parse().ok()?;
-    let day: u8 = parts.next()?.parse().ok()?;
-    let month = time::Month::try_from(month).ok()?;
-    let date = time::Date::from_calendar_date(year, month, day).ok()?;
-    Some(date.midnight().assume_utc().unix_timestamp())
-}
-
-/// Reads the filter, or says which field is wrong.
-fn bounds(filter: &AuditFilter) -> Result<(Option<i64>, Option<i64>), AppError> {
+/// Reads the filter, its days in the organization's time zone, or says
+/// which field is wrong.
+fn bounds(filter: &AuditFilter, local: &Local) -> Result<(Option<i64>, Option<i64>), AppError> {
     let mut errors = FieldErrors::default()
         .echo("actor", &filter.actor)
         .echo("action", &filter.action)
@@ -193,18 +187,18 @@ fn bounds(filter: &AuditFilter) -> Result<(Option<i64>, Option<i64>), AppError> 
     if let Some(problem) = crate::model::search_problem(&filter.actor) {
         errors.add("actor", problem);
     }
-    let mut day = |field: &str, text: &str| {
+    let mut day = |field: &str, text: &str, bound: fn(&Local, &str) -> Option<i64>| {
         if text.trim().is_empty() {
             return None;
         }
-        let start = day_start(text);
-        if start.is_none() {
+        let at = bound(local, text);
+        if at.is_none() {
             errors.add(field, "Enter a date like 2026-11-23.");
         }
-        start
+        at
     };
-    let from = day("from", &filter.from);
-    let to = day("to", &filter.to).map(|start| start + 24 * 60 * 60);
+    let from = day("from", &filter.from, Local::day_start);
+    let to = day("to", &filter.to, Local::day_end);
     if let (Some(from), Some(to)) = (from, to) {
         if to <= from {
             errors.add("to", "The last day comes before the first.");
@@ -215,13 +209,14 @@ fn bounds(filter: &AuditFilter) -> Result<(Option<i64>, Option<i64>), AppError> 
 }
 
 /// The entries matching `filter`, newest first, at most `limit`, plus
-/// whether more matched.
+/// whether more matched; days and times in `local`.
 pub async fn find(
     db: &impl ConnectionTrait,
     filter: &AuditFilter,
     limit: u64,
+    local: &Local,
 ) -> Result<(Vec<AuditEntry>, bool), AppError> {
-    let (from, to) = bounds(filter)?;
+    let (from, to) = bounds(filter, local)?;
     let mut query = audit_log::Entity::find();
     let actor = filter.actor.trim().to_lowercase();
     if !actor.is_empty() {
@@ -245,12 +240,19 @@ pub async fn find(
         .map_err(tenant_db)?;
     let truncated = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
-    Ok((rows.into_iter().map(entry).collect(), truncated))
+    Ok((
+        rows.into_iter().map(|row| entry(row, local)).collect(),
+        truncated,
+    ))
 }
 
 /// A page of the log and the actions to filter by.
-pub async fn page(db: &impl ConnectionTrait, filter: &AuditFilter) -> Result<AuditPage, AppError> {
-    let (entries, truncated) = find(db, filter, PAGE_LIMIT).await?;
+pub async fn page(
+    db: &impl ConnectionTrait,
+    filter: &AuditFilter,
+    local: &Local,
+) -> Result<AuditPage, AppError> {
+    let (entries, truncated) = find(db, filter, PAGE_LIMIT, local).await?;
     let actions = audit_log::Entity::find()
         .select_only()
         .column(audit_log::Column::Action)
@@ -267,11 +269,11 @@ pub async fn page(db: &impl ConnectionTrait, filter: &AuditFilter) -> Result<Aud
     })
 }
 
-fn entry(row: audit_log::Model) -> AuditEntry {
+fn entry(row: audit_log::Model, local: &Local) -> AuditEntry {
     AuditEntry {
         id: row.id,
         at: row.at,
-        when: utc_datetime(row.at),
+        when: local.datetime(row.at),
         actor_email: row.actor_email,
         action: row.action,
         target: row.target,
@@ -288,7 +290,9 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
     let mut out = String::from("time,actor,action,target,before,after,ip\r\n");
     for e in entries {
         let cells = [
-            e.when.as_str(),
+            // In UTC, whatever the organization's zone: a file for
+            // machines, sorted and compared across organizations.
+            &utc_datetime(e.at),
             &e.actor_email,
             &e.action,
             &e.target,
@@ -321,23 +325,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn days_are_utc_midnights_and_bad_dates_are_refused() {
-        assert_eq!(day_start("1970-01-02"), Some(86_400));
-        assert_eq!(day_start("2026-02-30"), None);
-        assert_eq!(day_start("yesterday"), None);
+    fn days_are_local_midnights_and_bad_dates_are_refused() {
+        let utc = Local::utc();
+        assert_eq!(utc.day_start("1970-01-02"), Some(86_400));
+        assert_eq!(utc.day_start("2026-02-30"), None);
+        assert_eq!(utc.day_start("yesterday"), None);
         let filter = AuditFilter {
             from: "2026-11-23".into(),
             to: "2026-11-22".into(),
             ..Default::default()
         };
-        let error = bounds(&filter).unwrap_err();
+        let error = bounds(&filter, &utc).unwrap_err();
         assert!(error.field_error("to").is_some(), "{error:?}");
         let filter = AuditFilter {
             from: "soon".into(),
             ..Default::default()
         };
         assert_eq!(
-            bounds(&filter).unwrap_err().field_error("from").as_deref(),
+            bounds(&filter, &utc)
+                .unwrap_err()
+                .field_error("from")
+                .as_deref(),
             Some("Enter a date like 2026-11-23.")
         );
     }

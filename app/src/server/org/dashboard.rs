@@ -7,7 +7,11 @@ use crate::model::{
     dashboard::{Count, ACTIVITY_DAYS, CHART_TEAMS, RECENT_CHANGES},
     AppError,
 };
-use crate::server::{error::tenant_db, org::audit, time::utc_date};
+use crate::server::{
+    error::tenant_db,
+    org::audit,
+    time::{utc_date, Local},
+};
 use sea_orm::{ConnectionTrait, QueryResult, Statement};
 use std::collections::HashMap;
 
@@ -29,11 +33,15 @@ pub struct Figures {
     pub recent: Vec<crate::model::audit::AuditEntry>,
 }
 
-/// The figures as of `now` (Unix seconds).
+/// The figures as of `now` (Unix seconds), days and times in `local`.
 ///
 /// # Errors
 /// When the database fails.
-pub async fn figures(db: &impl ConnectionTrait, now: i64) -> Result<Figures, AppError> {
+pub async fn figures(
+    db: &impl ConnectionTrait,
+    now: i64,
+    local: &Local,
+) -> Result<Figures, AppError> {
     let counts = one_row(
         db,
         "SELECT \
@@ -55,7 +63,7 @@ pub async fn figures(db: &impl ConnectionTrait, now: i64) -> Result<Figures, App
     let teams = count("teams")?;
     let assignments = count("assignments")?;
     let (per_team, other_teams) = per_team(db, teams, assignments).await?;
-    let (recent, _) = audit::find(db, &AuditFilter::default(), RECENT_CHANGES).await?;
+    let (recent, _) = audit::find(db, &AuditFilter::default(), RECENT_CHANGES, local).await?;
     Ok(Figures {
         teams,
         repositories: count("repositories")?,
@@ -63,27 +71,35 @@ pub async fn figures(db: &impl ConnectionTrait, now: i64) -> Result<Figures, App
         rules: count("rules")?,
         labels: count("labels")?,
         api_tokens: count("api_tokens")?,
-        activity: activity(db, now).await?,
+        activity: activity(db, now, local).await?,
         per_team,
         other_teams,
         recent,
     })
 }
 
-/// Changes per day (UTC) over the last [`ACTIVITY_DAYS`] days, today
-/// included, days without a change too: one grouped count over the audit
-/// log's index on `at`.
-async fn activity(db: &impl ConnectionTrait, now: i64) -> Result<Vec<Count>, AppError> {
-    let today = now.div_euclid(DAY);
+/// Changes per day over the last [`ACTIVITY_DAYS`] days, today included,
+/// days without a change too: one grouped count over the audit log's index
+/// on `at`. Days are the organization's, at today's offset from UTC (on
+/// the days around a change of clocks, an hour of changes may fall on the
+/// neighbouring day).
+async fn activity(
+    db: &impl ConnectionTrait,
+    now: i64,
+    local: &Local,
+) -> Result<Vec<Count>, AppError> {
+    let offset = local.offset_at(now);
+    let today = (now + offset).div_euclid(DAY);
     let first = today - (ACTIVITY_DAYS as i64 - 1);
-    // Integers of the code's own: nothing to bind.
+    // Integers of the code's own: nothing to bind. `at + offset` is never
+    // negative for a change made after 1970.
     let rows = db
         .query_all_raw(statement(
             db,
             format!(
-                "SELECT at / {DAY} AS day, COUNT(*) AS changes FROM audit_log \
-                 WHERE at >= {start} GROUP BY at / {DAY}",
-                start = first * DAY
+                "SELECT (at + {offset}) / {DAY} AS day, COUNT(*) AS changes FROM audit_log \
+                 WHERE at >= {start} GROUP BY (at + {offset}) / {DAY}",
+                start = first * DAY - offset
             ),
         ))
         .await
@@ -96,6 +112,7 @@ async fn activity(db: &impl ConnectionTrait, now: i64) -> Result<Vec<Count>, App
     }
     Ok((first..=today)
         .map(|day| Count {
+            // The local day's label: its midnight, read as UTC.
             label: utc_date(day * DAY),
             count: per_day.get(&day).copied().unwrap_or(0),
         })

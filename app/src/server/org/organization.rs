@@ -1,5 +1,5 @@
 //! The organization's own settings that the control plane also keeps: its
-//! display name.
+//! display name, how its pages write dates and times, and their colour.
 
 use crate::model::account::check_org_name;
 use crate::model::AppError;
@@ -59,4 +59,120 @@ pub async fn rename(
     .await?;
     directory.invalidate(&ctx.tenant.slug);
     Ok(name.to_owned())
+}
+
+/// Sets the time zone (an IANA name) and date format the organization's
+/// pages use, kept with the tenant in the control plane (the tenant cache
+/// brings them to every request) and audited in the organization's log.
+///
+/// # Errors
+/// `Validation` next to the field that names no zone or format.
+pub async fn set_display(
+    control: &DatabaseConnection,
+    directory: &TenantDirectory,
+    ctx: &TenantCtx,
+    actor: &Actor,
+    time_zone: &str,
+    date_format: &str,
+) -> Result<(), AppError> {
+    use crate::model::{settings::DateFormat, FieldErrors};
+    let (zone_name, format_name) = (time_zone.trim(), date_format.trim());
+    let mut errors = FieldErrors::default()
+        .echo("time_zone", zone_name)
+        .echo("date_format", format_name);
+    if crate::server::time::time_zone(zone_name).is_none() {
+        errors.add("time_zone", "Choose a time zone from the list.");
+    }
+    let format = DateFormat::parse(format_name);
+    if format.is_none() {
+        errors.add("date_format", "Choose a date format from the list.");
+    }
+    errors.into_result()?;
+    let format = format.unwrap_or_default();
+    let before = format!(
+        "{} · {}",
+        ctx.tenant.preferences.time_zone.as_deref().unwrap_or("UTC"),
+        ctx.tenant
+            .preferences
+            .date_format
+            .as_deref()
+            .unwrap_or("iso")
+    );
+    let after = format!("{zone_name} · {}", format.as_str());
+    if before == after {
+        return Ok(());
+    }
+    audit::audited(&ctx.db, control, async |both| {
+        let change = Change {
+            action: Action::OrganizationDisplay,
+            target: "organization".to_owned(),
+            before: Some(before.clone()),
+            after: Some(after.clone()),
+        };
+        both.record(actor, change).await?;
+        let tenant = tenants::Entity::find_by_id(ctx.tenant.id)
+            .one(both.control)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
+        let mut row: tenants::ActiveModel = tenant.into();
+        row.time_zone = Set(Some(zone_name.to_owned()));
+        row.date_format = Set(Some(format.as_str().to_owned()));
+        row.update(both.control).await.map_err(internal)?;
+        announce_change(both.control, &ctx.tenant.slug)
+            .await
+            .map_err(internal)
+    })
+    .await?;
+    directory.invalidate(&ctx.tenant.slug);
+    Ok(())
+}
+
+/// Sets the primary colour of the organization's pages (`""`: Tenantry's
+/// own), once it is readable with white text; kept with the tenant like
+/// the time zone, audited.
+///
+/// # Errors
+/// `Validation` next to `brand_color` with the reason.
+pub async fn set_brand_color(
+    control: &DatabaseConnection,
+    directory: &TenantDirectory,
+    ctx: &TenantCtx,
+    actor: &Actor,
+    color: &str,
+) -> Result<(), AppError> {
+    use crate::model::settings::check_brand_color;
+    let color = match color.trim() {
+        "" => None,
+        text => Some(
+            check_brand_color(text)
+                .map_err(|message| AppError::field_echo("brand_color", text, message))?,
+        ),
+    };
+    if color == ctx.tenant.preferences.brand_color {
+        return Ok(());
+    }
+    audit::audited(&ctx.db, control, async |both| {
+        let change = Change {
+            action: Action::OrganizationBranding,
+            target: "organization".to_owned(),
+            before: ctx.tenant.preferences.brand_color.clone(),
+            after: color.clone(),
+        };
+        both.record(actor, change).await?;
+        let tenant = tenants::Entity::find_by_id(ctx.tenant.id)
+            .one(both.control)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
+        let mut row: tenants::ActiveModel = tenant.into();
+        row.brand_color = Set(color.clone());
+        row.update(both.control).await.map_err(internal)?;
+        announce_change(both.control, &ctx.tenant.slug)
+            .await
+            .map_err(internal)
+    })
+    .await?;
+    directory.invalidate(&ctx.tenant.slug);
+    Ok(())
 }

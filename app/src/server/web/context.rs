@@ -77,13 +77,17 @@ pub fn tenant_ctx() -> Result<TenantCtx, AppError> {
 /// The slug of the tenant whose host this is, without copying its context;
 /// `None` off a tenant's host (or outside a request).
 pub fn tenant_slug() -> Option<String> {
-    with_context::<http::request::Parts, _>(|parts| {
-        parts
-            .extensions
-            .get::<TenantCtx>()
-            .map(|ctx| ctx.tenant.slug.clone())
-    })
-    .flatten()
+    with_tenant(|ctx| ctx.tenant.slug.clone())
+}
+
+/// The primary colour of the tenant whose host this is, if it set one.
+pub fn brand_color() -> Option<String> {
+    with_tenant(|ctx| ctx.tenant.preferences.brand_color.clone()).flatten()
+}
+
+fn with_tenant<T>(read: impl FnOnce(&TenantCtx) -> T) -> Option<T> {
+    with_context::<http::request::Parts, _>(|parts| parts.extensions.get::<TenantCtx>().map(read))
+        .flatten()
 }
 
 pub async fn session() -> Result<Session, AppError> {

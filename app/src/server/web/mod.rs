@@ -5,6 +5,7 @@
 //! May import: every room below it (`identity`, `org`, `mail`), `tenancy`.
 
 pub mod audit_export;
+pub mod brand;
 pub mod context;
 pub mod deadline;
 pub mod dev_mailbox;

@@ -17,6 +17,12 @@ pub struct Model {
     pub status_changed_at: Option<i64>,
     pub status_reason: Option<String>,
     pub migration_error: Option<String>,
+    /// IANA time zone the organization's pages show times in; `None`: UTC.
+    pub time_zone: Option<String>,
+    /// `app::model::settings::DateFormat`'s name; `None`: ISO 8601.
+    pub date_format: Option<String>,
+    /// The primary colour of its pages, `#rrggbb`; `None`: Tenantry's.
+    pub brand_color: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -157,7 +157,7 @@ async fn the_apex_lists_a_users_organizations_and_opens_them(backend: Backend) {
         .to_owned();
     let landed = app.get(&bravo, &path, Some(&mut jar)).await;
     assert_eq!(landed.status, 303);
-    let home = app.call(&bravo, "tenant_home", &[], Some(&mut jar)).await;
+    let home = app.call(&bravo, "org_shell", &[], Some(&mut jar)).await;
     assert!(home.body.contains(r#""role":"viewer""#), "{}", home.body);
 
     // Not a member of it, or no such organization: the same 404.

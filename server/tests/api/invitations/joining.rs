@@ -72,9 +72,7 @@ async fn a_new_person_is_invited_and_joins(backend: Backend) {
     assert_eq!(joined.status, 200, "{}", joined.body);
     assert_eq!(joined.header("location"), Some("/"));
     // Signed in on the organization's host, as a member.
-    let home = app
-        .call(&host, "tenant_home", &[], Some(&mut newcomer))
-        .await;
+    let home = app.call(&host, "org_shell", &[], Some(&mut newcomer)).await;
     assert_eq!(home.status, 200, "{}", home.body);
     assert!(home.body.contains(r#""role":"member""#), "{}", home.body);
     assert!(

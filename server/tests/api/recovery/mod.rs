@@ -78,7 +78,7 @@ async fn a_password_is_reset_by_email_and_every_session_ends(backend: Backend) {
         .log_in(&host, "owner@acme.test", NEW_PASSWORD, &mut jar)
         .await;
     assert_eq!(new.status, 200, "{}", new.body);
-    let home = app.call(&host, "tenant_home", &[], Some(&mut jar)).await;
+    let home = app.call(&host, "org_shell", &[], Some(&mut jar)).await;
     assert!(
         home.body.contains(r#""email_verified":true"#),
         "{}",

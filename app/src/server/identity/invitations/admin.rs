@@ -139,7 +139,8 @@ pub async fn invite(
         }
     })
     .await?;
-    view(row, now).ok_or_else(|| internal("a new invitation with an unknown role"))
+    view(row, now, &crate::server::time::Local::of(&ctx.tenant))
+        .ok_or_else(|| internal("a new invitation with an unknown role"))
 }
 
 fn already_invited(email: &str) -> String {

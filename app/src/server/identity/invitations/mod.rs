@@ -20,7 +20,7 @@ use crate::server::{
     entities::control::invitations,
     error::internal,
     org::audit::Actor,
-    time::{now_unix, utc_date},
+    time::{now_unix, Local},
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -36,12 +36,12 @@ fn new_token() -> String {
     random_hex(32)
 }
 
-fn view(row: invitations::Model, now: i64) -> Option<Invitation> {
+fn view(row: invitations::Model, now: i64, local: &Local) -> Option<Invitation> {
     Some(Invitation {
         id: row.id,
         role: row.role,
-        sent: utc_date(row.sent_at),
-        expires: utc_date(row.expires_at),
+        sent: local.date(row.sent_at),
+        expires: local.date(row.expires_at),
         expired: row.expires_at <= now,
         email: row.email,
     })
@@ -52,6 +52,7 @@ fn view(row: invitations::Model, now: i64) -> Option<Invitation> {
 pub async fn pending(
     control: &DatabaseConnection,
     tenant_id: i64,
+    local: &Local,
 ) -> Result<Vec<Invitation>, AppError> {
     let now = now_unix();
     Ok(invitations::Entity::find()
@@ -63,7 +64,7 @@ pub async fn pending(
         .await
         .map_err(internal)?
         .into_iter()
-        .filter_map(|row| view(row, now))
+        .filter_map(|row| view(row, now, local))
         .collect())
 }
 
