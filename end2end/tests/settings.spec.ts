@@ -1,6 +1,6 @@
 import { test, expect, signUp, hydrated, PASSWORD } from './fixtures';
 
-test('an owner renames the organization, deletes it and restores it from the apex', async ({ page, tenantry }) => {
+test('an owner renames the organization, gives it a colour, deletes it and restores it from the apex', async ({ page, tenantry }) => {
   const slug = tenantry.freshSlug();
   await signUp(page, tenantry, slug, 'Settings Co');
   await page.getByTestId('nav-settings').click();
@@ -9,9 +9,18 @@ test('an owner renames the organization, deletes it and restores it from the ape
 
   // The new name shows in the header at once.
   await page.getByLabel('Organization name').fill('Settings Renamed');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('rename-form').getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('saved')).toBeVisible();
   await expect(page.getByTestId('shell-org-name')).toHaveText('Settings Renamed');
+
+  // A primary colour: every page's buttons take it.
+  await page.getByLabel('Primary colour').fill('#0b6e4f');
+  await page.getByTestId('branding-form').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('branding-saved')).toBeVisible();
+  await page.goto(tenantry.tenantUrl(slug) + '/');
+  await expect(page.getByRole('button', { name: 'Add team' })).toHaveCSS('background-color', 'rgb(11, 110, 79)');
+  await page.goto(tenantry.tenantUrl(slug) + '/settings');
+  await hydrated(page);
 
   // A wrong subdomain is refused next to its field, the password kept out.
   await page.getByLabel('Your password').fill(PASSWORD);
