@@ -33,31 +33,17 @@ pub async fn rename(
     if name == ctx.tenant.name {
         return Ok(name.to_owned());
     }
-    audit::audited(&ctx.db, control, async |both| {
-        let change = Change {
-            action: Action::OrganizationRename,
-            target: "organization".to_owned(),
-            before: Some(ctx.tenant.name.clone()),
-            after: Some(name.to_owned()),
-        };
-        both.record(actor, change).await?;
-        org_settings::put(both.tenant, Key::OrganizationName, name)
-            .await
-            .map_err(tenant_db)?;
-        let tenant = tenants::Entity::find_by_id(ctx.tenant.id)
-            .one(both.control)
-            .await
-            .map_err(internal)?
-            .ok_or(AppError::NotFound)?;
-        let mut row: tenants::ActiveModel = tenant.into();
+    let change = Change {
+        action: Action::OrganizationRename,
+        target: "organization".to_owned(),
+        before: Some(ctx.tenant.name.clone()),
+        after: Some(name.to_owned()),
+    };
+    let also = Some((Key::OrganizationName, name));
+    change_tenant(control, directory, ctx, actor, change, also, |row| {
         row.name = Set(name.to_owned());
-        row.update(both.control).await.map_err(internal)?;
-        announce_change(both.control, &ctx.tenant.slug)
-            .await
-            .map_err(internal)
     })
     .await?;
-    directory.invalidate(&ctx.tenant.slug);
     Ok(name.to_owned())
 }
 
@@ -102,29 +88,17 @@ pub async fn set_display(
     if before == after {
         return Ok(());
     }
-    audit::audited(&ctx.db, control, async |both| {
-        let change = Change {
-            action: Action::OrganizationDisplay,
-            target: "organization".to_owned(),
-            before: Some(before.clone()),
-            after: Some(after.clone()),
-        };
-        both.record(actor, change).await?;
-        let tenant = tenants::Entity::find_by_id(ctx.tenant.id)
-            .one(both.control)
-            .await
-            .map_err(internal)?
-            .ok_or(AppError::NotFound)?;
-        let mut row: tenants::ActiveModel = tenant.into();
+    let change = Change {
+        action: Action::OrganizationDisplay,
+        target: "organization".to_owned(),
+        before: Some(before),
+        after: Some(after),
+    };
+    change_tenant(control, directory, ctx, actor, change, None, |row| {
         row.time_zone = Set(Some(zone_name.to_owned()));
         row.date_format = Set(Some(format.as_str().to_owned()));
-        row.update(both.control).await.map_err(internal)?;
-        announce_change(both.control, &ctx.tenant.slug)
-            .await
-            .map_err(internal)
     })
     .await?;
-    directory.invalidate(&ctx.tenant.slug);
     Ok(())
 }
 
@@ -152,21 +126,46 @@ pub async fn set_brand_color(
     if color == ctx.tenant.preferences.brand_color {
         return Ok(());
     }
+    let change = Change {
+        action: Action::OrganizationBranding,
+        target: "organization".to_owned(),
+        before: ctx.tenant.preferences.brand_color.clone(),
+        after: color.clone(),
+    };
+    change_tenant(control, directory, ctx, actor, change, None, |row| {
+        row.brand_color = Set(color.clone());
+    })
+    .await?;
+    Ok(())
+}
+
+/// Applies `edit` to the organization's control-plane row and records
+/// `change` in its audit log, in one step ([`audit::audited`]); with `also`,
+/// writes that setting of its own database too. Tells every instance, and
+/// forgets the cached tenant here.
+async fn change_tenant(
+    control: &DatabaseConnection,
+    directory: &TenantDirectory,
+    ctx: &TenantCtx,
+    actor: &Actor,
+    change: Change,
+    also: Option<(Key, &str)>,
+    edit: impl FnOnce(&mut tenants::ActiveModel),
+) -> Result<(), AppError> {
     audit::audited(&ctx.db, control, async |both| {
-        let change = Change {
-            action: Action::OrganizationBranding,
-            target: "organization".to_owned(),
-            before: ctx.tenant.preferences.brand_color.clone(),
-            after: color.clone(),
-        };
         both.record(actor, change).await?;
+        if let Some((key, value)) = also {
+            org_settings::put(both.tenant, key, value)
+                .await
+                .map_err(tenant_db)?;
+        }
         let tenant = tenants::Entity::find_by_id(ctx.tenant.id)
             .one(both.control)
             .await
             .map_err(internal)?
             .ok_or(AppError::NotFound)?;
         let mut row: tenants::ActiveModel = tenant.into();
-        row.brand_color = Set(color.clone());
+        edit(&mut row);
         row.update(both.control).await.map_err(internal)?;
         announce_change(both.control, &ctx.tenant.slug)
             .await
