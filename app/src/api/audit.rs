@@ -13,7 +13,7 @@ pub async fn get_audit_log(
     to: String,
 ) -> Result<AuditPage, AppError> {
     use crate::model::{audit::AuditFilter, Permission};
-    use crate::server::{org::audit, time::Local, web::context};
+    use crate::server::{org::audit, web::context};
     let access = context::require(Permission::ViewAuditLog).await?;
     let filter = AuditFilter {
         actor,
@@ -21,5 +21,5 @@ pub async fn get_audit_log(
         from,
         to,
     };
-    audit::page(&access.ctx.db, &filter, &Local::of(&access.ctx.tenant)).await
+    audit::page(&access.ctx.db, &filter, &access.local()).await
 }

@@ -11,9 +11,9 @@ use leptos::prelude::*;
 #[server(endpoint = "invitations")]
 pub async fn get_invitations() -> Result<Vec<Invitation>, AppError> {
     use crate::model::Permission;
-    use crate::server::{identity::invitations, time::Local, web::context};
+    use crate::server::{identity::invitations, web::context};
     let access = context::require(Permission::ManageMembers).await?;
-    let local = Local::of(&access.ctx.tenant);
+    let local = access.local();
     invitations::pending(&access.state.control, access.ctx.tenant.id, &local).await
 }
 

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[server(endpoint = "members")]
 pub async fn get_members(search: String, role: String) -> Result<MemberList, AppError> {
     use crate::model::{Permission, Role};
-    use crate::server::{error::internal, identity::members, time::Local, web::context};
+    use crate::server::{error::internal, identity::members, web::context};
     let access = context::require(Permission::ViewOrganization).await?;
     if let Some(problem) = crate::model::search_problem(&search) {
         return Err(AppError::field_echo("search", &search, problem));
@@ -15,7 +15,7 @@ pub async fn get_members(search: String, role: String) -> Result<MemberList, App
     let control = &access.state.control;
     let tenant_id = access.ctx.tenant.id;
     let role = Role::parse(role.trim());
-    let local = Local::of(&access.ctx.tenant);
+    let local = access.local();
     let viewer = access.member.user_id;
     let list = members::list(control, tenant_id, viewer, &search, role, &local)
         .await

@@ -10,7 +10,7 @@ pub async fn get_org_settings() -> Result<OrgSettings, AppError> {
         Permission,
     };
     use crate::server::{
-        time::{now_unix, time_zone_names, Local},
+        time::{now_unix, time_zone_names},
         web::context,
     };
     let access = context::require(Permission::ManageSettings).await?;
@@ -34,7 +34,7 @@ pub async fn get_org_settings() -> Result<OrgSettings, AppError> {
             .and_then(DateFormat::parse)
             .unwrap_or_default(),
         time_zones: time_zone_names(),
-        now: Local::of(tenant).datetime(now_unix()),
+        now: access.local().datetime(now_unix()),
         brand_color: tenant
             .preferences
             .brand_color

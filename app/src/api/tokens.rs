@@ -10,7 +10,6 @@ pub async fn get_api_tokens() -> Result<ApiTokens, AppError> {
     use crate::server::{
         error::{internal, tenant_db},
         org::{api_tokens, new_token},
-        time::Local,
         web::context,
     };
     let access = context::require(Permission::ManageSettings).await?;
@@ -33,7 +32,7 @@ pub async fn get_api_tokens() -> Result<ApiTokens, AppError> {
         None => None,
     };
     Ok(ApiTokens {
-        tokens: api_tokens::list(&access.ctx.db, &Local::of(&access.ctx.tenant))
+        tokens: api_tokens::list(&access.ctx.db, &access.local())
             .await
             .map_err(tenant_db)?,
         just_created,

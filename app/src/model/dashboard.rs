@@ -15,7 +15,7 @@ pub const CHART_TEAMS: u64 = 10;
 pub const RECENT_CHANGES: u64 = 5;
 
 /// What an organization's admins see at a glance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub members: u64,
     pub pending_invitations: u64,

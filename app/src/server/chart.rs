@@ -5,6 +5,7 @@
 //! not `style`, which the Content-Security-Policy would refuse.
 
 use crate::model::dashboard::Count;
+use crate::server::markup::escape_html as escape;
 use std::fmt::Write;
 
 const INK: &str = "#1d2430";
@@ -136,22 +137,6 @@ fn truncate(text: &str, max: usize) -> String {
     let mut cut: String = text.chars().take(max - 1).collect();
     cut.push('…');
     cut
-}
-
-/// `text` safe inside SVG text and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! * `mail/`: the mailer and the outbox.
 //!
 //! Shared files: `state` (AppState), `settings`, `error`, `rate_limit`,
-//! `chart` (SVG charts drawn on the server),
+//! `chart` (SVG charts drawn on the server), `markup` (escaping),
 //! `cpu` (bounded CPU-heavy work), `cookies` (their names), `like` (literal
 //! searches), `secret`, `time`, and `entities/` (the database tables).
 
@@ -22,6 +22,7 @@ pub mod error;
 pub mod identity;
 pub mod like;
 pub mod mail;
+pub mod markup;
 pub mod org;
 pub mod rate_limit;
 pub mod rest;

@@ -5,7 +5,7 @@
 //! grace period, and the hourly sweep purges it after.
 
 use crate::helpers::{app_error, spawn_app, Backend, TestApp, PASSWORD};
-use crate::http::CookieJar;
+use crate::http::{CookieJar, Response};
 use app::model::{AppError, Role};
 use app::server::{identity::deletion, time::now_unix};
 
@@ -66,6 +66,18 @@ async fn a_new_name_shows_on_every_page_and_in_the_audit_log() {
     assert!(page.body.contains(r#"value="Acme Works""#), "{}", page.body);
 }
 
+/// Asks to delete acme on its host with `password` and `slug` typed.
+async fn delete_acme(app: &TestApp, jar: &mut CookieJar, password: &str, slug: &str) -> Response {
+    let fields = [("password", password), ("slug", slug)];
+    app.call(
+        &app.tenant_host("acme"),
+        "delete_organization",
+        &fields,
+        Some(jar),
+    )
+    .await
+}
+
 /// An apex session for `email`.
 async fn on_the_apex(app: &TestApp, email: &str) -> CookieJar {
     let mut jar = CookieJar::default();
@@ -82,14 +94,7 @@ async fn an_owner_deletes_the_organization_and_an_owner_can_restore_it_for_a_whi
     // Owners only; the others see no danger zone.
     for role in [Role::Admin, Role::Member, Role::Viewer] {
         let mut jar = app.signed_in_as("acme", role).await;
-        let refused = app
-            .call(
-                &host,
-                "delete_organization",
-                &[("password", PASSWORD), ("slug", "acme")],
-                Some(&mut jar),
-            )
-            .await;
+        let refused = delete_acme(&app, &mut jar, PASSWORD, "acme").await;
         assert_eq!(refused.status, 403, "{role:?}: {}", refused.body);
         let settings = app.get(&host, "/settings", Some(&mut jar)).await;
         assert!(!settings.body.contains("danger-zone"), "{role:?}");
@@ -102,28 +107,14 @@ async fn an_owner_deletes_the_organization_and_an_owner_can_restore_it_for_a_whi
         (PASSWORD, "acm", "slug"),
         ("not the password", "acme", "password"),
     ] {
-        let refused = app
-            .call(
-                &host,
-                "delete_organization",
-                &[("password", password), ("slug", slug)],
-                Some(&mut owner),
-            )
-            .await;
+        let refused = delete_acme(&app, &mut owner, password, slug).await;
         assert_eq!(refused.status, 422, "{}", refused.body);
         let error = app_error(&refused);
         assert!(error.field_error(field).is_some(), "{field}: {error:?}");
     }
     assert_eq!(app.get(&host, "/", Some(&mut owner)).await.status, 200);
 
-    let deleted = app
-        .call(
-            &host,
-            "delete_organization",
-            &[("password", PASSWORD), ("slug", "acme")],
-            Some(&mut owner),
-        )
-        .await;
+    let deleted = delete_acme(&app, &mut owner, PASSWORD, "acme").await;
     assert!(deleted.status < 400, "{}", deleted.body);
     assert_eq!(app.get(&host, "/", Some(&mut owner)).await.status, 404);
     let actions = app.platform_actions("acme").await;
@@ -178,15 +169,7 @@ async fn an_owner_deletes_the_organization_and_an_owner_can_restore_it_for_a_whi
 async fn an_owners_deletion_is_purged_after_the_grace_period_and_an_operators_is_left_alone() {
     let app = spawn_app(Backend::Sqlite).await;
     let mut owner = app.signed_in_owner("acme").await;
-    let host = app.tenant_host("acme");
-    let deleted = app
-        .call(
-            &host,
-            "delete_organization",
-            &[("password", PASSWORD), ("slug", "acme")],
-            Some(&mut owner),
-        )
-        .await;
+    let deleted = delete_acme(&app, &mut owner, PASSWORD, "acme").await;
     assert!(deleted.status < 400, "{}", deleted.body);
     // An operator deletes another: not for an owner to restore, nor for
     // the sweep.

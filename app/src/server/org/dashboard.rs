@@ -4,7 +4,7 @@
 
 use crate::model::{
     audit::AuditFilter,
-    dashboard::{Count, ACTIVITY_DAYS, CHART_TEAMS, RECENT_CHANGES},
+    dashboard::{Count, Dashboard, ACTIVITY_DAYS, CHART_TEAMS, RECENT_CHANGES},
     AppError,
 };
 use crate::server::{
@@ -17,23 +17,9 @@ use std::collections::HashMap;
 
 const DAY: i64 = 24 * 60 * 60;
 
-/// What the dashboard shows of the organization's own database.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Figures {
-    pub teams: u64,
-    pub repositories: u64,
-    pub unassigned: u64,
-    pub rules: u64,
-    pub labels: u64,
-    pub api_tokens: u64,
-    /// Every one of the last [`ACTIVITY_DAYS`] days, oldest first.
-    pub activity: Vec<Count>,
-    pub per_team: Vec<Count>,
-    pub other_teams: Option<(u64, u64)>,
-    pub recent: Vec<crate::model::audit::AuditEntry>,
-}
-
-/// The figures as of `now` (Unix seconds), days and times in `local`.
+/// The dashboard's figures from the organization's own database as of
+/// `now` (Unix seconds), days and times in `local`; what the control plane
+/// and the charts add is left at its default for the caller.
 ///
 /// # Errors
 /// When the database fails.
@@ -41,7 +27,7 @@ pub async fn figures(
     db: &impl ConnectionTrait,
     now: i64,
     local: &Local,
-) -> Result<Figures, AppError> {
+) -> Result<Dashboard, AppError> {
     let counts = one_row(
         db,
         "SELECT \
@@ -64,7 +50,7 @@ pub async fn figures(
     let assignments = count("assignments")?;
     let (per_team, other_teams) = per_team(db, teams, assignments).await?;
     let (recent, _) = audit::find(db, &AuditFilter::default(), RECENT_CHANGES, local).await?;
-    Ok(Figures {
+    Ok(Dashboard {
         teams,
         repositories: count("repositories")?,
         unassigned: count("unassigned")?,
@@ -75,6 +61,7 @@ pub async fn figures(
         per_team,
         other_teams,
         recent,
+        ..Dashboard::default()
     })
 }
 

@@ -36,7 +36,7 @@ pub async fn export_audit_csv(
             .ok_or(AppError::NotFound)?;
         let ip = client_ip_of(&parts, state.settings.behind_proxy);
         let access = authorize(state, ctx, &session, ip, Permission::ViewAuditLog).await?;
-        let local = crate::server::time::Local::of(&access.ctx.tenant);
+        let local = access.local();
         let (entries, _) =
             audit::find(&access.ctx.db, &filter, audit::EXPORT_LIMIT, &local).await?;
         Ok::<_, AppError>((access.ctx.tenant.slug, audit::to_csv(&entries)))

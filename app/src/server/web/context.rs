@@ -245,6 +245,11 @@ pub struct Access {
 }
 
 impl Access {
+    /// How the organization's pages write dates and times.
+    pub fn local(&self) -> crate::server::time::Local {
+        crate::server::time::Local::of(&self.ctx.tenant)
+    }
+
     /// The member, as the audit log names them.
     pub fn actor(&self) -> Actor {
         Actor {

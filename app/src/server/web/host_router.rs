@@ -21,6 +21,7 @@
 //! [`TenantDirectory`]: tenancy::directory::TenantDirectory
 
 use crate::model::AppError;
+pub use crate::server::markup::escape_html;
 use crate::server::{
     error::request_id_of,
     rate_limit::{address_key, seconds_to_wait},
@@ -254,22 +255,6 @@ fn unavailable_for(req: &RequestFacts, org_name: &str) -> Response {
 
 fn json_error(status: StatusCode, error: &AppError) -> Response {
     (status, axum::Json(error)).into_response()
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A small self-contained page for answers given before the app renders.
