@@ -46,3 +46,23 @@ test('an owner renames the organization, gives it a colour, deletes it and resto
   await page.waitForURL(tenantry.tenantUrl(slug) + '/');
   await expect(page.getByTestId('org-name')).toHaveText('Settings Renamed');
 });
+
+test('an owner moves the organization to a new subdomain; the old address leads there, signed in', async ({ page, tenantry }) => {
+  const slug = tenantry.freshSlug();
+  const moved = `${slug}-new`;
+  await signUp(page, tenantry, slug, 'Moving Co');
+  await page.goto(tenantry.tenantUrl(slug) + '/settings');
+  await hydrated(page);
+
+  await page.getByLabel('Subdomain').fill(moved);
+  await page.getByRole('button', { name: 'Change subdomain' }).click();
+  await page.waitForURL(tenantry.tenantUrl(moved) + '/settings?moved=1');
+  await expect(page.getByTestId('subdomain-moved')).toBeVisible();
+  await expect(page.getByTestId('former-subdomains')).toContainText(slug);
+  await expect(page.getByTestId('shell-org-name')).toHaveText('Moving Co');
+
+  // A bookmark of the old address: the same page at the new one.
+  await page.goto(tenantry.tenantUrl(slug) + '/teams');
+  await page.waitForURL(tenantry.tenantUrl(moved) + '/teams');
+  await expect(page.getByRole('heading', { name: 'Teams' })).toBeVisible();
+});

@@ -26,6 +26,7 @@ impl MigratorTrait for ControlMigrator {
             Box::new(control::m20261124_000004_mail_and_invitations::Migration),
             Box::new(control::m20261202_000005_signed_out_at::Migration),
             Box::new(control::m20261204_000006_organization_preferences::Migration),
+            Box::new(control::m20261206_000007_former_subdomains::Migration),
         ]
     }
 

@@ -13,6 +13,7 @@ use app::server::{
         dev_mailbox::dev_mailbox,
         email_links::{ask_to_verify_email, verify_email},
         form_errors::guard_form_errors,
+        former_subdomain::redirect_former_subdomain,
         handoff::{accept_handoff, confirm_handoff},
         headers::security_headers,
         host_router::route_by_host,
@@ -73,6 +74,11 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(server_fn_error_status))
         // A page shows a form error only to the browser it was sent back to.
         .layer(middleware::from_fn(guard_form_errors))
+        // A page of a subdomain the organization left: on to its new one.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            redirect_former_subdomain,
+        ))
         .layer(sessions)
         .layer(middleware::from_fn(reject_cross_origin))
         .layer(middleware::from_fn_with_state(state.clone(), route_by_host));

@@ -9,11 +9,12 @@ use app::server::{
     AppState,
 };
 use std::time::Duration;
-use tenancy::{databases, provision::recover_stale};
+use tenancy::{databases, provision::recover_stale, subdomains};
 
 /// Every minute: sign-ups that crashed; every hour: expired sessions,
 /// week-old outbox mail, organizations no owner ever confirmed, and those
-/// their owner deleted, once the grace period is over.
+/// their owner deleted, once the grace period is over, and the holds on
+/// subdomains organizations left that ended.
 pub(crate) async fn keep_house(state: AppState) {
     let sessions = state.session_store();
     // Start-up has just cleaned up sign-ups; sessions go a minute later.
@@ -42,6 +43,9 @@ pub(crate) async fn keep_house(state: AppState) {
             let grace = state.settings.deletion_grace_days;
             if let Err(e) = deletion::sweep(control, registry, directory, grace, now_unix()).await {
                 tracing::warn!(error = %e, "could not purge deleted organizations");
+            }
+            if let Err(e) = subdomains::forget_ended(control, now_unix()).await {
+                tracing::warn!(error = %e, "could not release former subdomains");
             }
         }
     }

@@ -1,4 +1,5 @@
-//! The organization's settings: its name, and its deletion.
+//! The organization's settings: its name, its subdomain, how it writes
+//! dates, its colour, and its deletion.
 
 use crate::model::{settings::OrgSettings, AppError};
 use leptos::prelude::*;
@@ -6,7 +7,7 @@ use leptos::prelude::*;
 #[server(endpoint = "org_settings")]
 pub async fn get_org_settings() -> Result<OrgSettings, AppError> {
     use crate::model::{
-        settings::{DateFormat, DEFAULT_BRAND_COLOR, DEFAULT_TIME_ZONE},
+        settings::{DateFormat, FormerSubdomain, DEFAULT_BRAND_COLOR, DEFAULT_TIME_ZONE},
         Permission,
     };
     use crate::server::{
@@ -16,11 +17,22 @@ pub async fn get_org_settings() -> Result<OrgSettings, AppError> {
     let access = context::require(Permission::ManageSettings).await?;
     let tenant = &access.ctx.tenant;
     let host = context::parsed_host()?.tenant_url(&access.state, &tenant.slug, "");
+    let local = access.local();
+    let former_subdomains =
+        tenancy::catalog::former_subdomains(&access.state.control, tenant.id, now_unix())
+            .await
+            .map_err(crate::server::error::internal)?
+            .into_iter()
+            .map(|former| FormerSubdomain {
+                slug: former.slug,
+                held_until: local.date(former.held_until),
+            })
+            .collect();
     Ok(OrgSettings {
         name: tenant.name.clone(),
         slug: tenant.slug.clone(),
         host,
-        may_delete: access.member.role.grants(Permission::ManageOwners),
+        owner: access.member.role.grants(Permission::ManageOwners),
         grace_days: access.state.settings.deletion_grace_days,
         time_zone: tenant
             .preferences
@@ -34,12 +46,13 @@ pub async fn get_org_settings() -> Result<OrgSettings, AppError> {
             .and_then(DateFormat::parse)
             .unwrap_or_default(),
         time_zones: time_zone_names(),
-        now: access.local().datetime(now_unix()),
+        now: local.datetime(now_unix()),
         brand_color: tenant
             .preferences
             .brand_color
             .clone()
             .unwrap_or_else(|| DEFAULT_BRAND_COLOR.to_owned()),
+        former_subdomains,
     })
 }
 
@@ -63,6 +76,41 @@ pub async fn rename_organization(name: String) -> Result<String, AppError> {
         leptos_axum::redirect(&format!("/settings?{SAVED_PARAMETER}=1"));
     }
     Ok(name)
+}
+
+/// Moves the organization to a new subdomain; the old one redirects to it
+/// (and stays its own) for 30 days. Owners only. Sends the owner on to the
+/// settings page on the new subdomain, signed in there.
+#[server(endpoint = "change_subdomain")]
+pub async fn change_subdomain(subdomain: String) -> Result<(), AppError> {
+    use crate::model::{settings::MOVED_PARAMETER, Permission};
+    use crate::server::{
+        identity::accounts,
+        org::organization,
+        web::{context, handoff::handoff_path},
+    };
+    let access = context::require(Permission::ManageOwners).await?;
+    let state = &access.state;
+    let slug = organization::change_subdomain(
+        &state.control,
+        &state.registry,
+        &state.directory,
+        &access.ctx,
+        &access.actor(),
+        &subdomain,
+    )
+    .await?;
+    let host = context::parsed_host()?;
+    if slug == access.ctx.tenant.slug {
+        if context::plain_form_post() {
+            leptos_axum::redirect("/settings");
+        }
+        return Ok(());
+    }
+    let token = accounts::handoff_to(&state.control, access.member.user_id, &slug).await?;
+    let landing = format!("/settings?{MOVED_PARAMETER}=1");
+    leptos_axum::redirect(&host.tenant_url(state, &slug, &handoff_path(&token, &landing)));
+    Ok(())
 }
 
 /// Sets the time zone and date format every page of the organization uses.

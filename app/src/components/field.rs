@@ -13,7 +13,7 @@ pub fn Field(
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional, into)] autocomplete: Option<&'static str>,
-    #[prop(optional, into)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional)] on_input: Option<Callback<String>>,
 ) -> impl IntoView {

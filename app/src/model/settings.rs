@@ -9,8 +9,9 @@ pub struct OrgSettings {
     pub slug: String,
     /// The organization's address, `SLUG.BASE`.
     pub host: String,
-    /// Whether the reader may delete the organization (owners only).
-    pub may_delete: bool,
+    /// Whether the reader is an owner, who may change the subdomain and
+    /// delete the organization.
+    pub owner: bool,
     /// Days an owner can restore it after deleting it.
     pub grace_days: u32,
     /// The IANA time zone its pages show times in.
@@ -22,7 +23,29 @@ pub struct OrgSettings {
     pub now: String,
     /// The primary colour of its pages, `#rrggbb`.
     pub brand_color: String,
+    /// The subdomains it left that still lead to it, newest first.
+    pub former_subdomains: Vec<FormerSubdomain>,
 }
+
+/// A subdomain the organization left: it redirects to the current one, and
+/// nobody else can take it, until `held_until`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormerSubdomain {
+    pub slug: String,
+    /// As the organization's pages write dates.
+    pub held_until: String,
+}
+
+/// Days a subdomain the organization left keeps leading to it (pages
+/// redirect, sessions and API tokens keep working) and stays its own.
+pub const FORMER_SUBDOMAIN_DAYS: i64 = 30;
+
+/// Subdomains an organization may hold at once after leaving them: each
+/// change holds one more, so changing again and again cannot hoard names.
+pub const FORMER_SUBDOMAINS_AT_MOST: u64 = 3;
+
+/// Set in the settings page's address after the subdomain changed.
+pub const MOVED_PARAMETER: &str = "moved";
 
 /// Set in the settings page's address when a rename posted without
 /// JavaScript went through, so the page says "Saved.".

@@ -1,7 +1,10 @@
 //! Tenant records in the control plane: their statuses, and the queries that
 //! find them. The lifecycle that changes them is in [`crate::lifecycle`].
 
-use crate::{db::now_unix, entities::tenants};
+use crate::{
+    db::now_unix,
+    entities::{former_subdomains, tenants},
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 /// Where a tenant is in its life; stored as [`TenantStatus::as_str`].
@@ -57,11 +60,46 @@ pub fn is_abandoned(tenant: &tenants::Model, now: i64) -> bool {
         && now - tenant.status_changed_at.unwrap_or(tenant.created_at) >= STALE_PROVISIONING_SECS
 }
 
-/// Whether a tenant holds `slug`, in any state but an abandoned sign-up.
+/// Whether a tenant holds `slug`, in any state but an abandoned sign-up,
+/// or left it too recently for anyone else to take it.
 pub async fn slug_taken(db: &impl ConnectionTrait, slug: &str) -> Result<bool, DbErr> {
-    Ok(find_by_slug(db, slug)
+    let now = now_unix();
+    if find_by_slug(db, slug)
         .await?
-        .is_some_and(|t| !is_abandoned(&t, now_unix())))
+        .is_some_and(|t| !is_abandoned(&t, now))
+    {
+        return Ok(true);
+    }
+    Ok(former_holder(db, slug, now).await?.is_some())
+}
+
+/// The tenant that left `slug` less than its hold ago (see
+/// `former_subdomains`): the subdomain still leads to it, and nobody else
+/// may take it.
+pub async fn former_holder(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    now: i64,
+) -> Result<Option<i64>, DbErr> {
+    Ok(former_subdomains::Entity::find_by_id(slug.to_owned())
+        .filter(former_subdomains::Column::HeldUntil.gt(now))
+        .one(db)
+        .await?
+        .map(|former| former.tenant_id))
+}
+
+/// The subdomains `tenant_id` left and still holds, the newest first.
+pub async fn former_subdomains(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    now: i64,
+) -> Result<Vec<former_subdomains::Model>, DbErr> {
+    former_subdomains::Entity::find()
+        .filter(former_subdomains::Column::TenantId.eq(tenant_id))
+        .filter(former_subdomains::Column::HeldUntil.gt(now))
+        .order_by_desc(former_subdomains::Column::LeftAt)
+        .all(db)
+        .await
 }
 
 pub async fn find_by_slug(
@@ -72,6 +110,22 @@ pub async fn find_by_slug(
         .filter(tenants::Column::Slug.eq(slug))
         .one(db)
         .await
+}
+
+/// The tenant a request to `slug`'s host is for: the one at `slug`, else
+/// the one that left it and still holds it ([`former_holder`]; its record
+/// names the subdomain it has now).
+pub async fn find_by_host(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<tenants::Model>, DbErr> {
+    if let Some(tenant) = find_by_slug(db, slug).await? {
+        return Ok(Some(tenant));
+    }
+    let Some(tenant_id) = former_holder(db, slug, now_unix()).await? else {
+        return Ok(None);
+    };
+    tenants::Entity::find_by_id(tenant_id).one(db).await
 }
 
 /// Every tenant, by slug.

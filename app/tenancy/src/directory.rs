@@ -23,7 +23,7 @@
 //! that sessions and memberships need; a tenant already known is then
 //! served from its last entry, however old.
 
-use crate::catalog::{find_by_slug, TenantStatus};
+use crate::catalog::{find_by_host, TenantStatus};
 use crate::context::Preferences;
 use crate::entities::tenants;
 use crate::sync::{read, write};
@@ -118,7 +118,9 @@ impl TenantDirectory {
         }
     }
 
-    /// The tenant at `slug`, in whatever state, or `None`.
+    /// The tenant at `slug`, in whatever state, or `None`. A subdomain the
+    /// tenant left and still holds finds it too: the record's `slug` is then
+    /// the one it has now.
     pub async fn lookup(&self, slug: &str) -> Result<Option<Arc<TenantRecord>>, DbErr> {
         let stale = match read(&self.entries).get(slug) {
             Some(cached) if cached.fetched.elapsed() < self.ttl => {
@@ -138,7 +140,7 @@ impl TenantDirectory {
         };
         let generation = self.generation.load(Ordering::Acquire);
         self.queries.fetch_add(1, Ordering::Relaxed);
-        let found = find_by_slug(&self.control, slug).await?;
+        let found = find_by_host(&self.control, slug).await?;
         let Some(model) = found else {
             write(&self.entries).remove(slug);
             if self.generation.load(Ordering::Acquire) == generation {
@@ -190,9 +192,14 @@ impl TenantDirectory {
         misses.insert(slug.to_owned(), Instant::now());
     }
 
+    /// Forgets what is cached about `slug`: the tenant at it, including
+    /// where it is cached under the subdomains it left.
     pub fn invalidate(&self, slug: &str) {
         self.generation.fetch_add(1, Ordering::AcqRel);
-        write(&self.entries).remove(slug);
+        let mut entries = write(&self.entries);
+        entries.remove(slug);
+        entries.retain(|_, cached| cached.record.slug != slug);
+        drop(entries);
         write(&self.misses).remove(slug);
     }
 

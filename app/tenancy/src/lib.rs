@@ -59,4 +59,5 @@ pub mod moves;
 pub mod provision;
 pub mod registry;
 pub mod servers;
+pub mod subdomains;
 pub mod sync;

@@ -21,7 +21,7 @@
 
 use crate::{
     audit::{self, PlatformActor},
-    catalog::{find_by_slug, is_abandoned, TenantStatus, PROVISIONING_HEARTBEAT_SECS},
+    catalog::{self, find_by_slug, is_abandoned, TenantStatus, PROVISIONING_HEARTBEAT_SECS},
     databases,
     db::now_unix,
     directory::{announce_change, TenantDirectory},
@@ -131,6 +131,20 @@ pub async fn provision<S: Setup>(
         }
         Err(e) => return Err(failed("reserving the subdomain", &e)),
     };
+    // Lost a race against an organization leaving this subdomain: it holds
+    // it for a while. Checked after the insert, which waited for that
+    // change to commit (the unique index), so the check sees it.
+    match catalog::former_holder(control, slug, now).await {
+        Ok(None) => {}
+        Ok(Some(_)) => {
+            tenants::Entity::delete_by_id(tenant.id)
+                .exec(control)
+                .await
+                .map_err(|e| failed("releasing the subdomain", &e))?;
+            return Err(ProvisionError::SlugTaken);
+        }
+        Err(e) => return Err(failed("reserving the subdomain", &e)),
+    }
 
     let (made, warm) = while_alive(
         control,
@@ -263,8 +277,9 @@ async fn finish<S: Setup>(
     Ok(made)
 }
 
-/// Whether `slug` belongs to a tenant. A sign-up that crashed long ago does
-/// not count: it is cleaned up here and the subdomain is free again.
+/// Whether `slug` belongs to a tenant, or is held by one that left it. A
+/// sign-up that crashed long ago does not count: it is cleaned up here and
+/// the subdomain is free again.
 ///
 /// # Errors
 /// When the control plane fails, or the crashed sign-up cannot be removed.
@@ -274,7 +289,9 @@ pub async fn slug_held(
     slug: &str,
 ) -> Result<bool, RegistryError> {
     let Some(tenant) = find_by_slug(control, slug).await? else {
-        return Ok(false);
+        return Ok(catalog::former_holder(control, slug, now_unix())
+            .await?
+            .is_some());
     };
     if !is_abandoned(&tenant, now_unix()) {
         return Ok(true);

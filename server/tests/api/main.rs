@@ -37,5 +37,6 @@ mod settings;
 mod shell;
 mod signup;
 mod smtp_sink;
+mod subdomain;
 mod teams;
 mod tenant_cache;

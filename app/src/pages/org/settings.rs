@@ -5,10 +5,13 @@
 
 use crate::{
     api::settings::{
-        get_org_settings, DeleteOrganization, RenameOrganization, UpdateBranding, UpdateDisplay,
+        get_org_settings, ChangeSubdomain, DeleteOrganization, RenameOrganization, UpdateBranding,
+        UpdateDisplay,
     },
     components::{action_error, field_error, ErrorBanner, Field, FieldShell, Loaded},
-    model::settings::{DateFormat, OrgSettings, SAVED_PARAMETER},
+    model::settings::{
+        DateFormat, OrgSettings, FORMER_SUBDOMAIN_DAYS, MOVED_PARAMETER, SAVED_PARAMETER,
+    },
     pages::org::OrgPage,
 };
 use leptos::prelude::*;
@@ -40,7 +43,8 @@ pub fn SettingsPage() -> impl IntoView {
                 <General settings=settings.clone() rename />
                 <DatesAndTimes settings=settings.clone() display />
                 <Branding settings=settings.clone() branding />
-                {settings.may_delete.then(|| view! { <DangerZone settings delete /> })}
+                {settings.owner.then(|| view! { <Subdomain settings=settings.clone() /> })}
+                {settings.owner.then(|| view! { <DangerZone settings delete /> })}
             </Loaded>
         } />
     }
@@ -78,6 +82,59 @@ fn General(settings: OrgSettings, rename: ServerAction<RenameOrganization>) -> i
                 <button type="submit" class="button" disabled=move || rename.pending().get()>"Save"</button>
             </ActionForm>
             {saved}
+        </section>
+    }
+    .into_any()
+}
+
+/// The organization's subdomain, for owners. Once it changed, the browser
+/// goes on to this page on the new subdomain, signed in there (with or
+/// without JavaScript: the server function answers with a redirect).
+#[component]
+fn Subdomain(settings: OrgSettings) -> impl IntoView {
+    let change = ServerAction::<ChangeSubdomain>::new();
+    let error = action_error(change);
+    let typed = error
+        .get_untracked()
+        .and_then(|e| e.field_value("subdomain"))
+        .unwrap_or(settings.slug);
+    let query = use_query_map();
+    let moved = move || {
+        query.with(|q| q.get(MOVED_PARAMETER).is_some()).then(|| {
+            view! {
+                <p class="banner success" role="status" data-testid="subdomain-moved">
+                    "The organization is at its new address now. The old one leads here."
+                </p>
+            }
+        })
+    };
+    let former = settings.former_subdomains;
+    view! {
+        <section aria-labelledby="subdomain">
+            <h2 id="subdomain">"Subdomain"</h2>
+            {moved}
+            <ActionForm action=change attr:data-testid="subdomain-form" attr:class="inline-form">
+                <ErrorBanner error />
+                <Field
+                    label="Subdomain"
+                    name="subdomain"
+                    value=typed
+                    autocomplete="off"
+                    hint=format!(
+                        "The current address keeps leading here for {FORMER_SUBDOMAIN_DAYS} days, and nobody else can take it meanwhile. Members stay signed in; API tokens keep working."
+                    )
+                    error=field_error(error, "subdomain")
+                />
+                <button type="submit" class="button" disabled=move || change.pending().get()>"Change subdomain"</button>
+            </ActionForm>
+            {(!former.is_empty()).then(|| view! {
+                <h3>"Former subdomains"</h3>
+                <ul data-testid="former-subdomains">
+                    {former.into_iter().map(|f| view! {
+                        <li><code>{f.slug}</code>" leads here until "{f.held_until}</li>
+                    }).collect_view()}
+                </ul>
+            })}
         </section>
     }
     .into_any()

@@ -2,19 +2,23 @@
 //! display name, how its pages write dates and times, and their colour.
 
 use crate::model::account::check_org_name;
-use crate::model::AppError;
+use crate::model::{slug::validate_slug, AppError};
 use crate::server::{
     error::{internal, tenant_db},
     org::{
         audit::{self, Action, Actor, Change},
         settings::{self as org_settings, Key},
     },
+    time::now_unix,
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 use tenancy::context::TenantCtx;
 use tenancy::{
+    catalog,
     directory::{announce_change, TenantDirectory},
     entities::tenants,
+    provision,
+    registry::TenantRegistry,
 };
 
 /// Renames the organization, in its own database and in the control plane
@@ -46,6 +50,81 @@ pub async fn rename(
     .await?;
     Ok(name.to_owned())
 }
+
+/// Moves the organization to subdomain `to`; the one it leaves keeps
+/// leading to it for [`FORMER_SUBDOMAIN_DAYS`] and nobody else can take it
+/// meanwhile ([`tenancy::subdomains`]). Audited; every instance is told
+/// about both subdomains.
+///
+/// # Errors
+/// `Validation` next to `subdomain`: its shape, reserved, taken, or too
+/// many subdomains still held.
+pub async fn change_subdomain(
+    control: &DatabaseConnection,
+    registry: &TenantRegistry,
+    directory: &TenantDirectory,
+    ctx: &TenantCtx,
+    actor: &Actor,
+    to: &str,
+) -> Result<String, AppError> {
+    use crate::model::settings::{FORMER_SUBDOMAINS_AT_MOST, FORMER_SUBDOMAIN_DAYS};
+    use tenancy::subdomains::{self, Hold, SubdomainError};
+    let to = to.trim();
+    let from = ctx.tenant.slug.as_str();
+    let refuse = |message: String| AppError::field_echo("subdomain", to, message);
+    if to == from {
+        return Ok(to.to_owned());
+    }
+    validate_slug(to).map_err(|e| refuse(e.to_string()))?;
+    let own_former = catalog::former_holder(control, to, now_unix())
+        .await
+        .map_err(internal)?
+        == Some(ctx.tenant.id);
+    if !own_former
+        && provision::slug_held(control, registry, to)
+            .await
+            .map_err(internal)?
+    {
+        return Err(refuse(TAKEN.to_owned()));
+    }
+    let hold = Hold {
+        secs: FORMER_SUBDOMAIN_DAYS * 24 * 60 * 60,
+        at_most: FORMER_SUBDOMAINS_AT_MOST,
+    };
+    let change = Change {
+        action: Action::OrganizationSubdomain,
+        target: "organization".to_owned(),
+        before: Some(from.to_owned()),
+        after: Some(to.to_owned()),
+    };
+    audit::audited(&ctx.db, control, async |both| {
+        both.record(actor, change).await?;
+        match subdomains::change(both.control, ctx.tenant.id, from, to, now_unix(), hold).await {
+            Ok(()) => {}
+            Err(SubdomainError::Taken) => return Err(refuse(TAKEN.to_owned())),
+            Err(SubdomainError::TooManyHeld { held }) => {
+                return Err(refuse(format!(
+                    "This organization changed its subdomain {held} times in the last \
+                     {FORMER_SUBDOMAIN_DAYS} days, and each former one is held for it that long. \
+                     Take back one of them, or wait until the oldest is released."
+                )))
+            }
+            Err(SubdomainError::Db(e)) => return Err(internal(e)),
+        }
+        for slug in [from, to] {
+            announce_change(both.control, slug)
+                .await
+                .map_err(internal)?;
+        }
+        Ok(())
+    })
+    .await?;
+    directory.invalidate(from);
+    directory.invalidate(to);
+    Ok(to.to_owned())
+}
+
+const TAKEN: &str = "This subdomain is taken.";
 
 /// Sets the time zone (an IANA name) and date format the organization's
 /// pages use, kept with the tenant in the control plane (the tenant cache

@@ -40,17 +40,18 @@ pub async fn accept_handoff(
     ctx: Option<Extension<TenantCtx>>,
     session: Session,
     headers: HeaderMap,
-    Query(query): Query<LinkToken>,
+    Query(query): Query<HandoffLink>,
 ) -> Response {
-    let (ctx, token) = match tenant_and_token(ctx, query) {
+    let next = local_path(query.next);
+    let (ctx, token) = match tenant_and_token(ctx, query.token) {
         Ok(both) => both,
         Err(answer) => return *answer,
     };
     let request_id = request_id_of(&headers);
     if followed_from_this_deployment(&headers) {
-        exchange(&state, &ctx, &session, &token, &request_id).await
+        exchange(&state, &ctx, &session, &token, &next, &request_id).await
     } else {
-        ask_first(&state, &ctx, &token, &request_id).await
+        ask_first(&state, &ctx, &token, &next, &request_id).await
     }
 }
 
@@ -61,13 +62,53 @@ pub async fn confirm_handoff(
     ctx: Option<Extension<TenantCtx>>,
     session: Session,
     headers: HeaderMap,
-    Form(form): Form<LinkToken>,
+    Form(form): Form<HandoffLink>,
 ) -> Response {
-    let (ctx, token) = match tenant_and_token(ctx, form) {
+    let next = local_path(form.next);
+    let (ctx, token) = match tenant_and_token(ctx, form.token) {
         Ok(both) => both,
         Err(answer) => return *answer,
     };
-    exchange(&state, &ctx, &session, &token, &request_id_of(&headers)).await
+    exchange(
+        &state,
+        &ctx,
+        &session,
+        &token,
+        &next,
+        &request_id_of(&headers),
+    )
+    .await
+}
+
+/// A handoff link: its token, and the page of the tenant host to land on.
+#[derive(serde::Deserialize)]
+pub struct HandoffLink {
+    #[serde(flatten)]
+    token: LinkToken,
+    next: Option<String>,
+}
+
+/// The tenant host's address of a handoff with `token` that lands on
+/// `next` (a path of that host).
+pub fn handoff_path(token: &str, next: &str) -> String {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("token", token)
+        .append_pair("next", next)
+        .finish();
+    format!("/auth/handoff?{query}")
+}
+
+/// `next` when it is a path of this host (never another site: `//evil`,
+/// `/\evil`, a scheme), else the home page.
+fn local_path(next: Option<String>) -> String {
+    next.filter(|path| {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.starts_with("/\\")
+            && path.len() <= 2048
+            && path.bytes().all(|b| b.is_ascii_graphic())
+    })
+    .unwrap_or_else(|| "/".to_owned())
 }
 
 /// The tenant host and the token of a handoff request, or the answer when
@@ -99,6 +140,7 @@ async fn exchange(
     ctx: &TenantCtx,
     session: &Session,
     token: &str,
+    next: &str,
     request_id: &str,
 ) -> Response {
     let user_id = match tokens::consume(
@@ -116,12 +158,18 @@ async fn exchange(
     if let Err(e) = sign_in::start(session, user_id, Some(ctx.tenant.id)).await {
         return failed(e, request_id);
     }
-    Redirect::to("/").into_response()
+    Redirect::to(next).into_response()
 }
 
 /// The page that asks before signing in: whose account, which
 /// organization. The token is not used up by showing it.
-async fn ask_first(state: &AppState, ctx: &TenantCtx, token: &str, request_id: &str) -> Response {
+async fn ask_first(
+    state: &AppState,
+    ctx: &TenantCtx,
+    token: &str,
+    next: &str,
+    request_id: &str,
+) -> Response {
     let user_id = match tokens::holder(
         &state.control,
         token,
@@ -148,6 +196,7 @@ async fn ask_first(state: &AppState, ctx: &TenantCtx, token: &str, request_id: &
              <p>Continue only if you asked to sign in, and this is your account.</p>\
              <form method=\"post\" action=\"/auth/handoff\">\
              <input type=\"hidden\" name=\"token\" value=\"{token}\">\
+             <input type=\"hidden\" name=\"next\" value=\"{next}\">\
              <button type=\"submit\">Continue as {email}</button></form>\
              <p><a href=\"{apex}\">No, take me to Tenantry</a></p>",
             org = escape_html(&ctx.tenant.name),
@@ -157,6 +206,7 @@ async fn ask_first(state: &AppState, ctx: &TenantCtx, token: &str, request_id: &
             )),
             email = escape_html(&user.email),
             token = escape_html(token),
+            next = escape_html(next),
             apex = escape_html(&state.settings.url_for(&state.settings.base_domain, "/")),
         ),
     )
@@ -173,4 +223,30 @@ fn link_expired() -> Response {
 fn failed(cause: impl std::fmt::Display, request_id: &str) -> Response {
     tracing::error!(%request_id, error = %cause, "handoff failed");
     failure_page(request_id, "We could not sign you in.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_handoff_lands_only_on_a_page_of_its_own_host() {
+        for path in ["/", "/settings?moved=1", "/teams?q=a%20b"] {
+            assert_eq!(local_path(Some(path.to_owned())), path);
+        }
+        for elsewhere in [
+            "//evil.example/",
+            "/\\evil.example",
+            "https://evil.example/",
+            "settings",
+            "/a b",
+            "/\u{0}",
+            "",
+        ] {
+            assert_eq!(local_path(Some(elsewhere.to_owned())), "/", "{elsewhere:?}");
+        }
+        assert_eq!(local_path(None), "/");
+        let path = handoff_path("abc", "/settings?moved=1");
+        assert_eq!(path, "/auth/handoff?token=abc&next=%2Fsettings%3Fmoved%3D1");
+    }
 }

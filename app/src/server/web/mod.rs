@@ -11,6 +11,7 @@ pub mod deadline;
 pub mod dev_mailbox;
 pub mod email_links;
 pub mod form_errors;
+pub mod former_subdomain;
 pub mod handoff;
 pub mod headers;
 pub mod host;

@@ -3,6 +3,7 @@
 //! beside this one, not here.
 
 pub mod database_servers;
+pub mod former_subdomains;
 pub mod platform_audit;
 pub mod tenants;
 pub mod warm_databases;

@@ -72,6 +72,7 @@ async fn catalog_functions_stay_inside_their_tenant(backend: Backend) {
         call("dashboard", vec![]),
         call("org_settings", vec![]),
         call("rename_organization", vec![("name", "Planted".into())]),
+        call("change_subdomain", vec![("subdomain", "planted".into())]),
         call("update_branding", vec![("brand_color", "#0b6e4f".into())]),
         call(
             "update_display",
