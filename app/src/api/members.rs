@@ -3,26 +3,54 @@
 use crate::model::{members::MemberList, AppError};
 use leptos::prelude::*;
 
-/// The members whose email contains `search`, with role `role` (empty: any).
+/// One page (`page`, from 1) of the members whose email contains `search`,
+/// with role `role` (empty: any), in the order `sort` names (empty: by
+/// role).
 #[server(endpoint = "members")]
-pub async fn get_members(search: String, role: String) -> Result<MemberList, AppError> {
-    use crate::model::{Permission, Role};
-    use crate::server::{error::internal, identity::members, web::context};
+pub async fn get_members(
+    search: String,
+    role: String,
+    #[server(default)] sort: String,
+    #[server(default)] page: String,
+) -> Result<MemberList, AppError> {
+    use crate::model::{
+        members::{parse_page, MemberSort},
+        Permission, Role,
+    };
+    use crate::server::{
+        error::internal,
+        identity::members::{self, ListQuery},
+        web::context,
+    };
     let access = context::require(Permission::ViewOrganization).await?;
     if let Some(problem) = crate::model::search_problem(&search) {
         return Err(AppError::field_echo("search", &search, problem));
     }
     let control = &access.state.control;
     let tenant_id = access.ctx.tenant.id;
-    let role = Role::parse(role.trim());
-    let local = access.local();
+    let query = ListQuery {
+        search: &search,
+        role: Role::parse(role.trim()),
+        sort: MemberSort::parse(&sort),
+        page: parse_page(&page),
+    };
     let viewer = access.member.user_id;
-    let list = members::list(control, tenant_id, viewer, &search, role, &local)
-        .await
-        .map_err(internal)?;
+    let (list, matching, page, pages) =
+        members::list(control, tenant_id, viewer, &query, &access.local())
+            .await
+            .map_err(internal)?;
+    // Without a filter, every member matches: no second count.
+    let total = if query.search.trim().is_empty() && query.role.is_none() {
+        matching
+    } else {
+        members::count(control, tenant_id).await.map_err(internal)?
+    };
     Ok(MemberList {
         members: list,
-        total: members::count(control, tenant_id).await.map_err(internal)?,
+        total,
+        matching,
+        page,
+        pages,
         your_role: access.member.role,
     })
 }

@@ -17,13 +17,70 @@ pub struct Member {
     pub you: bool,
 }
 
-/// The members matching a search, and what the viewer may do with them.
+/// One page of the members matching a search, and what the viewer may do
+/// with them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberList {
     pub members: Vec<Member>,
     /// Members in the organization, whatever the filter.
     pub total: u64,
+    /// Members matching the filter, on every page.
+    pub matching: u64,
+    /// This page (from 1) and how many there are (at least 1).
+    pub page: u64,
+    pub pages: u64,
     pub your_role: Role,
+}
+
+/// Members a page of the list shows.
+pub const MEMBERS_PAGE: u64 = 50;
+
+/// The order of the members list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberSort {
+    /// Owners first, then admins, members and viewers; by email within.
+    #[default]
+    Role,
+    Email,
+    /// The latest to join first.
+    Newest,
+}
+
+impl MemberSort {
+    pub const ALL: [MemberSort; 3] = [MemberSort::Role, MemberSort::Email, MemberSort::Newest];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberSort::Role => "role",
+            MemberSort::Email => "email",
+            MemberSort::Newest => "newest",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MemberSort::Role => "Role",
+            MemberSort::Email => "Email",
+            MemberSort::Newest => "Newest first",
+        }
+    }
+
+    /// The order `text` names; anything else is the default.
+    pub fn parse(text: &str) -> MemberSort {
+        MemberSort::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text.trim())
+            .unwrap_or_default()
+    }
+}
+
+/// The page number an address asks for: from 1; anything else is page 1.
+pub fn parse_page(text: &str) -> u64 {
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
 }
 
 /// Which members a role change or removal is about: user ids, as a form

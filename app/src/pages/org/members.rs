@@ -6,7 +6,7 @@ use crate::{
     components::{action_error, field_error, Alert, ErrorBanner, Field, FieldShell, Loaded},
     model::{
         invitations::{Invitation, INVITED_PARAMETER},
-        members::{Member, MemberList},
+        members::{Member, MemberList, MemberSort},
         AppError, Permission, Role,
     },
     pages::{org::OrgPage, query_string},
@@ -14,6 +14,40 @@ use crate::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+
+/// The list's filter, order and page, as the address holds them: every
+/// link and form of the page keeps them, so a confirmation step or a
+/// cancelled one comes back to the same page of the same list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ListAddress {
+    q: String,
+    role: String,
+    sort: String,
+    page: String,
+}
+
+impl ListAddress {
+    /// `/members` with this list's query and `extra`.
+    fn href(&self, extra: &[(&str, &str)]) -> String {
+        let mut pairs = vec![
+            ("q", self.q.as_str()),
+            ("role", self.role.as_str()),
+            ("sort", self.sort.as_str()),
+            ("page", self.page.as_str()),
+        ];
+        pairs.extend_from_slice(extra);
+        format!("/members{}", query_string(&pairs))
+    }
+
+    /// The same list, on page `page`.
+    fn on_page(&self, page: u64) -> String {
+        let other = ListAddress {
+            page: page.to_string(),
+            ..self.clone()
+        };
+        other.href(&[])
+    }
+}
 
 /// What the address asks the page to confirm: `?confirm=role|remove|leave`
 /// with the `selected` user ids. Confirmation is a step of its own, in the
@@ -32,19 +66,18 @@ enum Confirm {
 pub fn MembersPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &'static str| query.with(|q| q.get(key).unwrap_or_default());
+    let address = move || ListAddress {
+        q: param("q"),
+        role: param("role"),
+        sort: param("sort"),
+        page: param("page"),
+    };
     let change = ServerAction::<ChangeMemberRoles>::new();
     let remove = ServerAction::<RemoveMembers>::new();
     let leave = ServerAction::<LeaveOrganization>::new();
     let list = Resource::new_blocking(
-        move || {
-            (
-                param("q"),
-                param("role"),
-                change.version().get(),
-                remove.version().get(),
-            )
-        },
-        |(search, role, _, _)| get_members(search, role),
+        move || (address(), change.version().get(), remove.version().get()),
+        |(address, _, _)| get_members(address.q, address.role, address.sort, address.page),
     );
     let confirm = move || {
         query.with(|q| {
@@ -66,9 +99,8 @@ pub fn MembersPage() -> impl IntoView {
     // A search that cannot be run: the filters again, with the reason next
     // to the search box.
     let explain = move |e: &AppError| {
-        e.field_error("search").map(|problem| {
-            view! { <FilterForm search=param("q") role=param("role") error=problem /> }.into_any()
-        })
+        e.field_error("search")
+            .map(|problem| view! { <FilterForm address=address() error=problem /> }.into_any())
     };
     let done = move || {
         let count = param("count");
@@ -85,28 +117,27 @@ pub fn MembersPage() -> impl IntoView {
             <h1>"Members"</h1>
             {move || done().map(|message| view! { <p class="banner success" role="status" data-testid="done">{message}</p> })}
             <Loaded resource=list explain=explain children=move |page: MemberList| {
-                let search = param("q");
-                let role_filter = param("role");
+                let address = address();
                 view! {
-                    <FilterForm search=search.clone() role=role_filter.clone() />
+                    <FilterForm address=address.clone() />
                     {confirm().map(|c| view! {
-                        <ConfirmPanel confirm=c page=page.clone() search=search.clone() role_filter=role_filter.clone() change remove leave />
+                        <ConfirmPanel confirm=c page=page.clone() address=address.clone() change remove leave />
                     })}
                     {page.your_role.grants(Permission::ManageMembers).then(|| view! {
                         <Invitations your_role=page.your_role data=invitations />
                     })}
-                    <MemberTable page search role_filter />
+                    <MemberTable page address />
                 }
             } />
         } />
     }
 }
 
-/// Search by email and filter by role, as a plain GET form.
+/// Search by email, filter by role and choose the order, as a plain GET
+/// form (a new filter starts at page 1).
 #[component]
 fn FilterForm(
-    search: String,
-    role: String,
+    address: ListAddress,
     /// Why the search could not be run, shown next to it.
     #[prop(optional, into)]
     error: Option<String>,
@@ -115,13 +146,20 @@ fn FilterForm(
     view! {
         <form method="get" action="/members" class="filters" data-testid="member-filter">
             <FieldShell id="members-q" name="q" label="Search" error>
-                <input id="members-q" name="q" type="search" value=search placeholder="email" />
+                <input id="members-q" name="q" type="search" value=address.q placeholder="email" />
             </FieldShell>
             <FieldShell id="members-role" name="role" label="Role">
                 <select id="members-role" name="role" data-testid="role-filter">
                     <option value="">"Any"</option>
                     {Role::ALL.into_iter().map(|r| view! {
-                        <option value=r.as_str() selected=r.as_str() == role>{r.label()}</option>
+                        <option value=r.as_str() selected=r.as_str() == address.role>{r.label()}</option>
+                    }).collect_view()}
+                </select>
+            </FieldShell>
+            <FieldShell id="members-sort" name="sort" label="Order">
+                <select id="members-sort" name="sort" data-testid="member-sort">
+                    {MemberSort::ALL.into_iter().map(|order| view! {
+                        <option value=order.as_str() selected=order == MemberSort::parse(&address.sort)>{order.label()}</option>
                     }).collect_view()}
                 </select>
             </FieldShell>
@@ -133,17 +171,30 @@ fn FilterForm(
 /// The list, with a checkbox per member the viewer may change, and the
 /// bulk buttons that lead to the confirmation step.
 #[component]
-fn MemberTable(page: MemberList, search: String, role_filter: String) -> impl IntoView {
+fn MemberTable(page: MemberList, address: ListAddress) -> impl IntoView {
     let manages = page.your_role.grants(Permission::ManageMembers);
     let your_role = page.your_role;
-    let shown = page.members.len();
-    let total = page.total;
-    let row_link = move |action: &str, id: i64| format!("/members?confirm={action}&selected={id}");
+    let row_link = {
+        let address = address.clone();
+        move |action: &str, id: i64| {
+            address.href(&[("confirm", action), ("selected", &id.to_string())])
+        }
+    };
+    let previous = (page.page > 1).then(|| address.on_page(page.page - 1));
+    let next = (page.page < page.pages).then(|| address.on_page(page.page + 1));
+    let summary = if page.matching == page.total {
+        format!("{} member(s)", page.total)
+    } else {
+        format!("{} of {} member(s) match", page.matching, page.total)
+    };
+    let (current, pages) = (page.page, page.pages);
     view! {
         <form method="get" action="/members" id="bulk">
-            <input type="hidden" name="q" value=search />
-            <input type="hidden" name="role" value=role_filter />
-            <p class="muted" data-testid="member-count">{format!("{shown} of {total} member(s)")}</p>
+            <input type="hidden" name="q" value=address.q.clone() />
+            <input type="hidden" name="role" value=address.role.clone() />
+            <input type="hidden" name="sort" value=address.sort.clone() />
+            <input type="hidden" name="page" value=current.to_string() />
+            <p class="muted" data-testid="member-count">{summary}</p>
             {if page.members.is_empty() {
                 view! { <p class="muted" data-testid="members-empty">"No members match this filter."</p> }.into_any()
             } else {
@@ -160,6 +211,7 @@ fn MemberTable(page: MemberList, search: String, role_filter: String) -> impl In
                             {page.members.into_iter().map(|m: Member| {
                                 let may_change = manages && your_role.may_assign(m.role);
                                 let id = m.user_id;
+                                let (role_href, remove_href) = (row_link("role", id), row_link("remove", id));
                                 view! {
                                     <tr data-testid=format!("member-{}", m.email)>
                                         {manages.then(|| view! {
@@ -175,9 +227,9 @@ fn MemberTable(page: MemberList, search: String, role_filter: String) -> impl In
                                         {manages.then(|| view! {
                                             <td class="row-actions">
                                                 {may_change.then(|| view! {
-                                                    <a href=row_link("role", id) data-testid="change-role">"Change role"</a>
+                                                    <a href=role_href data-testid="change-role">"Change role"</a>
                                                     " · "
-                                                    <a href=row_link("remove", id) data-testid="remove">"Remove"</a>
+                                                    <a href=remove_href data-testid="remove">"Remove"</a>
                                                 })}
                                             </td>
                                         })}
@@ -196,6 +248,13 @@ fn MemberTable(page: MemberList, search: String, role_filter: String) -> impl In
                 <a href="/members?confirm=leave" class="button secondary" data-testid="leave">"Leave organization…"</a>
             </div>
         </form>
+        {(pages > 1).then(|| view! {
+            <nav class="pages" aria-label="Pages of members" data-testid="member-pages">
+                {previous.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
+                <span>{format!("Page {current} of {pages}")}</span>
+                {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
+            </nav>
+        })}
     }
 }
 
@@ -205,16 +264,12 @@ fn MemberTable(page: MemberList, search: String, role_filter: String) -> impl In
 fn ConfirmPanel(
     confirm: Confirm,
     page: MemberList,
-    search: String,
-    role_filter: String,
+    address: ListAddress,
     change: ServerAction<ChangeMemberRoles>,
     remove: ServerAction<RemoveMembers>,
     leave: ServerAction<LeaveOrganization>,
 ) -> impl IntoView {
-    let cancel = format!(
-        "/members{}",
-        query_string(&[("q", &search), ("role", &role_filter)])
-    );
+    let cancel = address.href(&[]);
     let emails_of = |ids: &[i64]| -> Vec<String> {
         ids.iter()
             .map(|id| {

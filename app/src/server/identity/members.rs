@@ -7,7 +7,7 @@
 //! organization's database: every change goes through `org::audit::audited`.
 
 use crate::model::{
-    members::{Member, MAX_BULK},
+    members::{Member, MemberSort, MAX_BULK, MEMBERS_PAGE},
     AppError, Permission, Role,
 };
 use crate::server::{
@@ -21,33 +21,56 @@ use crate::server::{
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter,
+    QueryFilter, QueryOrder,
 };
 use tenancy::context::TenantCtx;
 use tenancy::entities::tenants;
 
-/// The members of `tenant_id` whose email contains `search` and who have
-/// `role` (if given), most powerful first, then by email.
+/// What the members list is asked for.
+pub struct ListQuery<'a> {
+    /// Part of the email, any case.
+    pub search: &'a str,
+    pub role: Option<Role>,
+    pub sort: MemberSort,
+    /// From 1; past the last page, the last page.
+    pub page: u64,
+}
+
+/// One page of the members of `tenant_id` matching `query`, in its order,
+/// with how many match and how many pages they fill: filtered, ordered
+/// and cut in SQL (two statements whatever the organization's size).
 pub async fn list(
     control: &impl ConnectionTrait,
     tenant_id: i64,
     viewer_id: i64,
-    search: &str,
-    role: Option<Role>,
+    query: &ListQuery<'_>,
     local: &Local,
-) -> Result<Vec<Member>, DbErr> {
-    let mut query = memberships::Entity::find()
+) -> Result<(Vec<Member>, u64, u64, u64), DbErr> {
+    let mut select = memberships::Entity::find()
         .filter(memberships::Column::TenantId.eq(tenant_id))
         .find_also_related(users::Entity);
-    let search = search.trim().to_lowercase();
+    let search = query.search.trim().to_lowercase();
     if !search.is_empty() {
-        query = query.filter(Expr::col(users::Column::Email).like(containing(&search)));
+        select = select.filter(Expr::col(users::Column::Email).like(containing(&search)));
     }
-    if let Some(role) = role {
-        query = query.filter(memberships::Column::Role.eq(role));
+    if let Some(role) = query.role {
+        select = select.filter(memberships::Column::Role.eq(role));
     }
-    let mut members: Vec<Member> = query
-        .all(control)
+    select = match query.sort {
+        MemberSort::Role => select
+            .order_by_asc(role_rank())
+            .order_by_asc(users::Column::Email),
+        MemberSort::Email => select.order_by_asc(users::Column::Email),
+        MemberSort::Newest => select
+            .order_by_desc(memberships::Column::CreatedAt)
+            .order_by_desc(memberships::Column::Id),
+    };
+    let pages = select.paginate(control, MEMBERS_PAGE);
+    let counts = pages.num_items_and_pages().await?;
+    let last = Ord::max(counts.number_of_pages, 1);
+    let page = query.page.clamp(1, last);
+    let members = pages
+        .fetch_page(page - 1)
         .await?
         .into_iter()
         .filter_map(|(membership, user)| {
@@ -61,8 +84,16 @@ pub async fn list(
             })
         })
         .collect();
-    members.sort_by(|a, b| a.role.cmp(&b.role).then(a.email.cmp(&b.email)));
-    Ok(members)
+    Ok((members, counts.number_of_items, page, last))
+}
+
+/// Owners first, then admins, members and viewers ([`Role`]'s order).
+fn role_rank() -> sea_orm::sea_query::SimpleExpr {
+    let mut rank = sea_orm::sea_query::CaseStatement::new();
+    for (i, role) in Role::ALL.into_iter().enumerate() {
+        rank = rank.case(memberships::Column::Role.eq(role), i as i64);
+    }
+    rank.finally(Role::ALL.len() as i64).into()
 }
 
 /// How many members `tenant_id` has.

@@ -5,6 +5,7 @@
 mod changes;
 mod owners;
 mod page;
+mod paging;
 
 use crate::helpers::{app_error, TestApp};
 use crate::http::{CookieJar, Response};
