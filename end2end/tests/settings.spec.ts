@@ -54,7 +54,7 @@ test('an owner moves the organization to a new subdomain; the old address leads 
   await page.goto(tenantry.tenantUrl(slug) + '/settings');
   await hydrated(page);
 
-  await page.getByLabel('Subdomain').fill(moved);
+  await page.getByRole('textbox', { name: 'Subdomain' }).fill(moved);
   await page.getByRole('button', { name: 'Change subdomain' }).click();
   await page.waitForURL(tenantry.tenantUrl(moved) + '/settings?moved=1');
   await expect(page.getByTestId('subdomain-moved')).toBeVisible();
