@@ -273,3 +273,49 @@ impl Setup for NoSetup {
         Ok(((), PlatformActor::System))
     }
 }
+
+/// Without JavaScript the form posts, and the browser follows the redirect
+/// to the new host, signed in; a refused subdomain comes back to the page.
+#[tokio::test]
+async fn without_javascript_the_form_moves_the_browser_too() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let (old, new) = (app.tenant_host("acme"), app.tenant_host("acme-b"));
+    let refused = app
+        .post_form_from(
+            &old,
+            "/settings",
+            "change_subdomain",
+            &[("subdomain", "admin")],
+            Some(&mut owner),
+        )
+        .await;
+    assert!((300..400).contains(&refused.status), "{}", refused.body);
+    let back = path_on(&old, refused.header("location").unwrap_or_default());
+    assert!(back.starts_with("/settings?"), "{back}");
+    let page = app.get(&old, &back, Some(&mut owner)).await;
+    assert!(
+        page.body.contains("This subdomain is reserved."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"value="admin""#), "{}", page.body);
+    assert_eq!(
+        app.tenant("acme").await.map(|t| t.slug),
+        Some("acme".into())
+    );
+
+    let posted = app
+        .post_form_from(
+            &old,
+            "/settings",
+            "change_subdomain",
+            &[("subdomain", "acme-b")],
+            Some(&mut owner),
+        )
+        .await;
+    assert!((300..400).contains(&posted.status), "{}", posted.body);
+    let handoff = path_on(&new, posted.header("location").unwrap());
+    let landed = app.get(&new, &handoff, Some(&mut owner)).await;
+    assert_eq!(landed.header("location"), Some("/settings?moved=1"));
+}
