@@ -13,10 +13,7 @@ pub async fn get_members(
     #[server(default)] sort: String,
     #[server(default)] page: String,
 ) -> Result<MemberList, AppError> {
-    use crate::model::{
-        members::{parse_page, MemberSort},
-        Permission, Role,
-    };
+    use crate::model::{members::MemberSort, Permission, Role};
     use crate::server::{
         error::internal,
         identity::members::{self, ListQuery},
@@ -32,25 +29,25 @@ pub async fn get_members(
         search: &search,
         role: Role::parse(role.trim()),
         sort: MemberSort::parse(&sort),
-        page: parse_page(&page),
+        // Clamped to the pages there are: anything else is page 1.
+        page: page.trim().parse().unwrap_or(1),
     };
     let viewer = access.member.user_id;
-    let (list, matching, page, pages) =
-        members::list(control, tenant_id, viewer, &query, &access.local())
-            .await
-            .map_err(internal)?;
+    let found = members::list(control, tenant_id, viewer, &query, &access.local())
+        .await
+        .map_err(internal)?;
     // Without a filter, every member matches: no second count.
     let total = if query.search.trim().is_empty() && query.role.is_none() {
-        matching
+        found.total
     } else {
         members::count(control, tenant_id).await.map_err(internal)?
     };
     Ok(MemberList {
-        members: list,
+        members: found.items,
         total,
-        matching,
-        page,
-        pages,
+        matching: found.total,
+        page: found.page,
+        pages: found.pages,
         your_role: access.member.role,
     })
 }

@@ -18,7 +18,9 @@ pub async fn get_org_settings() -> Result<OrgSettings, AppError> {
     let tenant = &access.ctx.tenant;
     let host = context::parsed_host()?.tenant_url(&access.state, &tenant.slug, "");
     let local = access.local();
-    let former_subdomains =
+    let owner = access.member.role.grants(Permission::ManageOwners);
+    // Only owners see the subdomain section, which lists them.
+    let former_subdomains = if owner {
         tenancy::catalog::former_subdomains(&access.state.control, tenant.id, now_unix())
             .await
             .map_err(crate::server::error::internal)?
@@ -27,12 +29,15 @@ pub async fn get_org_settings() -> Result<OrgSettings, AppError> {
                 slug: former.slug,
                 held_until: local.date(former.held_until),
             })
-            .collect();
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(OrgSettings {
         name: tenant.name.clone(),
         slug: tenant.slug.clone(),
         host,
-        owner: access.member.role.grants(Permission::ManageOwners),
+        owner,
         grace_days: access.state.settings.deletion_grace_days,
         time_zone: tenant
             .preferences

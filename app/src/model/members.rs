@@ -74,15 +74,6 @@ impl MemberSort {
     }
 }
 
-/// The page number an address asks for: from 1; anything else is page 1.
-pub fn parse_page(text: &str) -> u64 {
-    text.trim()
-        .parse::<u64>()
-        .ok()
-        .filter(|p| *p >= 1)
-        .unwrap_or(1)
-}
-
 /// Which members a role change or removal is about: user ids, as a form
 /// sends them (`3,4,9`; repeated keys arrive joined the same way).
 pub fn parse_ids(text: &str) -> Option<Vec<i64>> {

@@ -23,7 +23,8 @@ pub struct OrgSettings {
     pub now: String,
     /// The primary colour of its pages, `#rrggbb`.
     pub brand_color: String,
-    /// The subdomains it left that still lead to it, newest first.
+    /// The subdomains it left that still lead to it, newest first (for
+    /// owners; empty for the others).
     pub former_subdomains: Vec<FormerSubdomain>,
 }
 

@@ -12,7 +12,8 @@
 //! Shared files: `state` (AppState), `settings`, `error`, `rate_limit`,
 //! `chart` (SVG charts drawn on the server), `markup` (escaping),
 //! `cpu` (bounded CPU-heavy work), `cookies` (their names), `like` (literal
-//! searches), `secret`, `time`, and `entities/` (the database tables).
+//! searches), `paging` (a page of a list, in SQL), `secret`, `time`, and
+//! `entities/` (the database tables).
 
 pub mod chart;
 pub mod cookies;
@@ -24,6 +25,7 @@ pub mod like;
 pub mod mail;
 pub mod markup;
 pub mod org;
+pub mod paging;
 pub mod rate_limit;
 pub mod rest;
 pub mod secret;

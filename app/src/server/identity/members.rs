@@ -16,6 +16,7 @@ use crate::server::{
     identity::authority::AuthorityCache,
     like::containing,
     org::audit::{self, Action, Actor, Change},
+    paging::{self, Paged},
     time::Local,
 };
 use sea_orm::{
@@ -36,16 +37,16 @@ pub struct ListQuery<'a> {
     pub page: u64,
 }
 
-/// One page of the members of `tenant_id` matching `query`, in its order,
-/// with how many match and how many pages they fill: filtered, ordered
-/// and cut in SQL (two statements whatever the organization's size).
+/// One page of the members of `tenant_id` matching `query`, in its order:
+/// filtered, ordered and cut in SQL ([`paging::fetch`]: two statements
+/// whatever the organization's size); `total` counts those that match.
 pub async fn list(
     control: &impl ConnectionTrait,
     tenant_id: i64,
     viewer_id: i64,
     query: &ListQuery<'_>,
     local: &Local,
-) -> Result<(Vec<Member>, u64, u64, u64), DbErr> {
+) -> Result<Paged<Member>, DbErr> {
     let mut select = memberships::Entity::find()
         .filter(memberships::Column::TenantId.eq(tenant_id))
         .find_also_related(users::Entity);
@@ -65,13 +66,9 @@ pub async fn list(
             .order_by_desc(memberships::Column::CreatedAt)
             .order_by_desc(memberships::Column::Id),
     };
-    let pages = select.paginate(control, MEMBERS_PAGE);
-    let counts = pages.num_items_and_pages().await?;
-    let last = Ord::max(counts.number_of_pages, 1);
-    let page = query.page.clamp(1, last);
-    let members = pages
-        .fetch_page(page - 1)
-        .await?
+    let found = paging::fetch(select, control, MEMBERS_PAGE, query.page).await?;
+    let items = found
+        .items
         .into_iter()
         .filter_map(|(membership, user)| {
             let user = user?;
@@ -84,7 +81,12 @@ pub async fn list(
             })
         })
         .collect();
-    Ok((members, counts.number_of_items, page, last))
+    Ok(Paged {
+        items,
+        total: found.total,
+        page: found.page,
+        pages: found.pages,
+    })
 }
 
 /// Owners first, then admins, members and viewers ([`Role`]'s order).

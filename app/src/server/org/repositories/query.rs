@@ -14,6 +14,7 @@ use crate::server::{
         mapping::assignments::{ownerships, team_names},
         teams,
     },
+    paging,
 };
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
@@ -150,21 +151,17 @@ pub async fn list(
     } else {
         query.per_page
     };
-    let paginator = select.paginate(db, per_page);
-    let counts = paginator.num_items_and_pages().await?;
-    let pages = Ord::max(counts.number_of_pages, 1);
-    let page = query.page.clamp(1, pages);
-    let models = paginator.fetch_page(page - 1).await?;
+    let found = paging::fetch(select, db, per_page, query.page).await?;
     let all = repositories::Entity::find().count(db).await?;
     let unassigned = repositories::Entity::find()
         .filter(repositories::Column::Id.not_in_subquery(assigned_ids()))
         .count(db)
         .await?;
     Ok(RepositoryPage {
-        rows: rows_of(db, models).await?,
-        total: counts.number_of_items,
-        page,
-        pages,
+        rows: rows_of(db, found.items).await?,
+        total: found.total,
+        page: found.page,
+        pages: found.pages,
         all,
         unassigned,
     })
