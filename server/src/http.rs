@@ -31,7 +31,8 @@ use axum::{
     routing::get,
     Router,
 };
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
 use tower_http::{
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -43,7 +44,7 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 /// The HTTP stack. Health checks sit outside the host router so that load
 /// balancers can probe any address; everything else goes through it.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let sessions = SessionManagerLayer::new(state.session_store())
         .with_name(cookies::name(cookies::SESSION, state.settings.https))
         .with_http_only(true)
@@ -120,6 +121,17 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The app's routes, made once per process. Leptos makes them by rendering
+/// the app with resource loading switched off through a flag of the whole
+/// process (`leptos_server::SuppressResourceLoad`): made again while any
+/// server of the process renders a page, they would leave the resources
+/// that page starts meanwhile waiting forever (the tests' servers start
+/// beside each other: `tests/api/route_list.rs`).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// The process is up.

@@ -14,6 +14,18 @@ pub fn init() {
     let _ = fmt().with_env_filter(filter).with_target(false).try_init();
 }
 
+/// In tests: each test's lines go with its own output, which the test
+/// harness shows when that test fails.
+pub fn init_for_tests() {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(format!("info,{QUIET_DEPENDENCIES}")));
+    let _ = fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_test_writer()
+        .try_init();
+}
+
 pub fn init_for_cli() {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new(format!("warn,{QUIET_DEPENDENCIES}")));

@@ -80,12 +80,7 @@ where
         let children = children.clone();
         let explain = explain.clone();
         Suspend::new(async move {
-            #[cfg(feature = "ssr")]
-            let watch = stall_watch::Watch::start(std::any::type_name::<R::Data>());
-            let loaded = resource.load().await;
-            #[cfg(feature = "ssr")]
-            watch.done();
-            match loaded {
+            match resource.load().await {
                 Ok(data) => children(data).into_any(),
                 Err(e) => explain
                     .and_then(|explain| (explain.0)(&e))
@@ -97,55 +92,5 @@ where
         view! { <Transition fallback=Loading>{body}</Transition> }.into_any()
     } else {
         view! { <Suspense fallback=Loading>{body}</Suspense> }.into_any()
-    }
-}
-
-/// Tells apart, in the log, the two ways a server-rendered page can hang
-/// waiting for a boundary (the intermittent 15 s stall, see issue 15):
-/// its data never came, or it came and the boundary did not go on. A
-/// boundary dropped unfinished after [`SLOW`] (the request deadline drops
-/// the whole render) says which; data that came late is logged too.
-#[cfg(feature = "ssr")]
-mod stall_watch {
-    use std::time::{Duration, Instant};
-
-    const SLOW: Duration = Duration::from_secs(5);
-
-    pub struct Watch {
-        what: &'static str,
-        started: Instant,
-        done: bool,
-    }
-
-    impl Watch {
-        pub fn start(what: &'static str) -> Self {
-            Watch {
-                what,
-                started: Instant::now(),
-                done: false,
-            }
-        }
-
-        /// The boundary's data is in.
-        pub fn done(mut self) {
-            self.done = true;
-            let waited = self.started.elapsed();
-            if waited >= SLOW {
-                tracing::warn!(data = self.what, ?waited, "a boundary's data came late");
-            }
-        }
-    }
-
-    impl Drop for Watch {
-        fn drop(&mut self) {
-            let waited = self.started.elapsed();
-            if !self.done && waited >= SLOW {
-                tracing::error!(
-                    data = self.what,
-                    ?waited,
-                    "a boundary was dropped still waiting for its data"
-                );
-            }
-        }
     }
 }

@@ -32,6 +32,7 @@ mod quotas;
 mod recovery;
 mod registry;
 mod rest;
+mod route_list;
 mod secrets;
 mod settings;
 mod shell;

@@ -45,7 +45,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[&str]) -> TestApp {
 /// Like [`spawn_app_with`], on the PostgreSQL server at `pg` (an admin URL)
 /// rather than the tests' usual one: a cluster a test may stop or restart.
 pub async fn spawn_app_on(backend: Backend, pg: &str, extra: &[&str]) -> TestApp {
-    server::telemetry::init();
+    server::telemetry::init_for_tests();
     let id = format!("tt{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     let dir = std::env::temp_dir().join("tenantry-tests").join(&id);
     std::fs::create_dir_all(&dir).expect("create test directory");
