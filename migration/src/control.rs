@@ -5,3 +5,4 @@ pub mod m20261124_000004_mail_and_invitations;
 pub mod m20261202_000005_signed_out_at;
 pub mod m20261204_000006_organization_preferences;
 pub mod m20261206_000007_former_subdomains;
+pub mod m20261207_000008_organization_logo;

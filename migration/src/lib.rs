@@ -27,6 +27,7 @@ impl MigratorTrait for ControlMigrator {
             Box::new(control::m20261202_000005_signed_out_at::Migration),
             Box::new(control::m20261204_000006_organization_preferences::Migration),
             Box::new(control::m20261206_000007_former_subdomains::Migration),
+            Box::new(control::m20261207_000008_organization_logo::Migration),
         ]
     }
 
@@ -46,6 +47,7 @@ impl MigratorTrait for TenantMigrator {
             Box::new(tenant::m20261123_000003_audit_log::Migration),
             Box::new(tenant::m20261125_000004_repositories::Migration),
             Box::new(tenant::m20261126_000005_api_tokens::Migration),
+            Box::new(tenant::m20261207_000006_logo::Migration),
         ]
     }
 

@@ -1,14 +1,14 @@
 //! The HTTP stack: [`router`] lists every route the site answers (its
 //! table of contents) and the layers around them, plus the health checks.
 
-use crate::MAX_BODY_BYTES;
+use crate::{MAX_BODY_BYTES, UPLOAD_BODY_BYTES};
 use app::server::{
     cookies,
     identity::sign_in,
     rest,
     web::{
         audit_export::export_audit_csv,
-        brand::brand_css,
+        brand::{brand_css, logo_png},
         deadline::deadline,
         dev_mailbox::dev_mailbox,
         email_links::{ask_to_verify_email, verify_email},
@@ -23,17 +23,23 @@ use app::server::{
     },
     AppState,
 };
-use app::{shell, App};
+use app::{api::UploadLogo, shell, App};
 use axum::{
+    body::Body,
     extract::State,
     http::{Request, StatusCode},
-    middleware,
+    middleware::{self, Next},
+    response::Response,
     routing::get,
     Router,
 };
+
+use leptos::server_fn::ServerFn;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::OnceLock;
+use tower::{Layer, ServiceExt};
 use tower_http::{
+    body::Limited,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::{DefaultOnResponse, TraceLayer},
@@ -60,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         .route("/audit.csv", get(export_audit_csv))
         // An organization's primary colour, as a stylesheet.
         .route("/brand.css", get(brand_css))
+        // Its logo.
+        .route("/logo.png", get(logo_png))
         // Development only: the mail kept in the outbox.
         .route("/dev/mailbox", get(dev_mailbox))
         // The link in the verification email: a page that asks, and its form.
@@ -92,7 +100,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security_headers,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(limit_body))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
@@ -121,6 +129,27 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// Refuses, with 413, a request body past its path's limit: an upload's
+/// [`UPLOAD_BODY_BYTES`], any other's [`MAX_BODY_BYTES`].
+async fn limit_body(req: Request<Body>, next: Next) -> Response {
+    let limit = if req.uri().path() == <UploadLogo as ServerFn>::PATH {
+        UPLOAD_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    // tower-http's limit (413 from the length header, or once the body read
+    // passes it), around the rest of the stack, which takes a plain body.
+    let rest = next.map_request(|req: Request<Limited<Body>>| req.map(Body::new));
+    match RequestBodyLimitLayer::new(limit)
+        .layer(rest)
+        .oneshot(req)
+        .await
+    {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    }
 }
 
 /// The app's routes, made once per process. Leptos makes them by rendering

@@ -151,6 +151,12 @@ pub async fn get_org_shell() -> Result<OrgShell, AppError> {
         )
         .await?;
     Ok(OrgShell {
+        logo: ctx
+            .tenant
+            .preferences
+            .logo
+            .as_deref()
+            .map(crate::model::settings::logo_href),
         org_name: ctx.tenant.name,
         email: member.email,
         role: member.role,

@@ -39,7 +39,8 @@ pub use repositories::{
     RemoveRepository, RenameRepository, SetRepositoryLabels,
 };
 pub use settings::{
-    DeleteOrganization, GetOrgSettings, RenameOrganization, UpdateBranding, UpdateDisplay,
+    DeleteOrganization, GetOrgSettings, RemoveLogo, RenameOrganization, UpdateBranding,
+    UpdateDisplay, UploadLogo,
 };
 pub use signup::{CheckSubdomain, SignUp};
 pub use teams::{AddTeam, GetTeams, RemoveTeam, RenameTeam, TenantHomeData};

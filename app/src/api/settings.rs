@@ -7,7 +7,9 @@ use leptos::prelude::*;
 #[server(endpoint = "org_settings")]
 pub async fn get_org_settings() -> Result<OrgSettings, AppError> {
     use crate::model::{
-        settings::{DateFormat, FormerSubdomain, DEFAULT_BRAND_COLOR, DEFAULT_TIME_ZONE},
+        settings::{
+            logo_href, DateFormat, FormerSubdomain, DEFAULT_BRAND_COLOR, DEFAULT_TIME_ZONE,
+        },
         Permission,
     };
     use crate::server::{
@@ -57,6 +59,7 @@ pub async fn get_org_settings() -> Result<OrgSettings, AppError> {
             .brand_color
             .clone()
             .unwrap_or_else(|| DEFAULT_BRAND_COLOR.to_owned()),
+        logo: tenant.preferences.logo.as_deref().map(logo_href),
         former_subdomains,
     })
 }
@@ -131,6 +134,79 @@ pub async fn update_display(time_zone: String, date_format: String) -> Result<()
         &access.actor(),
         &time_zone,
         &date_format,
+    )
+    .await?;
+    if context::plain_form_post() {
+        leptos_axum::redirect(&format!("/settings?{SAVED_PARAMETER}=1"));
+    }
+    Ok(())
+}
+
+/// Makes the uploaded image the organization's logo: a form (posted with
+/// or without JavaScript) whose file field is `logo`. The image is checked
+/// and encoded again on the CPU pool (`server::org::logo`).
+#[server(endpoint = "upload_logo", input = server_fn::codec::MultipartFormData)]
+pub async fn upload_logo(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
+    use crate::model::{settings::SAVED_PARAMETER, Permission};
+    use crate::server::{org::logo, web::context};
+    let access = context::require(Permission::ManageSettings).await?;
+    let bytes = logo_upload(data).await?;
+    let prepared = access
+        .state
+        .limits
+        .cpu
+        .run(move || logo::prepare(&bytes))
+        .await?
+        .map_err(|message| AppError::field(logo::FIELD, message))?;
+    logo::set(
+        &access.state.control,
+        &access.state.directory,
+        &access.ctx,
+        &access.actor(),
+        Some(prepared),
+    )
+    .await?;
+    if context::plain_form_post() {
+        leptos_axum::redirect(&format!("/settings?{SAVED_PARAMETER}=1"));
+    }
+    Ok(())
+}
+
+/// The bytes of the upload's `logo` field: read to its end, kept up to one
+/// byte past the limit (enough for `prepare` to say it is too large).
+#[cfg(feature = "ssr")]
+async fn logo_upload(data: server_fn::codec::MultipartData) -> Result<Vec<u8>, AppError> {
+    use crate::model::settings::LOGO_MAX_BYTES;
+    use crate::server::org::logo::FIELD;
+    let incomplete = |_| AppError::field(FIELD, "The upload did not arrive whole: try again.");
+    let mut form = data
+        .into_inner()
+        .ok_or_else(|| AppError::field(FIELD, "Choose an image file."))?;
+    let mut bytes = Vec::new();
+    while let Some(mut field) = form.next_field().await.map_err(incomplete)? {
+        if field.name() != Some(FIELD) {
+            continue;
+        }
+        while let Some(chunk) = field.chunk().await.map_err(incomplete)? {
+            let room = (LOGO_MAX_BYTES + 1).saturating_sub(bytes.len());
+            bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+    }
+    Ok(bytes)
+}
+
+/// Takes the organization's logo away: its pages show its name alone.
+#[server(endpoint = "remove_logo")]
+pub async fn remove_logo() -> Result<(), AppError> {
+    use crate::model::{settings::SAVED_PARAMETER, Permission};
+    use crate::server::{org::logo, web::context};
+    let access = context::require(Permission::ManageSettings).await?;
+    logo::set(
+        &access.state.control,
+        &access.state.directory,
+        &access.ctx,
+        &access.actor(),
+        None,
     )
     .await?;
     if context::plain_form_post() {

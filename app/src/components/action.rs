@@ -15,6 +15,16 @@ where
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
+/// The error a form posted to server function `S` came back with in the
+/// page's address, as for [`action_error`] before hydration: for a form
+/// that is no `ServerAction` (a file upload).
+pub fn returned_error<S: ServerFn>() -> Option<S::Error> {
+    use leptos::{server::ServerActionError, server_fn::error::ServerFnUrlError};
+    use_context::<ServerActionError>()
+        .filter(|error| error.path() == S::PATH)
+        .map(|error| ServerFnUrlError::<S::Error>::decode_err(error.err()))
+}
+
 /// The message `error` has for the field `name`, if any.
 pub fn field_error(error: Signal<Option<AppError>>, name: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || error.get().and_then(|e| e.field_error(name)))

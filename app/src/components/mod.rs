@@ -7,7 +7,7 @@ pub mod banner;
 pub mod field;
 pub mod loading;
 
-pub use action::{action_error, error_for, field_error};
+pub use action::{action_error, error_for, field_error, returned_error};
 pub use banner::{Alert, ErrorBanner, SignInRequired};
 pub use field::{Field, FieldShell};
 pub use loading::{Explain, Loaded, Loading};

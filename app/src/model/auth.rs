@@ -51,6 +51,8 @@ pub struct RestorableOrganization {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgShell {
     pub org_name: String,
+    /// The organization's logo's address, if it has one.
+    pub logo: Option<String>,
     pub email: String,
     pub role: Role,
     /// Whether the member has confirmed their email address.

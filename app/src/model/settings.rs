@@ -23,6 +23,8 @@ pub struct OrgSettings {
     pub now: String,
     /// The primary colour of its pages, `#rrggbb`.
     pub brand_color: String,
+    /// The logo's address, if it has one.
+    pub logo: Option<String>,
     /// The subdomains it left that still lead to it, newest first (for
     /// owners; empty for the others).
     pub former_subdomains: Vec<FormerSubdomain>,
@@ -51,6 +53,26 @@ pub const MOVED_PARAMETER: &str = "moved";
 /// Set in the settings page's address when a rename posted without
 /// JavaScript went through, so the page says "Saved.".
 pub const SAVED_PARAMETER: &str = "saved";
+
+/// The largest logo file accepted, in bytes.
+pub const LOGO_MAX_BYTES: usize = 1024 * 1024;
+
+/// The most pixels a logo may have on either side as uploaded; Tenantry
+/// keeps it at most [`LOGO_SIDE`] pixels on its longer side.
+pub const LOGO_MAX_PIXELS: u32 = 4096;
+
+/// The longer side of the logo as kept and shown, in pixels (larger
+/// images are scaled down, smaller ones kept as they are).
+pub const LOGO_SIDE: u32 = 256;
+
+/// The image types a logo may be, for the file picker (the server looks at
+/// the bytes, not at the name or the type the browser gives).
+pub const LOGO_TYPES: &str = "image/png,image/jpeg,image/webp";
+
+/// Where an organization's logo of version `version` is served.
+pub fn logo_href(version: &str) -> String {
+    format!("/logo.png?v={version}")
+}
 
 /// How the organization's pages write a date and time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -30,6 +30,8 @@ pub struct Preferences {
     pub date_format: Option<String>,
     /// The primary colour, `#rrggbb`; `None`: Tenantry's.
     pub brand_color: Option<String>,
+    /// The logo's version, which its address names; `None`: no logo.
+    pub logo: Option<String>,
 }
 
 /// The current request's tenant and that tenant's own database.

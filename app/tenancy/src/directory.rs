@@ -75,6 +75,7 @@ impl From<tenants::Model> for TenantRecord {
                 time_zone: m.time_zone,
                 date_format: m.date_format,
                 brand_color: m.brand_color,
+                logo: m.logo,
             },
         }
     }

@@ -20,6 +20,7 @@ mod http;
 mod invitations;
 mod isolation;
 mod lifecycle;
+mod logo;
 mod mail;
 mod members;
 mod migrate;

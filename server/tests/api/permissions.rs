@@ -4,7 +4,9 @@
 //! `settings::an_owner_deletes_the_organization_…`.)
 
 use crate::helpers::{app_error, spawn_app, Backend};
+use crate::logo::image_file;
 use app::model::{AppError, Permission, Role};
+use image::ImageFormat;
 
 /// What a call may act on, made fresh for each call: a member (role
 /// Member), a pending invitation (role Member), a team, a repository, a
@@ -310,13 +312,8 @@ async fn every_mutation_as_every_role(backend: Backend) {
                 .await;
             let after = app.audit_entries("acme").await.len();
             let label = format!("{} as {role:?}", mutation.endpoint);
-            if role.grants(mutation.needs) {
-                assert_eq!(response.status, 200, "{label}: {}", response.body);
-                assert_eq!(after, before + 1, "{label}");
-            } else {
-                assert_eq!(response.status, 403, "{label}: {}", response.body);
-                assert_eq!(app_error(&response), AppError::Forbidden, "{label}");
-                assert_eq!(after, before, "{label} changed nothing");
+            allowed_exactly_as_granted(role, mutation.needs, &label, &response, before, after);
+            if !role.grants(mutation.needs) {
                 assert_eq!(
                     app.role_of("acme", &email).await,
                     Some(Role::Member),
@@ -324,6 +321,56 @@ async fn every_mutation_as_every_role(backend: Backend) {
                 );
             }
         }
+        // The logo's, which take a file (multipart form data): a new logo,
+        // and removing one, once the owner has given the organization one.
+        for (n, endpoint) in ["upload_logo", "remove_logo"].into_iter().enumerate() {
+            let shade = u8::try_from(16 * role as usize + n).unwrap();
+            let mut as_owner = owner.clone();
+            let current = image_file(8, 8, [shade, 0, 0], ImageFormat::Png);
+            let given = app
+                .upload(
+                    &host,
+                    "upload_logo",
+                    "logo",
+                    &current,
+                    None,
+                    Some(&mut as_owner),
+                )
+                .await;
+            assert_eq!(given.status, 200, "{}", given.body);
+            let before = app.audit_entries("acme").await.len();
+            let response = if endpoint == "upload_logo" {
+                let new = image_file(9, 9, [shade, 0, 0], ImageFormat::Png);
+                app.upload(&host, endpoint, "logo", &new, None, Some(&mut jar))
+                    .await
+            } else {
+                app.call(&host, endpoint, &[], Some(&mut jar)).await
+            };
+            let after = app.audit_entries("acme").await.len();
+            let label = format!("{endpoint} as {role:?}");
+            let needs = Permission::ManageSettings;
+            allowed_exactly_as_granted(role, needs, &label, &response, before, after);
+        }
+    }
+}
+
+/// A call as `role` that needs `needs`: done, with one audit entry, when
+/// the role grants it; refused with 403 and nothing changed otherwise.
+fn allowed_exactly_as_granted(
+    role: Role,
+    needs: Permission,
+    label: &str,
+    response: &crate::http::Response,
+    before: usize,
+    after: usize,
+) {
+    if role.grants(needs) {
+        assert_eq!(response.status, 200, "{label}: {}", response.body);
+        assert_eq!(after, before + 1, "{label}");
+    } else {
+        assert_eq!(response.status, 403, "{label}: {}", response.body);
+        assert_eq!(app_error(response), AppError::Forbidden, "{label}");
+        assert_eq!(after, before, "{label} changed nothing");
     }
 }
 

@@ -21,6 +21,8 @@ pub struct Received {
     pub to: Vec<String>,
     pub subject: String,
     pub body: String,
+    /// The `text/html` part, if the message has one.
+    pub html: Option<String>,
 }
 
 impl Received {
@@ -47,18 +49,28 @@ struct Collector {
 impl Collector {
     fn deliver(&self, to: Vec<String>, data: &[u8]) {
         let parsed = mail_parser::MessageParser::default().parse(data);
-        let (subject, body) = parsed
+        let (subject, body, html) = parsed
             .map(|m| {
+                // mail-parser offers the text as HTML when there is none:
+                // only a part declared text/html counts.
+                let html = m
+                    .parts
+                    .iter()
+                    .find(|part| part.is_text_html())
+                    .and_then(|part| part.text_contents().map(str::to_owned));
                 (
                     m.subject().unwrap_or_default().to_owned(),
                     m.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
+                    html,
                 )
             })
             .unwrap_or_default();
-        self.inbox
-            .lock()
-            .unwrap()
-            .push(Received { to, subject, body });
+        self.inbox.lock().unwrap().push(Received {
+            to,
+            subject,
+            body,
+            html,
+        });
     }
 }
 

@@ -1,20 +1,23 @@
 //! `/settings`: the organization's name, how its pages write dates and
-//! times, and to its owners the danger zone, where they delete it
-//! (restorable from the apex for a grace period). Every form works with
-//! and without JavaScript.
+//! times, its colour and logo, and to its owners the subdomain and the
+//! danger zone, where they delete it (restorable from the apex for a grace
+//! period). Every form works with and without JavaScript.
 
 use crate::{
     api::settings::{
-        get_org_settings, ChangeSubdomain, DeleteOrganization, RenameOrganization, UpdateBranding,
-        UpdateDisplay,
+        get_org_settings, ChangeSubdomain, DeleteOrganization, RemoveLogo, RenameOrganization,
+        UpdateBranding, UpdateDisplay, UploadLogo,
     },
-    components::{action_error, field_error, ErrorBanner, Field, FieldShell, Loaded},
+    components::{
+        action_error, field_error, returned_error, ErrorBanner, Field, FieldShell, Loaded,
+    },
     model::settings::{
-        DateFormat, OrgSettings, FORMER_SUBDOMAIN_DAYS, MOVED_PARAMETER, SAVED_PARAMETER,
+        DateFormat, OrgSettings, FORMER_SUBDOMAIN_DAYS, LOGO_MAX_BYTES, LOGO_SIDE, LOGO_TYPES,
+        MOVED_PARAMETER, SAVED_PARAMETER,
     },
     pages::org::OrgPage,
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -24,12 +27,14 @@ pub fn SettingsPage() -> impl IntoView {
     let delete = ServerAction::<DeleteOrganization>::new();
     let display = ServerAction::<UpdateDisplay>::new();
     let branding = ServerAction::<UpdateBranding>::new();
+    let remove_logo = ServerAction::<RemoveLogo>::new();
     let settings = Resource::new_blocking(
         move || {
             (
                 rename.version().get(),
                 display.version().get(),
                 branding.version().get(),
+                remove_logo.version().get(),
             )
         },
         |_| get_org_settings(),
@@ -42,7 +47,7 @@ pub fn SettingsPage() -> impl IntoView {
             <Loaded resource=settings transition=true let:settings>
                 <General settings=settings.clone() rename />
                 <DatesAndTimes settings=settings.clone() display />
-                <Branding settings=settings.clone() branding />
+                <Branding settings=settings.clone() branding remove_logo />
                 {settings.owner.then(|| view! { <Subdomain settings=settings.clone() /> })}
                 {settings.owner.then(|| view! { <DangerZone settings delete /> })}
             </Loaded>
@@ -188,7 +193,12 @@ fn DatesAndTimes(settings: OrgSettings, display: ServerAction<UpdateDisplay>) ->
 /// text field where the browser has none), checked for contrast with white
 /// text on the server. The new colour shows from the next page on.
 #[component]
-fn Branding(settings: OrgSettings, branding: ServerAction<UpdateBranding>) -> impl IntoView {
+fn Branding(
+    settings: OrgSettings,
+    branding: ServerAction<UpdateBranding>,
+    remove_logo: ServerAction<RemoveLogo>,
+) -> impl IntoView {
+    let logo = settings.logo.clone();
     let error = action_error(branding);
     let typed = error
         .get_untracked()
@@ -219,9 +229,60 @@ fn Branding(settings: OrgSettings, branding: ServerAction<UpdateBranding>) -> im
                 <button type="submit" class="button" disabled=move || branding.pending().get()>"Save"</button>
             </ActionForm>
             {saved}
+            <Logo logo remove=remove_logo />
         </section>
     }
     .into_any()
+}
+
+/// The logo: the current one, a form to upload another and a button to
+/// remove it. The upload is a plain form, with and without JavaScript (a
+/// file goes as multipart form data); the server checks the file.
+#[component]
+fn Logo(logo: Option<String>, remove: ServerAction<RemoveLogo>) -> impl IntoView {
+    // An upload refused comes back in the page's address. (A file upload
+    // is no `ServerAction`: its form data cannot be kept as a value.)
+    let error = Signal::stored(returned_error::<UploadLogo>());
+    let upload_at = <UploadLogo as ServerFn>::PATH;
+    let hint = format!(
+        "PNG, JPEG or WebP, up to {} KiB; shown at most {LOGO_SIDE} pixels wide or high.",
+        LOGO_MAX_BYTES / 1024
+    );
+    view! {
+        <h3 id="logo-heading">"Logo"</h3>
+        {logo.clone().map(|src| view! {
+            <img class="logo-preview" src=src alt="The current logo" data-testid="logo-preview" />
+        })}
+        <form
+            method="post"
+            action=upload_at
+            enctype="multipart/form-data"
+            class="inline-form"
+            data-testid="logo-form"
+        >
+            <ErrorBanner error />
+            <FieldShell id="logo" name="logo" label="Logo file" error=field_error(error, "logo") described=true>
+                <input
+                    id="logo"
+                    name="logo"
+                    type="file"
+                    accept=LOGO_TYPES
+                    required
+                    aria-describedby="logo-error logo-hint"
+                />
+                <p class="hint" id="logo-hint">{hint}</p>
+            </FieldShell>
+            <button type="submit" class="button">"Upload"</button>
+        </form>
+        {logo.map(|_| view! {
+            <ActionForm action=remove attr:data-testid="remove-logo">
+                <ErrorBanner error=action_error(remove) />
+                <button type="submit" class="button secondary" disabled=move || remove.pending().get()>
+                    "Remove the logo"
+                </button>
+            </ActionForm>
+        })}
+    }
 }
 
 /// Deleting the organization: the password again, and its subdomain typed.

@@ -127,7 +127,12 @@ where
 fn OrgHeader(shell: OrgShell) -> impl IntoView {
     view! {
         <header class="app-header">
-            <a class="org-title" href="/" data-testid="shell-org-name">{shell.org_name}</a>
+            <a class="org-title" href="/" data-testid="shell-org-name">
+                {shell.logo.map(|src| view! {
+                    <img class="org-logo" src=src alt="" data-testid="shell-logo" />
+                })}
+                {shell.org_name}
+            </a>
             <OrgNav shell_role=shell.role />
             <AccountMenu email=shell.email role=shell.role.label() account=shell.account />
         </header>

@@ -125,6 +125,7 @@ pub fn request_reset(
                  message: your password stays as it is.\n",
                 email = user.email,
             ),
+            html: None,
         }))
     });
 }
@@ -237,6 +238,7 @@ pub fn send_organizations(
                  If you did not ask for this list, you can ignore this message.\n",
                 email = user.email,
             ),
+            html: None,
         }))
     });
 }

@@ -47,6 +47,7 @@ pub async fn send(
             to: user.email.clone(),
             subject: "Confirm your email address for Tenantry".to_owned(),
             body,
+            html: None,
         })
         .await
         .map_err(internal)

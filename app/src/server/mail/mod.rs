@@ -2,11 +2,14 @@
 //! the control plane's outbox (shown at `/dev/mailbox` in development).
 //!
 //! Mail carries one-time links: the message text is never logged, only its
-//! recipient and subject.
+//! recipient and subject. Mail an organization sends has an HTML part in
+//! its colours too ([`branded`]); the outbox keeps the plain text.
+
+pub mod branded;
 
 use crate::server::{entities::control::outbox, time::now_unix};
 use lettre::{
-    message::{header::ContentType, Mailbox},
+    message::{header::ContentType, Mailbox, MultiPart},
     AsyncSmtpTransport, AsyncTransport, Tokio1Executor,
 };
 use sea_orm::{
@@ -18,12 +21,13 @@ use std::time::Duration;
 /// How long one SMTP delivery may take before the request gives up.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// One plain-text email.
+/// One email: plain text, and the same as HTML when `html` is set.
 #[derive(Clone, Debug)]
 pub struct Email {
     pub to: String,
     pub subject: String,
     pub body: String,
+    pub html: Option<String>,
 }
 
 #[derive(Clone)]
@@ -83,10 +87,14 @@ impl Mailer {
                 let message = lettre::Message::builder()
                     .from(from.clone())
                     .to(to)
-                    .subject(&email.subject)
-                    .header(ContentType::TEXT_PLAIN)
-                    .body(email.body)
-                    .map_err(|e| MailError::Smtp(e.to_string()))?;
+                    .subject(&email.subject);
+                let message = match email.html {
+                    Some(html) => {
+                        message.multipart(MultiPart::alternative_plain_html(email.body, html))
+                    }
+                    None => message.header(ContentType::TEXT_PLAIN).body(email.body),
+                }
+                .map_err(|e| MailError::Smtp(e.to_string()))?;
                 transport
                     .send(message)
                     .await

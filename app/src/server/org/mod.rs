@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod dashboard;
 pub mod labels;
+pub mod logo;
 pub mod mapping;
 pub mod new_token;
 pub mod onboarding;

@@ -11,7 +11,9 @@ use crate::server::{
     },
     time::now_unix,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait,
+};
 use tenancy::context::TenantCtx;
 use tenancy::{
     catalog,
@@ -20,6 +22,12 @@ use tenancy::{
     provision,
     registry::TenantRegistry,
 };
+
+/// For [`change_tenant`]: nothing more to write in the organization's
+/// database than the audit entry.
+pub(super) async fn nothing_else(_: &DatabaseTransaction) -> Result<(), AppError> {
+    Ok(())
+}
 
 /// Renames the organization, in its own database and in the control plane
 /// ([`audit::audited`]), which tells every instance.
@@ -43,7 +51,11 @@ pub async fn rename(
         before: Some(ctx.tenant.name.clone()),
         after: Some(name.to_owned()),
     };
-    let also = Some((Key::OrganizationName, name));
+    let also = async |tenant: &DatabaseTransaction| {
+        org_settings::put(tenant, Key::OrganizationName, name)
+            .await
+            .map_err(tenant_db)
+    };
     change_tenant(control, directory, ctx, actor, change, also, |row| {
         row.name = Set(name.to_owned());
     })
@@ -173,10 +185,18 @@ pub async fn set_display(
         before: Some(before),
         after: Some(after),
     };
-    change_tenant(control, directory, ctx, actor, change, None, |row| {
-        row.time_zone = Set(Some(zone_name.to_owned()));
-        row.date_format = Set(Some(format.as_str().to_owned()));
-    })
+    change_tenant(
+        control,
+        directory,
+        ctx,
+        actor,
+        change,
+        nothing_else,
+        |row| {
+            row.time_zone = Set(Some(zone_name.to_owned()));
+            row.date_format = Set(Some(format.as_str().to_owned()));
+        },
+    )
     .await?;
     Ok(())
 }
@@ -211,33 +231,37 @@ pub async fn set_brand_color(
         before: ctx.tenant.preferences.brand_color.clone(),
         after: color.clone(),
     };
-    change_tenant(control, directory, ctx, actor, change, None, |row| {
-        row.brand_color = Set(color.clone());
-    })
+    change_tenant(
+        control,
+        directory,
+        ctx,
+        actor,
+        change,
+        nothing_else,
+        |row| {
+            row.brand_color = Set(color.clone());
+        },
+    )
     .await?;
     Ok(())
 }
 
 /// Applies `edit` to the organization's control-plane row and records
-/// `change` in its audit log, in one step ([`audit::audited`]); with `also`,
-/// writes that setting of its own database too. Tells every instance, and
-/// forgets the cached tenant here.
-async fn change_tenant(
+/// `change` in its audit log, in one step ([`audit::audited`]), with what
+/// `also` writes in its own database in the same transaction. Tells every
+/// instance, and forgets the cached tenant here.
+pub(super) async fn change_tenant(
     control: &DatabaseConnection,
     directory: &TenantDirectory,
     ctx: &TenantCtx,
     actor: &Actor,
     change: Change,
-    also: Option<(Key, &str)>,
+    also: impl AsyncFnOnce(&DatabaseTransaction) -> Result<(), AppError>,
     edit: impl FnOnce(&mut tenants::ActiveModel),
 ) -> Result<(), AppError> {
     audit::audited(&ctx.db, control, async |both| {
         both.record(actor, change).await?;
-        if let Some((key, value)) = also {
-            org_settings::put(both.tenant, key, value)
-                .await
-                .map_err(tenant_db)?;
-        }
+        also(both.tenant).await?;
         let tenant = tenants::Entity::find_by_id(ctx.tenant.id)
             .one(both.control)
             .await

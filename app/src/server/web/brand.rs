@@ -1,15 +1,67 @@
-//! `GET /brand.css` on an organization's host: its primary colour as the
-//! stylesheet's `--accent`, after Tenantry's own. A file rather than an
-//! inline style, which the Content-Security-Policy (`style-src 'self'`)
-//! refuses. Pages link it with the colour in the address, so a browser
-//! keeps it until the colour changes.
+//! An organization's branding, served from its host to anyone (its log-in
+//! page wears it too):
+//!
+//! * `GET /brand.css`: its primary colour as the stylesheet's `--accent`,
+//!   after Tenantry's own. A file rather than an inline style, which the
+//!   Content-Security-Policy (`style-src 'self'`) refuses. Pages link it
+//!   with the colour in the address, so a browser keeps it until the colour
+//!   changes.
+//! * `GET /logo.png`: its logo, as Tenantry encoded it (`org::logo`),
+//!   linked with its version in the address and kept by browsers as long.
 
+use crate::server::{error::request_id_of, org::logo};
 use axum::{
     extract::Request,
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
 use tenancy::context::TenantCtx;
+
+pub async fn logo_png(request: Request) -> Response {
+    let Some(ctx) = request.extensions().get::<TenantCtx>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let image = match logo::image(&ctx.db).await {
+        Ok(Some(image)) => image,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            // Only this organization's database is down: its pages say so.
+            tracing::warn!(error = %e, request_id = %request_id_of(request.headers()), "logo unreadable");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let named = request
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("v=")))
+        == Some(image.version.as_str());
+    let etag = format!("\"{}\"", image.version);
+    let unchanged = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|tag| tag.as_bytes() == etag.as_bytes());
+    let mut response = if unchanged {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        image.png.into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    if let Ok(etag) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, etag);
+    }
+    // The address names this version: kept for good. Otherwise (an old
+    // version's address, or none) asked again each time.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if named {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        }),
+    );
+    response
+}
 
 pub async fn brand_css(request: Request) -> Response {
     let Some(color) = request

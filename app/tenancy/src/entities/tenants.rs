@@ -23,6 +23,8 @@ pub struct Model {
     pub date_format: Option<String>,
     /// The primary colour of its pages, `#rrggbb`; `None`: Tenantry's.
     pub brand_color: Option<String>,
+    /// The version of the logo its own database keeps; `None`: no logo.
+    pub logo: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -135,6 +135,52 @@ impl Client {
         self.post_server_fn(host, endpoint, fields, all, jar).await
     }
 
+    /// Posts `file` as the form's file field `field` (multipart form data,
+    /// as a browser sends a file form) to server function `endpoint`: from
+    /// the page at `from` as a browser without JavaScript, or with `None`
+    /// as a script asking for JSON.
+    pub async fn upload(
+        &self,
+        host: &str,
+        endpoint: &str,
+        field: &str,
+        file: &[u8],
+        from: Option<&str>,
+        jar: Option<&mut CookieJar>,
+    ) -> Response {
+        const BOUNDARY: &str = "tenantry-test-boundary-7f3a";
+        let mut headers = match from {
+            Some(path) => vec![
+                ("Accept", "text/html,application/xhtml+xml".to_owned()),
+                ("Referer", format!("http://{host}{path}")),
+            ],
+            None => vec![("Accept", "application/json".to_owned())],
+        };
+        headers.push((
+            "Content-Type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        ));
+        let mut body = format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; \
+             filename=\"upload\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        http::send(
+            self.port,
+            Request {
+                method: "POST",
+                host,
+                path: &format!("/api/{endpoint}"),
+                headers,
+                body,
+            },
+            jar,
+        )
+        .await
+    }
+
     async fn post_server_fn(
         &self,
         host: &str,

@@ -4,6 +4,7 @@ pub mod api_tokens;
 pub mod assignments;
 pub mod audit_log;
 pub mod labels;
+pub mod logo;
 pub mod manual_decisions;
 pub mod mapping_rules;
 pub mod repositories;

@@ -9,7 +9,10 @@ use crate::server::{
     entities::control::{invitations, memberships, users},
     error::internal,
     identity::tokens,
-    mail::{Email, Mailer},
+    mail::{
+        branded::{self, Brand, Message},
+        Email, Mailer,
+    },
     org::audit::{self, Action, Change},
     rate_limit::Limits,
     time::now_unix,
@@ -18,26 +21,36 @@ use sea_orm::{
     sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, SqlErr,
 };
-use tenancy::context::TenantCtx;
+use tenancy::context::{TenantCtx, TenantInfo};
 
-fn mail(org_name: &str, inviter: &Inviter, to: &str, role: Role, token: &str) -> Email {
+/// The invitation: plain text, and as HTML in the organization's colours
+/// and logo.
+fn mail(tenant: &TenantInfo, inviter: &Inviter, to: &str, role: Role, token: &str) -> Email {
+    let org_name = &tenant.name;
     let link = format!("{}/invitation?token={token}", inviter.tenant_url);
+    let invited = format!(
+        "{inviter} invited you to join {org_name} on Tenantry as {role}.",
+        inviter = inviter.actor.email,
+        role = role.label().to_lowercase(),
+    );
+    let expiry = "The link works once, for seven days. If you did not expect it, \
+                  ignore this message.";
+    let html = branded::html(
+        &Brand::of(tenant, &inviter.tenant_url),
+        &Message {
+            paragraphs: &["Hello,".to_owned(), invited.clone()],
+            action: ("Accept the invitation", &link),
+            footer: expiry,
+        },
+    );
     Email {
         to: to.to_owned(),
         subject: format!(
             "{} invited you to {org_name} on Tenantry",
             inviter.actor.email
         ),
-        body: format!(
-            "Hello,\n\n\
-             {inviter} invited you to join {org_name} on Tenantry as {role}.\n\n\
-             Accept the invitation here:\n\n\
-             {link}\n\n\
-             The link works once, for seven days. If you did not expect it, \
-             ignore this message.\n",
-            inviter = inviter.actor.email,
-            role = role.label().to_lowercase(),
-        ),
+        body: format!("Hello,\n\n{invited}\n\nAccept the invitation here:\n\n{link}\n\n{expiry}\n"),
+        html: Some(html),
     }
 }
 
@@ -98,7 +111,7 @@ pub async fn invite(
     // server, and a failed send changes nothing. (Should anything below
     // fail, the mailed link leads to "expired or withdrawn".)
     if let Err(cause) = mailer
-        .send(mail(&ctx.tenant.name, inviter, &email, role, &token))
+        .send(mail(&ctx.tenant, inviter, &email, role, &token))
         .await
     {
         errors.add("form", mail_failed(cause));
@@ -232,7 +245,7 @@ pub async fn resend(
     // Mail first, outside any transaction: no database waits on the SMTP
     // server, and a failed send changes nothing.
     mailer
-        .send(mail(&ctx.tenant.name, inviter, &row.email, role, &token))
+        .send(mail(&ctx.tenant, inviter, &row.email, role, &token))
         .await
         .map_err(|cause| AppError::field("form", mail_failed(cause)))?;
     let change = Change {
