@@ -47,6 +47,49 @@ test('an owner renames the organization, gives it a colour, deletes it and resto
   await expect(page.getByTestId('org-name')).toHaveText('Settings Renamed');
 });
 
+// A 48 × 16 PNG in the organization's green.
+const LOGO_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAADAAAAAQCAIAAADfzGvmAAAAJ0lEQVR4nGPgzvMfVIhhwF0w6qBRB406aNRBA+2CUQeNOmjUQXRGAJxSWB8Q4kBiAAAAAElFTkSuQmCC',
+  'base64',
+);
+
+test('an owner gives the organization a logo, which every page shows; an SVG is refused at the field', async ({ page, tenantry }) => {
+  const slug = tenantry.freshSlug();
+  await signUp(page, tenantry, slug, 'Logo Co');
+  await page.goto(tenantry.tenantUrl(slug) + '/settings');
+  await hydrated(page);
+
+  // An SVG: back on the page, the reason at the file field, nothing kept.
+  await page.getByLabel('Logo file').setInputFiles({
+    name: 'logo.svg',
+    mimeType: 'image/svg+xml',
+    buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+  });
+  await page.getByTestId('logo-form').getByRole('button', { name: 'Upload' }).click();
+  await expect(page.locator('[data-field="logo"]')).toContainText('SVG images are not accepted');
+  await expect(page.getByTestId('shell-logo')).toHaveCount(0);
+
+  await page.getByLabel('Logo file').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: LOGO_PNG });
+  await page.getByTestId('logo-form').getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByTestId('logo-saved')).toBeVisible();
+  await expect(page.getByTestId('logo-preview')).toBeVisible();
+
+  // The home page's header: the logo, loaded, beside the name.
+  await page.goto(tenantry.tenantUrl(slug) + '/');
+  const logo = page.getByTestId('shell-logo');
+  await expect(logo).toBeVisible();
+  await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(48);
+  await expect(page.getByTestId('shell-org-name')).toHaveText('Logo Co');
+
+  // Removed: gone from every page.
+  await page.goto(tenantry.tenantUrl(slug) + '/settings');
+  await hydrated(page);
+  await page.getByTestId('remove-logo').getByRole('button', { name: 'Remove the logo' }).click();
+  await expect(page.getByTestId('logo-preview')).toHaveCount(0);
+  await page.goto(tenantry.tenantUrl(slug) + '/teams');
+  await expect(page.getByTestId('shell-logo')).toHaveCount(0);
+});
+
 test('an owner moves the organization to a new subdomain; the old address leads there, signed in', async ({ page, tenantry }) => {
   const slug = tenantry.freshSlug();
   const moved = `${slug}-new`;

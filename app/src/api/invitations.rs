@@ -2,7 +2,7 @@
 //! invited person's side: seeing the offer and accepting it.
 
 use crate::model::{
-    invitations::{Invitation, InvitationOffer},
+    invitations::{BulkOutcome, Invitation, InvitationOffer},
     AppError,
 };
 use leptos::prelude::*;
@@ -67,6 +67,53 @@ pub async fn resend_invitation(id: i64) -> Result<(), AppError> {
         id,
     )
     .await
+}
+
+/// Resends or revokes the invitations `ids` (comma-separated), at most
+/// [`BULK_AT_MOST`](crate::model::invitations::BULK_AT_MOST) at once, and
+/// says what became of each. Posted without JavaScript, the members page
+/// gets the counts in its address.
+#[server(endpoint = "bulk_invitations")]
+pub async fn bulk_invitations(ids: String, action: String) -> Result<BulkOutcome, AppError> {
+    use crate::model::{
+        invitations::{BulkAction, BULK_AT_MOST},
+        members::parse_ids,
+        Permission,
+    };
+    use crate::server::{identity::invitations, web::context};
+    let access = context::require(Permission::ManageMembers).await?;
+    let ids = parse_ids(&ids)
+        .filter(|ids| !ids.is_empty())
+        .ok_or_else(|| AppError::field("form", "Select invitations from the list."))?;
+    if ids.len() > BULK_AT_MOST {
+        return Err(AppError::field(
+            "form",
+            format!("Select at most {BULK_AT_MOST} invitations at once."),
+        ));
+    }
+    let action = BulkAction::parse(action.trim())
+        .ok_or_else(|| AppError::field("form", "Choose to resend or to revoke."))?;
+    let inviter = access.inviter()?;
+    let state = &access.state;
+    let rows = match action {
+        BulkAction::Resend => {
+            let mail = (&*state.mailer, &*state.limits);
+            invitations::resend_many(&state.control, mail, &access.ctx, &inviter, &ids).await?
+        }
+        BulkAction::Revoke => {
+            invitations::revoke_many(&state.control, &access.ctx, &inviter, &ids).await?
+        }
+    };
+    let outcome = BulkOutcome { action, rows };
+    if context::plain_form_post() {
+        let done = outcome.done();
+        let left = outcome.rows.len() - done;
+        leptos_axum::redirect(&format!(
+            "/members?done=invitations&action={}&count={done}&left={left}",
+            action.as_str()
+        ));
+    }
+    Ok(outcome)
 }
 
 /// What invitation `token` offers, on the organization's host.

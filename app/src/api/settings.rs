@@ -147,7 +147,7 @@ pub async fn update_display(time_zone: String, date_format: String) -> Result<()
 /// and encoded again on the CPU pool (`server::org::logo`).
 #[server(endpoint = "upload_logo", input = server_fn::codec::MultipartFormData)]
 pub async fn upload_logo(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
-    use crate::model::{settings::SAVED_PARAMETER, Permission};
+    use crate::model::{settings::LOGO_SAVED_PARAMETER, Permission};
     use crate::server::{org::logo, web::context};
     let access = context::require(Permission::ManageSettings).await?;
     let bytes = logo_upload(data).await?;
@@ -167,7 +167,7 @@ pub async fn upload_logo(data: server_fn::codec::MultipartData) -> Result<(), Ap
     )
     .await?;
     if context::plain_form_post() {
-        leptos_axum::redirect(&format!("/settings?{SAVED_PARAMETER}=1"));
+        leptos_axum::redirect(&format!("/settings?{LOGO_SAVED_PARAMETER}=1"));
     }
     Ok(())
 }
@@ -198,7 +198,7 @@ async fn logo_upload(data: server_fn::codec::MultipartData) -> Result<Vec<u8>, A
 /// Takes the organization's logo away: its pages show its name alone.
 #[server(endpoint = "remove_logo")]
 pub async fn remove_logo() -> Result<(), AppError> {
-    use crate::model::{settings::SAVED_PARAMETER, Permission};
+    use crate::model::{settings::LOGO_SAVED_PARAMETER, Permission};
     use crate::server::{org::logo, web::context};
     let access = context::require(Permission::ManageSettings).await?;
     logo::set(
@@ -210,7 +210,7 @@ pub async fn remove_logo() -> Result<(), AppError> {
     )
     .await?;
     if context::plain_form_post() {
-        leptos_axum::redirect(&format!("/settings?{SAVED_PARAMETER}=1"));
+        leptos_axum::redirect(&format!("/settings?{LOGO_SAVED_PARAMETER}=1"));
     }
     Ok(())
 }

@@ -74,6 +74,10 @@ pub fn logo_href(version: &str) -> String {
     format!("/logo.png?v={version}")
 }
 
+/// Set in the settings page's address when a logo posted without
+/// JavaScript (and every upload is) was saved or removed.
+pub const LOGO_SAVED_PARAMETER: &str = "logo";
+
 /// How the organization's pages write a date and time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -80,6 +80,16 @@ const MUTATIONS: &[Mutation] = &[
         fields: |_, target| vec![("id", target.invitation_id.to_string())],
     },
     Mutation {
+        endpoint: "bulk_invitations",
+        needs: Permission::ManageMembers,
+        fields: |_, target| {
+            vec![
+                ("ids", target.invitation_id.to_string()),
+                ("action", "revoke".to_owned()),
+            ]
+        },
+    },
+    Mutation {
         endpoint: "rename_team",
         needs: Permission::ManageTeams,
         fields: |role, target| {

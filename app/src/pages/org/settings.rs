@@ -12,8 +12,8 @@ use crate::{
         action_error, field_error, returned_error, ErrorBanner, Field, FieldShell, Loaded,
     },
     model::settings::{
-        DateFormat, OrgSettings, FORMER_SUBDOMAIN_DAYS, LOGO_MAX_BYTES, LOGO_SIDE, LOGO_TYPES,
-        MOVED_PARAMETER, SAVED_PARAMETER,
+        DateFormat, OrgSettings, FORMER_SUBDOMAIN_DAYS, LOGO_MAX_BYTES, LOGO_SAVED_PARAMETER,
+        LOGO_SIDE, LOGO_TYPES, MOVED_PARAMETER, SAVED_PARAMETER,
     },
     pages::org::OrgPage,
 };
@@ -244,12 +244,21 @@ fn Logo(logo: Option<String>, remove: ServerAction<RemoveLogo>) -> impl IntoView
     // is no `ServerAction`: its form data cannot be kept as a value.)
     let error = Signal::stored(returned_error::<UploadLogo>());
     let upload_at = <UploadLogo as ServerFn>::PATH;
+    let query = use_query_map();
+    let saved = move || {
+        let removed = matches!(remove.value().get(), Some(Ok(())));
+        let posted = query.with(|q| q.get(LOGO_SAVED_PARAMETER).is_some());
+        (removed || posted).then(|| {
+            view! { <p class="banner success" role="status" data-testid="logo-saved">"Saved."</p> }
+        })
+    };
     let hint = format!(
         "PNG, JPEG or WebP, up to {} KiB; shown at most {LOGO_SIDE} pixels wide or high.",
         LOGO_MAX_BYTES / 1024
     );
     view! {
         <h3 id="logo-heading">"Logo"</h3>
+        {saved}
         {logo.clone().map(|src| view! {
             <img class="logo-preview" src=src alt="The current logo" data-testid="logo-preview" />
         })}

@@ -4,7 +4,7 @@
 use super::{accept, form_error, invite, invited, mailed_token};
 use crate::helpers::{app_error, spawn_app, Backend, PASSWORD};
 use crate::http::CookieJar;
-use app::model::invitations::Invitation;
+use app::model::invitations::{BulkOutcome, Invitation, RowOutcome};
 use app::model::Role;
 
 #[tokio::test]
@@ -74,6 +74,21 @@ async fn invitations_stay_inside_their_organization() {
             )
             .await;
         assert_eq!(response.status, 422, "{endpoint}: {}", response.body);
+    }
+    // In bulk too: named, and left alone, as not beta's.
+    for action in ["resend", "revoke"] {
+        let response = app
+            .call(
+                &beta_host,
+                "bulk_invitations",
+                &[("ids", &invitation.id.to_string()), ("action", action)],
+                Some(&mut beta),
+            )
+            .await;
+        assert_eq!(response.status, 200, "{action}: {}", response.body);
+        let outcome: BulkOutcome = serde_json::from_str(&response.body).unwrap();
+        assert_eq!(outcome.rows[0].outcome, RowOutcome::NotPending, "{action}");
+        assert_eq!(outcome.rows[0].email, "", "{action}: nothing of acme's");
     }
     let listed = app
         .call(&beta_host, "invitations", &[], Some(&mut beta))

@@ -1,11 +1,15 @@
 //! The members page's invitations: inviting by email with a role, and the
-//! pending invitations with Resend and Revoke (owners and admins).
+//! pending invitations with Resend and Revoke (owners and admins), one at
+//! a time or selected in bulk, after a confirmation step that then says
+//! what became of each.
 
 use crate::{
-    api::invitations::{get_invitations, InviteMember, ResendInvitation, RevokeInvitation},
+    api::invitations::{
+        get_invitations, BulkInvitations, InviteMember, ResendInvitation, RevokeInvitation,
+    },
     components::{action_error, field_error, ErrorBanner, Field, FieldShell},
     model::{
-        invitations::{Invitation, INVITED_PARAMETER},
+        invitations::{BulkAction, BulkOutcome, Invitation, RowOutcome, INVITED_PARAMETER},
         AppError, Role,
     },
 };
@@ -27,6 +31,7 @@ pub(super) struct InvitationsData {
     invite: ServerAction<InviteMember>,
     resend: ServerAction<ResendInvitation>,
     revoke: ServerAction<RevokeInvitation>,
+    bulk: ServerAction<BulkInvitations>,
     pending: Resource<Result<Vec<Invitation>, AppError>>,
 }
 
@@ -35,12 +40,14 @@ impl InvitationsData {
         let invite = ServerAction::<InviteMember>::new();
         let resend = ServerAction::<ResendInvitation>::new();
         let revoke = ServerAction::<RevokeInvitation>::new();
+        let bulk = ServerAction::<BulkInvitations>::new();
         let pending = Resource::new(
             move || {
                 (
                     invite.version().get(),
                     resend.version().get(),
                     revoke.version().get(),
+                    bulk.version().get(),
                 )
             },
             |_| get_invitations(),
@@ -49,6 +56,7 @@ impl InvitationsData {
             invite,
             resend,
             revoke,
+            bulk,
             pending,
         }
     }
@@ -62,6 +70,7 @@ pub(super) fn Invitations(your_role: Role, data: InvitationsData) -> impl IntoVi
         invite,
         resend,
         revoke,
+        bulk,
         pending,
     } = data;
     let error = action_error(invite);
@@ -90,6 +99,20 @@ pub(super) fn Invitations(your_role: Role, data: InvitationsData) -> impl IntoVi
             .is_none()
             .then(|| view! { <InvitedBanner email /> })
     };
+    // The bulk step asked for in the address: the action and the
+    // invitations selected (the list's checkboxes are a GET form).
+    let asked = move || {
+        query.with(|q| {
+            let action = BulkAction::parse(&q.get("invitations")?)?;
+            let ids: Vec<i64> = q
+                .get_all("invitation")
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|id| id.parse().ok())
+                .collect();
+            Some((action, ids))
+        })
+    };
     let (resend_error, revoke_error) = (action_error(resend), action_error(revoke));
     let list_error = Signal::derive(move || resend_error.get().or_else(|| revoke_error.get()));
     view! {
@@ -116,13 +139,32 @@ pub(super) fn Invitations(your_role: Role, data: InvitationsData) -> impl IntoVi
                     let just_invited = invited_without_js(&list);
                     (!list.is_empty()).then(|| view! {
                         {just_invited}
+                        {asked().map(|(action, ids)| view! {
+                            <BulkPanel action ids list=list.clone() bulk />
+                        })}
                         <h3>"Pending invitations"</h3>
                         <ErrorBanner error=list_error />
                         <table class="list" data-testid="pending-invitations">
-                            <thead><tr><th>"Email"</th><th>"Role"</th><th>"Sent"</th><th>"Link works until"</th><th></th></tr></thead>
+                            <thead>
+                                <tr>
+                                    <th><span class="visually-hidden">"Select"</span></th>
+                                    <th>"Email"</th><th>"Role"</th><th>"Sent"</th><th>"Link works until"</th><th></th>
+                                </tr>
+                            </thead>
                             <tbody>
                                 {list.into_iter().map(|i| view! {
                                     <tr data-testid=format!("invitation-{}", i.email)>
+                                        <td>
+                                            {your_role.may_assign(i.role).then(|| view! {
+                                                <input
+                                                    type="checkbox"
+                                                    form="bulk-invitations"
+                                                    name="invitation"
+                                                    value=i.id.to_string()
+                                                    aria-label=format!("Select the invitation of {}", i.email)
+                                                />
+                                            })}
+                                        </td>
                                         <td>{i.email.clone()}</td>
                                         <td>{i.role.label()}</td>
                                         <td>{i.sent.clone()}</td>
@@ -142,9 +184,106 @@ pub(super) fn Invitations(your_role: Role, data: InvitationsData) -> impl IntoVi
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        <form method="get" action="/members" id="bulk-invitations" class="actions">
+                            <button type="submit" name="invitations" value="resend" class="button secondary" data-testid="bulk-resend">
+                                "Resend selected…"
+                            </button>
+                            <button type="submit" name="invitations" value="revoke" class="button secondary" data-testid="bulk-revoke">
+                                "Revoke selected…"
+                            </button>
+                        </form>
                     })
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The bulk step: the invitations selected and what will happen to them,
+/// the form that does it, then what became of each.
+#[component]
+fn BulkPanel(
+    action: BulkAction,
+    ids: Vec<i64>,
+    list: Vec<Invitation>,
+    bulk: ServerAction<BulkInvitations>,
+) -> impl IntoView {
+    let error = action_error(bulk);
+    let emails: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            list.iter()
+                .find(|i| i.id == *id)
+                .map_or_else(|| format!("invitation #{id}"), |i| i.email.clone())
+        })
+        .collect();
+    let ids_text = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let (verb, question) = match action {
+        BulkAction::Resend => (
+            "Resend",
+            "They get new links, good for seven more days; the old links stop working.",
+        ),
+        BulkAction::Revoke => ("Revoke", "Their links stop working at once."),
+    };
+    let outcome = move || bulk.value().get().and_then(Result::ok);
+    let any = !ids.is_empty();
+    let form = move || {
+        let ids_text = ids_text.clone();
+        (outcome().is_none() && any).then(move || view! {
+            <ActionForm action=bulk>
+                <ErrorBanner error />
+                <input type="hidden" name="ids" value=ids_text />
+                <input type="hidden" name="action" value=action.as_str() />
+                <button type="submit" class="button" data-testid="confirm-bulk" disabled=move || bulk.pending().get()>
+                    {verb}
+                </button>
+                " "
+                <a href="/members" class="button secondary">"Cancel"</a>
+            </ActionForm>
+        })
+    };
+    view! {
+        <section class="confirm" data-testid="bulk-invitations-confirm">
+            {if emails.is_empty() {
+                view! {
+                    <p>"Select at least one invitation first."</p>
+                    <a href="/members" class="button secondary">"Back"</a>
+                }.into_any()
+            } else {
+                view! {
+                    <h3>{format!("{verb} {} invitation(s)?", emails.len())}</h3>
+                    <p>{question}</p>
+                    <ul>{emails.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                }.into_any()
+            }}
+            {form}
+            {move || outcome().map(|outcome| view! { <BulkResults outcome /> })}
+        </section>
+    }
+}
+
+/// What a bulk change did, invitation by invitation.
+#[component]
+fn BulkResults(outcome: BulkOutcome) -> impl IntoView {
+    let summary = format!(
+        "{} of {} invitation(s) {}.",
+        outcome.done(),
+        outcome.rows.len(),
+        outcome.action.done()
+    );
+    let done = outcome.action.done();
+    view! {
+        <p class="banner success" role="status" data-testid="bulk-summary">{summary}</p>
+        <ul data-testid="bulk-results">
+            {outcome.rows.into_iter().map(|row| {
+                let who = if row.email.is_empty() { format!("invitation #{}", row.id) } else { row.email.clone() };
+                let what = match row.outcome {
+                    RowOutcome::Done => done.to_owned(),
+                    other => format!("not {done}: {}", other.reason()),
+                };
+                view! { <li data-testid=format!("bulk-row-{}", row.email)>{format!("{who}: {what}")}</li> }
+            }).collect_view()}
+        </ul>
+        <a href="/members" class="button secondary">"Back to the list"</a>
     }
 }

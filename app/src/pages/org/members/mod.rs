@@ -110,6 +110,24 @@ pub fn MembersPage() -> impl IntoView {
         match param("done").as_str() {
             "role" => Some(format!("Changed the role of {count} member(s).")),
             "removed" => Some(format!("Removed {count} member(s).")),
+            "invitations" => {
+                let done = if param("action") == "revoke" {
+                    "Revoked"
+                } else {
+                    "Resent"
+                };
+                let left = param("left");
+                let left = (!left.is_empty() && left != "0").then(|| {
+                    format!(
+                        " {left} could not be: accepted or withdrawn meanwhile, an owner's \
+                         (only owners change those), mailed too often lately, or its mail failed."
+                    )
+                });
+                Some(format!(
+                    "{done} {count} invitation(s).{}",
+                    left.unwrap_or_default()
+                ))
+            }
             _ => None,
         }
     };

@@ -11,7 +11,7 @@
 mod admin;
 mod invitee;
 
-pub use admin::{invite, resend, revoke};
+pub use admin::{invite, resend, resend_many, revoke, revoke_many};
 pub use invitee::{accept, offer};
 
 use crate::model::{invitations::Invitation, AppError, Role};
