@@ -1,4 +1,4 @@
-import { test, expect, signUp } from './fixtures';
+import { test, expect, signUp, hydrated, linkIn, PASSWORD } from './fixtures';
 
 test('the owner reads the audit log, filters it and downloads it as CSV', async ({ page, tenantry }) => {
   const slug = tenantry.freshSlug();
@@ -66,4 +66,62 @@ test('the members page confirms each change and explains a refusal next to it', 
   await page.getByRole('button', { name: 'Filter' }).click();
   await page.waitForURL(/role=viewer/);
   await expect(page.getByTestId('members-empty')).toBeVisible();
+});
+
+test('the owner changes two members’ roles at once and revokes invitations in bulk, seeing what became of each', async ({ page, browser, tenantry }) => {
+  const slug = tenantry.freshSlug();
+  await signUp(page, tenantry, slug, 'Bulk Co');
+  const verification = await tenantry.lastMailTo(`owner@${slug}.test`);
+  await page.goto(linkIn(verification, '/verify-email'));
+  await page.getByTestId('confirm-email').click();
+  await expect(page.getByTestId('email-verified')).toBeVisible();
+
+  // Two colleagues join; a third and a fourth stay invited.
+  const invite = async (email: string) => {
+    await page.getByLabel('Email').fill(email);
+    await page.getByTestId('invite-role').selectOption('member');
+    await page.getByTestId('invite-button').click();
+    await expect(page.getByTestId('invited')).toHaveText(`Invited ${email}.`);
+  };
+  await page.goto(tenantry.tenantUrl(slug) + '/members');
+  await hydrated(page);
+  const [ann, bob, cid, dee] = ['ann', 'bob', 'cid', 'dee'].map((n) => `${n}-${slug}@example.test`);
+  for (const email of [ann, bob, cid, dee]) await invite(email);
+  for (const email of [ann, bob]) {
+    const theirs = await browser.newContext();
+    const them = await theirs.newPage();
+    await them.goto(linkIn(await tenantry.lastMailTo(email), '/invitation'));
+    await them.getByLabel('Choose a password').fill(PASSWORD);
+    await them.getByTestId('accept-invitation').click();
+    await them.waitForURL(tenantry.tenantUrl(slug) + '/');
+    await theirs.close();
+  }
+
+  // Both selected, one confirmation, both viewers.
+  await page.goto(tenantry.tenantUrl(slug) + '/members');
+  await hydrated(page);
+  for (const email of [ann, bob]) await page.getByLabel(`Select ${email}`, { exact: true }).check();
+  await page.getByTestId('bulk-role').click();
+  await expect(page.getByTestId('confirm')).toContainText('Change the role of 2 member(s)');
+  await page.getByTestId('new-role').selectOption('viewer');
+  await page.getByTestId('confirm-button').click();
+  await expect(page.getByTestId('done')).toHaveText('Changed the role of 2 member(s).');
+  for (const email of [ann, bob]) {
+    await expect(page.getByTestId(`member-${email}`).getByTestId('member-role')).toHaveText('Viewer');
+  }
+
+  // The two pending invitations revoked together, each accounted for.
+  await page.goto(tenantry.tenantUrl(slug) + '/members');
+  await hydrated(page);
+  for (const email of [cid, dee]) await page.getByLabel(`Select the invitation of ${email}`).check();
+  await page.getByTestId('bulk-revoke').click();
+  // The selection is a plain GET form: a new page, hydrated again.
+  await page.waitForURL(/invitations=revoke/);
+  await hydrated(page);
+  await expect(page.getByTestId('bulk-invitations-confirm')).toContainText('Revoke 2 invitation(s)?');
+  await page.getByTestId('confirm-bulk').click();
+  await expect(page.getByTestId('bulk-summary')).toHaveText('2 of 2 invitation(s) revoked.');
+  await expect(page.getByTestId(`bulk-row-${cid}`)).toHaveText(`${cid}: revoked`);
+  await expect(page.getByTestId(`invitation-${cid}`)).toHaveCount(0);
+  await expect(page.getByTestId(`invitation-${dee}`)).toHaveCount(0);
 });

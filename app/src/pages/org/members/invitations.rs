@@ -137,11 +137,13 @@ pub(super) fn Invitations(your_role: Role, data: InvitationsData) -> impl IntoVi
                 {move || Suspend::new(async move {
                     let list = pending.await.unwrap_or_default();
                     let just_invited = invited_without_js(&list);
-                    (!list.is_empty()).then(|| view! {
+                    // Kept when the change empties the list: it says what
+                    // became of each.
+                    let step = asked().map(|(action, ids)| view! {
+                        <BulkPanel action ids list=list.clone() bulk />
+                    });
+                    let rest = (!list.is_empty()).then(|| view! {
                         {just_invited}
-                        {asked().map(|(action, ids)| view! {
-                            <BulkPanel action ids list=list.clone() bulk />
-                        })}
                         <h3>"Pending invitations"</h3>
                         <ErrorBanner error=list_error />
                         <table class="list" data-testid="pending-invitations">
@@ -192,7 +194,8 @@ pub(super) fn Invitations(your_role: Role, data: InvitationsData) -> impl IntoVi
                                 "Revoke selected…"
                             </button>
                         </form>
-                    })
+                    });
+                    view! { {step} {rest} }
                 })}
             </Transition>
         </section>
@@ -229,7 +232,7 @@ fn BulkPanel(
     let any = !ids.is_empty();
     let form = move || {
         let ids_text = ids_text.clone();
-        (outcome().is_none() && any).then(move || view! {
+        any.then(move || view! {
             <ActionForm action=bulk>
                 <ErrorBanner error />
                 <input type="hidden" name="ids" value=ids_text />
@@ -242,22 +245,30 @@ fn BulkPanel(
             </ActionForm>
         })
     };
+    let ask = move || {
+        if emails.is_empty() {
+            view! {
+                <p>"Select at least one invitation first."</p>
+                <a href="/members" class="button secondary">"Back"</a>
+            }
+            .into_any()
+        } else {
+            let emails = emails.clone();
+            view! {
+                <h3>{format!("{verb} {} invitation(s)?", emails.len())}</h3>
+                <p>{question}</p>
+                <ul>{emails.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                {form()}
+            }
+            .into_any()
+        }
+    };
     view! {
         <section class="confirm" data-testid="bulk-invitations-confirm">
-            {if emails.is_empty() {
-                view! {
-                    <p>"Select at least one invitation first."</p>
-                    <a href="/members" class="button secondary">"Back"</a>
-                }.into_any()
-            } else {
-                view! {
-                    <h3>{format!("{verb} {} invitation(s)?", emails.len())}</h3>
-                    <p>{question}</p>
-                    <ul>{emails.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
-                }.into_any()
+            {move || match outcome() {
+                Some(outcome) => view! { <BulkResults outcome /> }.into_any(),
+                None => ask(),
             }}
-            {form}
-            {move || outcome().map(|outcome| view! { <BulkResults outcome /> })}
         </section>
     }
 }
