@@ -116,6 +116,67 @@ pub async fn bulk_invitations(ids: String, action: String) -> Result<BulkOutcome
     Ok(outcome)
 }
 
+/// Invites every address of `list`, one a line, each optionally followed
+/// by a role (`ann@example.com, admin`): pasted, or a CSV file's text. The
+/// valid lines are invited even when others are not; those come back as
+/// field errors `line:N`, and the `list` field keeps only them.
+#[server(endpoint = "import_invitations")]
+pub async fn import_invitations(list: String) -> Result<Vec<String>, AppError> {
+    use crate::model::Permission;
+    use crate::server::web::context;
+    let access = context::require(Permission::ManageMembers).await?;
+    import_list(&access, &list).await
+}
+
+/// [`import_invitations`] from an uploaded CSV file (its field `file`):
+/// a plain multipart form, with or without JavaScript. Lines refused come
+/// back in the pasted list's field, to fix and send from there.
+#[server(endpoint = "import_invitations_file", input = server_fn::codec::MultipartFormData)]
+pub async fn import_invitations_file(
+    data: server_fn::codec::MultipartData,
+) -> Result<Vec<String>, AppError> {
+    use crate::model::{invitations::IMPORT_MAX_BYTES, Permission};
+    use crate::server::web::{context, upload};
+    let access = context::require(Permission::ManageMembers).await?;
+    let bytes = upload::file_field(data, "file", IMPORT_MAX_BYTES, "list").await?;
+    if bytes.len() > IMPORT_MAX_BYTES {
+        return Err(AppError::field(
+            "list",
+            format!(
+                "The file is larger than {} KiB: send at most {} invitations at once.",
+                IMPORT_MAX_BYTES / 1024,
+                crate::model::invitations::BULK_AT_MOST
+            ),
+        ));
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Err(AppError::field(
+            "list",
+            "The file is not text: save it as CSV (UTF-8) and send it again.",
+        ));
+    };
+    import_list(&access, text.trim_start_matches('\u{feff}')).await
+}
+
+/// Invites `list`'s lines as `access`'s member; without JavaScript, says
+/// how many on the members page.
+#[cfg(feature = "ssr")]
+async fn import_list(
+    access: &crate::server::web::context::Access,
+    list: &str,
+) -> Result<Vec<String>, AppError> {
+    use crate::model::invitations::IMPORTED_PARAMETER;
+    use crate::server::{identity::invitations, web::context};
+    let inviter = access.inviter()?;
+    let mail = (&*access.state.mailer, &*access.state.limits);
+    let invited =
+        invitations::import(&access.state.control, mail, &access.ctx, &inviter, list).await?;
+    if context::plain_form_post() {
+        leptos_axum::redirect(&format!("/members?{IMPORTED_PARAMETER}={}", invited.len()));
+    }
+    Ok(invited)
+}
+
 /// What invitation `token` offers, on the organization's host.
 #[server(endpoint = "invitation")]
 pub async fn get_invitation(token: String) -> Result<InvitationOffer, AppError> {

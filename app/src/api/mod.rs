@@ -24,8 +24,8 @@ pub use auth::{
 };
 pub use dashboard::GetDashboard;
 pub use invitations::{
-    AcceptInvitation, BulkInvitations, GetInvitation, GetInvitations, InviteMember,
-    ResendInvitation, RevokeInvitation,
+    AcceptInvitation, BulkInvitations, GetInvitation, GetInvitations, ImportInvitations,
+    ImportInvitationsFile, InviteMember, ResendInvitation, RevokeInvitation,
 };
 pub use mapping::{
     AddLabel, AddLabelRule, AddPatternRule, GetLabels, GetRules, PreviewPattern, RemoveLabel,

@@ -147,10 +147,16 @@ pub async fn update_display(time_zone: String, date_format: String) -> Result<()
 /// and encoded again on the CPU pool (`server::org::logo`).
 #[server(endpoint = "upload_logo", input = server_fn::codec::MultipartFormData)]
 pub async fn upload_logo(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
-    use crate::model::{settings::LOGO_SAVED_PARAMETER, Permission};
-    use crate::server::{org::logo, web::context};
+    use crate::model::{
+        settings::{LOGO_MAX_BYTES, LOGO_SAVED_PARAMETER},
+        Permission,
+    };
+    use crate::server::{
+        org::logo,
+        web::{context, upload},
+    };
     let access = context::require(Permission::ManageSettings).await?;
-    let bytes = logo_upload(data).await?;
+    let bytes = upload::file_field(data, logo::FIELD, LOGO_MAX_BYTES, logo::FIELD).await?;
     let prepared = access
         .state
         .limits
@@ -170,29 +176,6 @@ pub async fn upload_logo(data: server_fn::codec::MultipartData) -> Result<(), Ap
         leptos_axum::redirect(&format!("/settings?{LOGO_SAVED_PARAMETER}=1"));
     }
     Ok(())
-}
-
-/// The bytes of the upload's `logo` field: read to its end, kept up to one
-/// byte past the limit (enough for `prepare` to say it is too large).
-#[cfg(feature = "ssr")]
-async fn logo_upload(data: server_fn::codec::MultipartData) -> Result<Vec<u8>, AppError> {
-    use crate::model::settings::LOGO_MAX_BYTES;
-    use crate::server::org::logo::FIELD;
-    let incomplete = |_| AppError::field(FIELD, "The upload did not arrive whole: try again.");
-    let mut form = data
-        .into_inner()
-        .ok_or_else(|| AppError::field(FIELD, "Choose an image file."))?;
-    let mut bytes = Vec::new();
-    while let Some(mut field) = form.next_field().await.map_err(incomplete)? {
-        if field.name() != Some(FIELD) {
-            continue;
-        }
-        while let Some(chunk) = field.chunk().await.map_err(incomplete)? {
-            let room = (LOGO_MAX_BYTES + 1).saturating_sub(bytes.len());
-            bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        }
-    }
-    Ok(bytes)
 }
 
 /// Takes the organization's logo away: its pages show its name alone.

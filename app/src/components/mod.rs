@@ -6,8 +6,10 @@ pub mod action;
 pub mod banner;
 pub mod field;
 pub mod loading;
+pub mod pasted_list;
 
 pub use action::{action_error, error_for, field_error, returned_error};
 pub use banner::{Alert, ErrorBanner, SignInRequired};
 pub use field::{Field, FieldShell};
 pub use loading::{Explain, Loaded, Loading};
+pub use pasted_list::PastedList;

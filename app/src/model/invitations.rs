@@ -125,3 +125,124 @@ impl RowOutcome {
         }
     }
 }
+
+/// The largest CSV file of invitations taken: room for [`BULK_AT_MOST`]
+/// long lines.
+pub const IMPORT_MAX_BYTES: usize = 32 * 1024;
+
+/// Set in the members page's address when a list posted without
+/// JavaScript (and every file is) was invited whole: how many.
+pub const IMPORTED_PARAMETER: &str = "imported";
+
+/// One invitation of an imported list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportLine {
+    /// 1-based line number in the list.
+    pub line: usize,
+    /// The line as it was, to send back if it is refused.
+    pub text: String,
+    pub email: String,
+    pub role: Role,
+}
+
+/// An imported list of invitations (pasted, or a CSV file's text): one a
+/// line, an address and, after a comma, semicolon or tab, a role (`member`
+/// when there is none; names or labels, any case). Blank lines are skipped,
+/// and so is a first line naming the columns (`email,role`). Gives the
+/// lines to invite and those refused as they are, with the reason; whether
+/// an address may be invited is the server's to say.
+pub fn parse_import(text: &str) -> (Vec<ImportLine>, Vec<super::repositories::LineError>) {
+    use super::repositories::LineError;
+    let mut lines = Vec::new();
+    let mut refused = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = index + 1;
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let mut cells = trimmed
+            .split([',', ';', '\t'])
+            .map(|cell| cell.trim().trim_matches('"').trim());
+        let email = super::account::normalize_email(cells.next().unwrap_or_default());
+        let role = cells.next().unwrap_or_default().to_lowercase();
+        if line == 1 && email == "email" {
+            continue;
+        }
+        let refuse = |message: String| LineError {
+            line,
+            text: trimmed.to_owned(),
+            message,
+        };
+        if let Err(message) = super::account::check_email(&email) {
+            refused.push(refuse(message.to_owned()));
+            continue;
+        }
+        let role = if role.is_empty() {
+            Some(Role::Member)
+        } else {
+            Role::ALL
+                .into_iter()
+                .find(|r| r.as_str() == role || r.label().to_lowercase() == role)
+        };
+        let Some(role) = role else {
+            refused.push(refuse(
+                "The role is not owner, admin, member or viewer.".to_owned(),
+            ));
+            continue;
+        };
+        if cells.any(|cell| !cell.is_empty()) {
+            refused.push(refuse(
+                "Give an address and a role, nothing more.".to_owned(),
+            ));
+            continue;
+        }
+        lines.push(ImportLine {
+            line,
+            text: trimmed.to_owned(),
+            email,
+            role,
+        });
+    }
+    (lines, refused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_imported_list_is_read_line_by_line_with_each_refusal_said() {
+        let text = "email,role\n\
+                    Ann@Example.test\n\
+                    \"bob@example.test\";Admin\n\
+                    \n\
+                    cid@example.test\tviewer\n\
+                    not-an-address,member\n\
+                    dee@example.test,boss\n\
+                    eve@example.test,member,extra\n";
+        let (lines, refused) = parse_import(text);
+        let got: Vec<(usize, &str, Role)> = lines
+            .iter()
+            .map(|l| (l.line, l.email.as_str(), l.role))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (2, "ann@example.test", Role::Member),
+                (3, "bob@example.test", Role::Admin),
+                (5, "cid@example.test", Role::Viewer),
+            ]
+        );
+        let refused: Vec<(usize, &str)> =
+            refused.iter().map(|e| (e.line, e.text.as_str())).collect();
+        assert_eq!(
+            refused,
+            [
+                (6, "not-an-address,member"),
+                (7, "dee@example.test,boss"),
+                (8, "eve@example.test,member,extra"),
+            ]
+        );
+    }
+}

@@ -12,7 +12,8 @@
 //! Shared files: `state` (AppState), `settings`, `error`, `rate_limit`,
 //! `chart` (SVG charts drawn on the server), `markup` (escaping),
 //! `cpu` (bounded CPU-heavy work), `cookies` (their names), `like` (literal
-//! searches), `paging` (a page of a list, in SQL), `secret`, `time`, and
+//! searches), `lines` (the answer to a pasted list), `paging` (a page of a
+//! list, in SQL), `secret`, `time`, and
 //! `entities/` (the database tables).
 
 pub mod chart;
@@ -22,6 +23,7 @@ pub mod entities;
 pub mod error;
 pub mod identity;
 pub mod like;
+pub mod lines;
 pub mod mail;
 pub mod markup;
 pub mod org;

@@ -13,6 +13,10 @@ fn previous() -> String {
     migrations[migrations.len() - 2].name().to_owned()
 }
 
+/// The table the newest tenant migration creates (`m20261207_000006_logo`):
+/// what a tenant one migration behind lacks.
+const NEWEST_TABLE: &str = "logo";
+
 /// Puts a tenant back where a tenant made before the newest migration is:
 /// its database one migration behind, and the control plane saying so.
 async fn one_migration_behind(app: &TestApp, slug: &str) -> sea_orm::DatabaseConnection {
@@ -80,7 +84,7 @@ async fn migrate_brings_every_tenant_to_the_latest_schema(backend: Backend) {
         assert!(app
             .tenant_tables(&tenant)
             .await
-            .contains(&"api_tokens".to_owned()));
+            .contains(&NEWEST_TABLE.to_owned()));
     }
     let status = app.cli(&["migrate", "--status"]);
     assert!(
@@ -120,7 +124,7 @@ async fn a_failed_tenant_is_reported_and_kept_at_its_version_while_the_others_mi
     }
     // Something in the way of the next migration.
     let db = one_migration_behind(&app, "broken").await;
-    db.execute_unprepared("CREATE TABLE api_tokens (unexpected integer)")
+    db.execute_unprepared(&format!("CREATE TABLE {NEWEST_TABLE} (unexpected integer)"))
         .await
         .unwrap();
     db.close().await.ok();
@@ -131,7 +135,7 @@ async fn a_failed_tenant_is_reported_and_kept_at_its_version_while_the_others_mi
     let line = summary_line(&out.stdout, "broken");
     assert!(line.contains("FAILED"), "{out:?}");
     assert!(
-        line.contains("api_tokens"),
+        line.contains(NEWEST_TABLE),
         "the reason names the problem: {out:?}"
     );
     assert!(
@@ -150,7 +154,7 @@ async fn a_failed_tenant_is_reported_and_kept_at_its_version_while_the_others_mi
         .migration_error
         .as_deref()
         .unwrap_or("")
-        .contains("api_tokens"));
+        .contains(NEWEST_TABLE));
     let latest = TenantMigrator::latest_version();
     for slug in ["fine-one", "fine-two"] {
         let tenant = app.tenant(slug).await.unwrap();

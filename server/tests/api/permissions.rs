@@ -80,6 +80,16 @@ const MUTATIONS: &[Mutation] = &[
         fields: |_, target| vec![("id", target.invitation_id.to_string())],
     },
     Mutation {
+        endpoint: "import_invitations",
+        needs: Permission::ManageMembers,
+        fields: |role, _| {
+            vec![(
+                "list",
+                format!("imported-by-{}@example.test, viewer", role.as_str()),
+            )]
+        },
+    },
+    Mutation {
         endpoint: "bulk_invitations",
         needs: Permission::ManageMembers,
         fields: |_, target| {

@@ -7,13 +7,15 @@ use crate::{
         repositories::{get_repositories, AddRepository, PasteRepositories},
         teams::get_teams,
     },
-    components::{action_error, field_error, Alert, ErrorBanner, Field, FieldShell, Loading},
+    components::{
+        action_error, field_error, Alert, ErrorBanner, Field, FieldShell, Loading, PastedList,
+    },
     model::{
         auth::OrgShell,
         mapping::Ownership,
         repositories::{RepositoryPage, RepositoryRow, Sort},
         teams::TeamRow,
-        AppError, Permission,
+        Permission,
     },
     pages::{org::OrgPage, query_string},
 };
@@ -34,29 +36,10 @@ pub fn RepositoryAdder(
     let typed = add_error
         .get_untracked()
         .and_then(|e| e.field_value("name"));
-    let kept = paste_error
-        .get_untracked()
-        .and_then(|e| e.field_value("list"));
-    let added = move || match paste.value().get() {
+    let added = Signal::derive(move || match paste.value().get() {
         Some(Ok(names)) => Some(format!("Added {} repositories.", names.len())),
         _ => None,
-    };
-    let line_errors = move || match paste_error.get() {
-        Some(AppError::Validation(fields)) => {
-            let mut lines: Vec<(usize, String, String)> = fields
-                .errors
-                .iter()
-                .filter_map(|(key, message)| {
-                    let line = key.strip_prefix("line:")?.parse().ok()?;
-                    let text = fields.value(key).unwrap_or_default().to_owned();
-                    Some((line, text, message.clone()))
-                })
-                .collect();
-            lines.sort();
-            lines
-        }
-        _ => Vec::new(),
-    };
+    });
     view! {
         <div class="adders">
             <ActionForm action=add attr:class="inline-form" attr:data-testid="add-repository">
@@ -71,27 +54,14 @@ pub fn RepositoryAdder(
                 <button type="submit" class="button" disabled=move || add.pending().get()>"Add"</button>
             </ActionForm>
             <ActionForm action=paste attr:data-testid="paste-repositories">
-                // Not a FieldShell: the frame is marked while any line is
-                // refused, though the list itself may have no message.
-                <div class="field" class:has-error=move || paste_error.get().is_some()>
-                    <label for="field-list">"Or paste a list, one a line"</label>
-                    <textarea id="field-list" name="list" rows="6" aria-describedby="field-list-error"
-                        placeholder="https://github.com/acme/api\ngit@gitlab.com:acme/web.git\nacme/mobile">
-                        {kept.unwrap_or_default()}
-                    </textarea>
-                    <p class="field-error" id="field-list-error" role="alert" data-field="list">
-                        {move || paste_error.get().and_then(|e| e.field_error("list").or_else(|| match e {
-                            AppError::Validation(_) => None,
-                            other => Some(other.to_string()),
-                        }))}
-                    </p>
-                    <ul class="line-errors" data-testid="line-errors">
-                        {move || line_errors().into_iter().map(|(line, text, message)| view! {
-                            <li><strong>{format!("Line {line}")}</strong>" "<code>{text}</code>": "{message}</li>
-                        }).collect_view()}
-                    </ul>
-                    <p class="muted" role="status" data-testid="pasted">{added}</p>
-                </div>
+                <PastedList
+                    id="field-list"
+                    label="Or paste a list, one a line"
+                    placeholder="https://github.com/acme/api\ngit@gitlab.com:acme/web.git\nacme/mobile"
+                    error=paste_error
+                    done=added
+                    done_testid="pasted"
+                />
                 <button type="submit" class="button" disabled=move || paste.pending().get()>
                     {move || if paste.pending().get() { "Adding…" } else { "Add these repositories" }}
                 </button>

@@ -19,3 +19,4 @@ pub mod host_router;
 pub mod origin;
 pub mod panic;
 pub mod status;
+pub mod upload;

@@ -3,6 +3,7 @@
 //! existing one; only confirmed addresses invite; only owners invite owners.
 
 mod bulk;
+mod import;
 mod joining;
 mod links;
 mod rules;

@@ -5,15 +5,21 @@
 
 use crate::{
     api::invitations::{
-        get_invitations, BulkInvitations, InviteMember, ResendInvitation, RevokeInvitation,
+        get_invitations, BulkInvitations, ImportInvitations, ImportInvitationsFile, InviteMember,
+        ResendInvitation, RevokeInvitation,
     },
-    components::{action_error, field_error, ErrorBanner, Field, FieldShell},
+    components::{
+        action_error, field_error, returned_error, ErrorBanner, Field, FieldShell, PastedList,
+    },
     model::{
-        invitations::{BulkAction, BulkOutcome, Invitation, RowOutcome, INVITED_PARAMETER},
+        invitations::{
+            BulkAction, BulkOutcome, Invitation, RowOutcome, BULK_AT_MOST, IMPORTED_PARAMETER,
+            INVITED_PARAMETER,
+        },
         AppError, Role,
     },
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::use_query_map;
 
 /// The answer to an invitation sent.
@@ -32,6 +38,7 @@ pub(super) struct InvitationsData {
     resend: ServerAction<ResendInvitation>,
     revoke: ServerAction<RevokeInvitation>,
     bulk: ServerAction<BulkInvitations>,
+    import: ServerAction<ImportInvitations>,
     pending: Resource<Result<Vec<Invitation>, AppError>>,
 }
 
@@ -41,6 +48,7 @@ impl InvitationsData {
         let resend = ServerAction::<ResendInvitation>::new();
         let revoke = ServerAction::<RevokeInvitation>::new();
         let bulk = ServerAction::<BulkInvitations>::new();
+        let import = ServerAction::<ImportInvitations>::new();
         let pending = Resource::new(
             move || {
                 (
@@ -48,6 +56,7 @@ impl InvitationsData {
                     resend.version().get(),
                     revoke.version().get(),
                     bulk.version().get(),
+                    import.version().get(),
                 )
             },
             |_| get_invitations(),
@@ -57,6 +66,7 @@ impl InvitationsData {
             resend,
             revoke,
             bulk,
+            import,
             pending,
         }
     }
@@ -71,6 +81,7 @@ pub(super) fn Invitations(your_role: Role, data: InvitationsData) -> impl IntoVi
         resend,
         revoke,
         bulk,
+        import,
         pending,
     } = data;
     let error = action_error(invite);
@@ -133,6 +144,7 @@ pub(super) fn Invitations(your_role: Role, data: InvitationsData) -> impl IntoVi
                 </button>
             </ActionForm>
             {invited}
+            <ImportForm import />
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let list = pending.await.unwrap_or_default();
@@ -199,6 +211,54 @@ pub(super) fn Invitations(your_role: Role, data: InvitationsData) -> impl IntoVi
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Inviting several people at once from a pasted list or a CSV file's
+/// text, open when its last list had lines refused.
+#[component]
+fn ImportForm(import: ServerAction<ImportInvitations>) -> impl IntoView {
+    // A file's refused lines come back in the address, for the list field.
+    let from_file = returned_error::<ImportInvitationsFile>();
+    let pasted_error = action_error(import);
+    let error = Signal::derive(move || pasted_error.get().or_else(|| from_file.clone()));
+    let open = error.get_untracked().is_some();
+    let query = use_query_map();
+    let done = Signal::derive(move || match import.value().get() {
+        Some(Ok(emails)) => Some(format!("Invited {}.", emails.join(", "))),
+        _ => query
+            .with(|q| q.get(IMPORTED_PARAMETER))
+            .map(|n| format!("Invited {n}.")),
+    });
+    let file_at = <ImportInvitationsFile as ServerFn>::PATH;
+    view! {
+        <details class="import" data-testid="import-invitations" open=open>
+            <summary>"Invite several at once"</summary>
+            <ActionForm action=import>
+                <PastedList
+                    id="import-list"
+                    label="Addresses, one a line"
+                    placeholder="ann@example.com\nbob@example.com, admin"
+                    hint=format!(
+                        "Each optionally followed by a comma and a role (owner, admin, member, viewer; member if none), \
+                         as a spreadsheet saves CSV. At most {BULK_AT_MOST} at once."
+                    )
+                    error
+                    done
+                    done_testid="imported"
+                />
+                <button type="submit" class="button" disabled=move || import.pending().get()>
+                    {move || if import.pending().get() { "Sending…" } else { "Send these invitations" }}
+                </button>
+            </ActionForm>
+            <form method="post" action=file_at enctype="multipart/form-data" class="inline-form" data-testid="import-file">
+                <div class="field">
+                    <label for="import-file">"Or a CSV file"</label>
+                    <input id="import-file" type="file" name="file" accept=".csv,text/csv,text/plain" required />
+                </div>
+                <button type="submit" class="button secondary">"Send the file's invitations"</button>
+            </form>
+        </details>
     }
 }
 

@@ -6,12 +6,15 @@
 //! organization's database: every change goes through `org::audit::audited`.
 //!
 //! [`admin`] holds what an organization's admins do (invite, revoke,
-//! resend); [`invitee`] what the person invited does (open, accept).
+//! resend, one or many), [`import`] inviting from a list; [`invitee`] what
+//! the person invited does (open, accept).
 
 mod admin;
+mod import;
 mod invitee;
 
 pub use admin::{invite, resend, resend_many, revoke, revoke_many};
+pub use import::import;
 pub use invitee::{accept, offer};
 
 use crate::model::{invitations::Invitation, AppError, Role};

@@ -19,7 +19,7 @@ use crate::server::{
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::collections::HashSet;
 
-use super::{query::row_of, CHUNK, MAX_LINES_REPORTED};
+use super::{query::row_of, CHUNK};
 
 /// What adding a list did.
 #[derive(Debug, Default)]
@@ -34,38 +34,10 @@ impl Added {
     /// with its message, and the left-out lines to edit and send again
     /// (the valid ones are already in).
     pub fn into_result(self) -> Result<Vec<String>, AppError> {
-        if self.errors.is_empty() {
-            return Ok(self.names);
-        }
-        let left_out = self.errors.len();
-        // The answer stays small (it may travel in an address without
-        // JavaScript): the first lines left out, each with its reason.
-        let shown: Vec<LineError> = self.errors.into_iter().take(MAX_LINES_REPORTED).collect();
-        let kept: Vec<&str> = shown.iter().map(|e| e.text.as_str()).collect();
-        let mut errors = FieldErrors::default()
-            .echo("list", &kept.join("\n"))
-            .echo("added", &self.names.len().to_string());
-        let more = if left_out > shown.len() {
-            format!(
-                " {left_out} lines were left out; the first {} are below.",
-                shown.len()
-            )
-        } else {
-            String::new()
-        };
-        errors.add(
-            "list",
-            match self.names.len() {
-                0 => format!("No repository was added: fix the lines below.{more}"),
-                n => format!("Added {n}. Fix the lines below and add them again.{more}"),
-            },
-        );
-        for e in shown {
-            let key = format!("line:{}", e.line);
-            errors.add(&key, e.message);
-            errors.values.insert(key, e.text);
-        }
-        Err(AppError::Validation(errors))
+        crate::server::lines::answer(self.names, self.errors, |added| match added {
+            0 => "No repository was added: fix the lines below.".to_owned(),
+            n => format!("Added {n}. Fix the lines below and add them again."),
+        })
     }
 }
 

@@ -19,8 +19,6 @@ use sea_orm::ConnectionTrait;
 
 /// Repositories per page of the list.
 pub const PER_PAGE: u64 = 50;
-/// Most left-out lines of a pasted list reported back.
-pub const MAX_LINES_REPORTED: usize = 50;
 /// Rows one statement reads or writes at most.
 const CHUNK: usize = 500;
 
