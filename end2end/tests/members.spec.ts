@@ -125,3 +125,25 @@ test('the owner changes two members’ roles at once and revokes invitations in 
   await expect(page.getByTestId(`invitation-${cid}`)).toHaveCount(0);
   await expect(page.getByTestId(`invitation-${dee}`)).toHaveCount(0);
 });
+
+test('the owner invites several people from a pasted list; the refused line stays in the field with its reason', async ({ page, tenantry }) => {
+  const slug = tenantry.freshSlug();
+  await signUp(page, tenantry, slug, 'Import Co');
+  const verification = await tenantry.lastMailTo(`owner@${slug}.test`);
+  await page.goto(linkIn(verification, '/verify-email'));
+  await page.getByTestId('confirm-email').click();
+  await expect(page.getByTestId('email-verified')).toBeVisible();
+
+  await page.goto(tenantry.tenantUrl(slug) + '/members');
+  await hydrated(page);
+  const [ann, bob] = ['ann', 'bob'].map((n) => `${n}-${slug}@example.test`);
+  await page.getByTestId('import-invitations').locator('summary').click();
+  await page.getByLabel('Addresses, one a line').fill(`${ann}\n${bob}, admin\nnot-an-address`);
+  await page.getByRole('button', { name: 'Send these invitations' }).click();
+  await expect(page.locator('[data-field="list"]')).toHaveText('Invited 2. Fix the lines below and send them again.');
+  await expect(page.getByTestId('line-errors')).toContainText('Line 3 not-an-address: Enter an email address like name@example.com.');
+  await expect(page.getByLabel('Addresses, one a line')).toHaveValue('not-an-address');
+  await expect(page.getByTestId(`invitation-${ann}`)).toContainText('Member');
+  await expect(page.getByTestId(`invitation-${bob}`)).toContainText('Admin');
+  expect((await tenantry.lastMailTo(bob)).subject).toContain('Import Co');
+});

@@ -38,6 +38,19 @@ pub fn PastedList(
     done_testid: &'static str,
 ) -> impl IntoView {
     let kept = error.get_untracked().and_then(|e| e.field_value("list"));
+    // In the browser, an answer changes the text in place as a posted form
+    // would: the refused lines to fix, or nothing once all went in.
+    let textarea = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move || {
+        let text = match (error.get(), done.get()) {
+            (Some(error), _) => error.field_value("list"),
+            (None, Some(_)) => Some(String::new()),
+            (None, None) => None,
+        };
+        if let (Some(text), Some(area)) = (text, textarea.get()) {
+            area.set_value(&text);
+        }
+    });
     let error_id = format!("{id}-error");
     let hint = hint.map(|hint| view! { <p class="hint">{hint}</p> });
     view! {
@@ -45,7 +58,7 @@ pub fn PastedList(
         // though the list itself may have no message.
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
-            <textarea id=id name="list" rows="6" aria-describedby=error_id.clone() placeholder=placeholder>
+            <textarea id=id name="list" rows="6" aria-describedby=error_id.clone() placeholder=placeholder node_ref=textarea>
                 {kept.unwrap_or_default()}
             </textarea>
             {hint}
