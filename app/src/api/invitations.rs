@@ -2,19 +2,20 @@
 //! invited person's side: seeing the offer and accepting it.
 
 use crate::model::{
-    invitations::{BulkOutcome, Invitation, InvitationOffer},
+    invitations::{BulkOutcome, Invitation, InvitationOffer, PendingInvitations},
     AppError,
 };
 use leptos::prelude::*;
 
-/// Invitations nobody has accepted or revoked yet, newest first.
+/// Page `page` (from 1; the first by default) of the invitations nobody has
+/// accepted or revoked yet, newest first.
 #[server(endpoint = "invitations")]
-pub async fn get_invitations() -> Result<Vec<Invitation>, AppError> {
+pub async fn get_invitations(#[server(default)] page: u64) -> Result<PendingInvitations, AppError> {
     use crate::model::Permission;
     use crate::server::{identity::invitations, web::context};
     let access = context::require(Permission::ManageMembers).await?;
     let local = access.local();
-    invitations::pending(&access.state.control, access.ctx.tenant.id, &local).await
+    invitations::pending(&access.state.control, access.ctx.tenant.id, &local, page).await
 }
 
 /// Invites `email` with `role` and emails them the link.

@@ -22,6 +22,23 @@ pub struct Invitation {
     pub expired: bool,
 }
 
+/// Pending invitations a page of the members page lists.
+pub const INVITATIONS_PAGE: u64 = 50;
+
+/// The members page's query parameter naming the page of pending
+/// invitations (from 1).
+pub const INVITATIONS_PAGE_PARAMETER: &str = "invitations_page";
+
+/// A page of the pending invitations, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInvitations {
+    pub invitations: Vec<Invitation>,
+    /// This page's number, from 1.
+    pub page: u64,
+    /// Whether older invitations follow on the next page.
+    pub older: bool,
+}
+
 /// What the invitation page shows the person invited.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationOffer {

@@ -162,3 +162,55 @@ async fn without_javascript_the_members_page_says_how_many_were_changed() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn the_pending_invitations_come_a_page_at_a_time_in_one_statement() {
+    use app::model::invitations::{PendingInvitations, INVITATIONS_PAGE};
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let host = app.tenant_host("acme");
+    for i in 0..120 {
+        app.add_invitation("acme", &format!("p{i:03}@example.test"), Role::Member)
+            .await;
+    }
+    let page = async |app: &TestApp, owner: &mut CookieJar, n: &str| {
+        let before = app.state.control_statements.get();
+        let answer = app
+            .call(&host, "invitations", &[("page", n)], Some(owner))
+            .await;
+        let statements = app.state.control_statements.get() - before;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let list: PendingInvitations = serde_json::from_str(&answer.body).unwrap();
+        (list, statements)
+    };
+    let (first, _) = page(&app, &mut owner, "1").await;
+    assert_eq!(first.invitations.len() as u64, INVITATIONS_PAGE);
+    assert_eq!(
+        first.invitations[0].email, "p119@example.test",
+        "newest first"
+    );
+    assert!(first.older);
+    // Once the session is cached: the page's one statement.
+    let (last, statements) = page(&app, &mut owner, "3").await;
+    assert_eq!(statements, 1);
+    assert_eq!(last.invitations.len(), 20);
+    assert_eq!(last.invitations[19].email, "p000@example.test");
+    assert!(!last.older);
+    let (past, _) = page(&app, &mut owner, "9").await;
+    assert!(past.invitations.is_empty() && !past.older);
+
+    // The members page links the next page, and shows it.
+    let members = app.get(&host, "/members", Some(&mut owner)).await;
+    assert!(
+        members
+            .body
+            .contains(r#"href="/members?invitations_page=2""#),
+        "{}",
+        members.body
+    );
+    let second = app
+        .get(&host, "/members?invitations_page=2", Some(&mut owner))
+        .await;
+    assert!(second.body.contains("p069@example.test"));
+    assert!(!second.body.contains("p119@example.test"));
+}

@@ -32,7 +32,7 @@ async fn member_and_audit_functions_stay_inside_their_tenant(backend: Backend) {
         .add_invitation("alpha", "invitee@example.test", Role::Member)
         .await
         .to_string();
-    let calls: [(&str, Vec<(&str, &str)>); 9] = [
+    let calls: [(&str, Vec<(&str, &str)>); 11] = [
         ("members", vec![("search", ""), ("role", "")]),
         (
             "audit_log",
@@ -51,6 +51,11 @@ async fn member_and_audit_functions_stay_inside_their_tenant(backend: Backend) {
         ),
         ("resend_invitation", vec![("id", &a_invitation)]),
         ("revoke_invitation", vec![("id", &a_invitation)]),
+        (
+            "bulk_invitations",
+            vec![("ids", &a_invitation), ("action", "revoke")],
+        ),
+        ("import_invitations", vec![("list", "planted@example.test")]),
     ];
     for (endpoint, fields) in &calls {
         let response = app

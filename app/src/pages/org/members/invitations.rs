@@ -13,8 +13,8 @@ use crate::{
     },
     model::{
         invitations::{
-            BulkAction, BulkOutcome, Invitation, RowOutcome, BULK_AT_MOST, IMPORTED_PARAMETER,
-            INVITED_PARAMETER,
+            BulkAction, BulkOutcome, Invitation, PendingInvitations, RowOutcome, BULK_AT_MOST,
+            IMPORTED_PARAMETER, INVITATIONS_PAGE_PARAMETER, INVITED_PARAMETER,
         },
         AppError, Role,
     },
@@ -39,7 +39,7 @@ pub(super) struct InvitationsData {
     revoke: ServerAction<RevokeInvitation>,
     bulk: ServerAction<BulkInvitations>,
     import: ServerAction<ImportInvitations>,
-    pending: Resource<Result<Vec<Invitation>, AppError>>,
+    pending: Resource<Result<PendingInvitations, AppError>>,
 }
 
 impl InvitationsData {
@@ -49,9 +49,18 @@ impl InvitationsData {
         let revoke = ServerAction::<RevokeInvitation>::new();
         let bulk = ServerAction::<BulkInvitations>::new();
         let import = ServerAction::<ImportInvitations>::new();
+        let query = use_query_map();
+        let page = move || {
+            query.with(|q| {
+                q.get(INVITATIONS_PAGE_PARAMETER)
+                    .and_then(|p| p.parse::<u64>().ok())
+                    .unwrap_or(1)
+            })
+        };
         let pending = Resource::new(
             move || {
                 (
+                    page(),
                     invite.version().get(),
                     resend.version().get(),
                     revoke.version().get(),
@@ -59,7 +68,7 @@ impl InvitationsData {
                     import.version().get(),
                 )
             },
-            |_| get_invitations(),
+            |(page, ..)| get_invitations(page),
         );
         InvitationsData {
             invite,
@@ -147,8 +156,18 @@ pub(super) fn Invitations(your_role: Role, data: InvitationsData) -> impl IntoVi
             <ImportForm import />
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let list = pending.await.unwrap_or_default();
+                    let Ok(PendingInvitations { invitations: list, page, older }) = pending.await else {
+                        return None;
+                    };
                     let just_invited = invited_without_js(&list);
+                    let on_page = |n: u64| format!("/members?{INVITATIONS_PAGE_PARAMETER}={n}");
+                    let pager = (page > 1 || older).then(|| view! {
+                        <nav class="pages" aria-label="Pages of invitations" data-testid="invitation-pages">
+                            {(page > 1).then(|| view! { <a href=on_page(page - 1) rel="prev">"← Newer"</a> })}
+                            <span>{format!("Page {page}")}</span>
+                            {older.then(|| view! { <a href=on_page(page + 1) rel="next">"Older →"</a> })}
+                        </nav>
+                    });
                     // Kept when the change empties the list: it says what
                     // became of each.
                     let step = asked().map(|(action, ids)| view! {
@@ -207,7 +226,7 @@ pub(super) fn Invitations(your_role: Role, data: InvitationsData) -> impl IntoVi
                             </button>
                         </form>
                     });
-                    view! { {step} {rest} }
+                    Some(view! { {step} {rest} {pager} })
                 })}
             </Transition>
         </section>

@@ -17,7 +17,10 @@ pub use admin::{invite, resend, resend_many, revoke, revoke_many};
 pub use import::import;
 pub use invitee::{accept, offer};
 
-use crate::model::{invitations::Invitation, AppError, Role};
+use crate::model::{
+    invitations::{Invitation, PendingInvitations, INVITATIONS_PAGE},
+    AppError, Role,
+};
 use crate::server::secret::random_hex;
 use crate::server::{
     entities::control::invitations,
@@ -25,7 +28,7 @@ use crate::server::{
     org::audit::Actor,
     time::{now_unix, Local},
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// An invitation link works for seven days.
 pub const TTL_SECS: i64 = 7 * 24 * 60 * 60;
@@ -50,25 +53,39 @@ fn view(row: invitations::Model, now: i64, local: &Local) -> Option<Invitation> 
     })
 }
 
-/// The invitations of `tenant_id` nobody has accepted or revoked, newest
-/// first (expired ones too: they can be sent again).
+/// Page `page` (from 1) of the invitations of `tenant_id` nobody has
+/// accepted or revoked, newest first (expired ones too: they can be sent
+/// again), [`INVITATIONS_PAGE`] a page.
 pub async fn pending(
     control: &DatabaseConnection,
     tenant_id: i64,
     local: &Local,
-) -> Result<Vec<Invitation>, AppError> {
+    page: u64,
+) -> Result<PendingInvitations, AppError> {
     let now = now_unix();
-    Ok(invitations::Entity::find()
+    let page = page.max(1);
+    // One row past the page says whether another follows: one statement,
+    // no count.
+    let mut rows = invitations::Entity::find()
         .filter(invitations::Column::TenantId.eq(tenant_id))
         .filter(invitations::Column::AcceptedAt.is_null())
         .filter(invitations::Column::RevokedAt.is_null())
         .order_by_desc(invitations::Column::Id)
+        .offset((page - 1).saturating_mul(INVITATIONS_PAGE))
+        .limit(INVITATIONS_PAGE + 1)
         .all(control)
         .await
-        .map_err(internal)?
-        .into_iter()
-        .filter_map(|row| view(row, now, local))
-        .collect())
+        .map_err(internal)?;
+    let older = rows.len() as u64 > INVITATIONS_PAGE;
+    rows.truncate(INVITATIONS_PAGE as usize);
+    Ok(PendingInvitations {
+        invitations: rows
+            .into_iter()
+            .filter_map(|row| view(row, now, local))
+            .collect(),
+        page,
+        older,
+    })
 }
 
 /// Who invites, and where the link points (`http://SLUG.BASE:PORT`).
