@@ -199,10 +199,21 @@ async fn apply(
             .await
             .map_err(internal)?;
 
+        // The rows concerned (the actor's and the targets'), and how many
+        // owners there are: two statements, whatever the organization's
+        // size (not every membership).
+        let concerned = user_ids.iter().copied().chain([actor.user_id]);
         let rows = memberships::Entity::find()
             .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
+            .filter(memberships::Column::UserId.is_in(concerned))
             .find_also_related(users::Entity)
             .all(both.control)
+            .await
+            .map_err(internal)?;
+        let owners = memberships::Entity::find()
+            .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
+            .filter(memberships::Column::Role.eq(Role::Owner))
+            .count(both.control)
             .await
             .map_err(internal)?;
         // The actor's role as of now: it may have changed since the request's
@@ -224,7 +235,7 @@ async fn apply(
                 ));
             }
         }
-        let mut owners = rows.iter().filter(|(m, _)| m.role == Role::Owner).count();
+        let mut owners = usize::try_from(owners).unwrap_or(usize::MAX);
         let mut targets = Vec::new();
         for id in user_ids {
             let Some((membership, Some(user))) = rows.iter().find(|(m, _)| m.user_id == *id) else {
