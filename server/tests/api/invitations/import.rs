@@ -176,6 +176,13 @@ async fn a_csv_file_is_invited_like_a_pasted_list_with_and_without_javascript() 
         .get(&host, "/members?imported=1", Some(&mut owner))
         .await;
     assert!(page.body.contains("Invited 1."), "{}", page.body);
+    // Shown, not folded away.
+    assert!(
+        page.body
+            .contains(r#"<details data-testid="import-invitations" open"#),
+        "{}",
+        page.body
+    );
 
     // Not text, or too large: said at the list, nothing sent.
     let binary = upload(&app, &mut owner, &[0xff, 0xfe, 0x00, 0x9f], None).await;

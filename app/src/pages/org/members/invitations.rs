@@ -234,14 +234,14 @@ pub(super) fn Invitations(your_role: Role, data: InvitationsData) -> impl IntoVi
 }
 
 /// Inviting several people at once from a pasted list or a CSV file's
-/// text, open when its last list had lines refused.
+/// text, open when its last list had lines refused or was just invited
+/// (without JavaScript, so that the answer is seen).
 #[component]
 fn ImportForm(import: ServerAction<ImportInvitations>) -> impl IntoView {
     // A file's refused lines come back in the address, for the list field.
     let from_file = returned_error::<ImportInvitationsFile>();
     let pasted_error = action_error(import);
     let error = Signal::derive(move || pasted_error.get().or_else(|| from_file.clone()));
-    let open = error.get_untracked().is_some();
     let query = use_query_map();
     let done = Signal::derive(move || match import.value().get() {
         Some(Ok(emails)) => Some(format!("Invited {}.", emails.join(", "))),
@@ -249,6 +249,7 @@ fn ImportForm(import: ServerAction<ImportInvitations>) -> impl IntoView {
             .with(|q| q.get(IMPORTED_PARAMETER))
             .map(|n| format!("Invited {n}.")),
     });
+    let open = error.get_untracked().is_some() || done.get_untracked().is_some();
     let file_at = <ImportInvitationsFile as ServerFn>::PATH;
     view! {
         <details class="import" data-testid="import-invitations" open=open>
