@@ -89,6 +89,13 @@ async fn an_admin_uploads_a_logo_that_every_page_shows_and_its_host_serves() {
         .get_with_headers(&host, &src, &[("If-None-Match", &etag)])
         .await;
     assert_eq!(again.status, 304);
+    // A browser holding it is answered from the tenant cache alone.
+    let before = app.state.registry.statements().get();
+    let held = app
+        .get_with_headers(&host, &src, &[("If-None-Match", &etag)])
+        .await;
+    assert_eq!(held.status, 304);
+    assert_eq!(app.state.registry.statements().get(), before);
     // An old version's address is asked again rather than kept.
     let stale = app.get(&host, "/logo.png?v=0000", None).await;
     assert_eq!(stale.header("cache-control"), Some("no-cache"));

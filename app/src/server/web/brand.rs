@@ -18,40 +18,50 @@ use axum::{
 use tenancy::context::TenantCtx;
 
 pub async fn logo_png(request: Request) -> Response {
+    // The version comes with the tenant (the tenant cache): no logo, or a
+    // browser holding this one, is answered without reading the database.
     let Some(ctx) = request.extensions().get::<TenantCtx>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let image = match logo::image(&ctx.db).await {
-        Ok(Some(image)) => image,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            // Only this organization's database is down: its pages say so.
-            tracing::warn!(error = %e, request_id = %request_id_of(request.headers()), "logo unreadable");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
+    let Some(version) = ctx.tenant.preferences.logo.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
     };
     let named = request
         .uri()
         .query()
         .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("v=")))
-        == Some(image.version.as_str());
-    let etag = format!("\"{}\"", image.version);
-    let unchanged = request
+        == Some(version);
+    let held = request
         .headers()
         .get(header::IF_NONE_MATCH)
-        .is_some_and(|tag| tag.as_bytes() == etag.as_bytes());
-    let mut response = if unchanged {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        image.png.into_response()
-    };
+        .is_some_and(|tag| tag.as_bytes() == etag_of(version).as_bytes());
+    if held {
+        return logo_response(StatusCode::NOT_MODIFIED.into_response(), version, named);
+    }
+    match logo::image(&ctx.db).await {
+        Ok(Some(image)) => logo_response(image.png.into_response(), &image.version, named),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            // Only this organization's database is down: its pages say so.
+            tracing::warn!(error = %e, request_id = %request_id_of(request.headers()), "logo unreadable");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+fn etag_of(version: &str) -> String {
+    format!("\"{version}\"")
+}
+
+/// `response` as the logo of `version`: its type and tag, kept for good
+/// when the address names this version (`named`), asked again otherwise (an
+/// old version's address, or none).
+fn logo_response(mut response: Response, version: &str, named: bool) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
-    if let Ok(etag) = HeaderValue::from_str(&etag) {
+    if let Ok(etag) = HeaderValue::from_str(&etag_of(version)) {
         headers.insert(header::ETAG, etag);
     }
-    // The address names this version: kept for good. Otherwise (an old
-    // version's address, or none) asked again each time.
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(if named {

@@ -1,10 +1,10 @@
 //! Joining by the link: a new person makes an account, an existing user
 //! gives their own password; the link is stored as a digest and used once.
 
-use super::{accept, form_error, invite, mailed_token};
+use super::{accept, form_error, invite, mailed_token, pending_on};
 use crate::helpers::{app_error, spawn_app, Backend, PASSWORD};
 use crate::http::CookieJar;
-use app::model::invitations::{Invitation, InvitationOffer, PendingInvitations};
+use app::model::invitations::{Invitation, InvitationOffer};
 use app::model::Role;
 use app::server::entities::control::invitations;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -37,10 +37,7 @@ async fn a_new_person_is_invited_and_joins(backend: Backend) {
         app::server::identity::tokens::digest(&token)
     );
 
-    let pending = app.call(&host, "invitations", &[], Some(&mut owner)).await;
-    let pending = serde_json::from_str::<PendingInvitations>(&pending.body)
-        .unwrap()
-        .invitations;
+    let pending = pending_on(&app, &host, &mut owner).await;
     assert_eq!(pending.len(), 1);
     assert!(!pending[0].expired);
 
@@ -89,9 +86,8 @@ async fn a_new_person_is_invited_and_joins(backend: Backend) {
     // Used: the link works no more, and the invitation is no longer pending.
     let again = accept(&app, &token, PASSWORD, &mut CookieJar::default()).await;
     assert!(form_error(&again).contains("expired or was withdrawn"));
-    let pending = app.call(&host, "invitations", &[], Some(&mut owner)).await;
-    let pending: PendingInvitations = serde_json::from_str(&pending.body).unwrap();
-    assert!(pending.invitations.is_empty(), "{pending:?}");
+    let pending = pending_on(&app, &host, &mut owner).await;
+    assert!(pending.is_empty(), "{pending:?}");
 
     let actions: Vec<String> = app
         .audit_entries("acme")

@@ -1,10 +1,9 @@
 //! The link's life: revoked, resent and expired links end; resends are
 //! limited per recipient; when the mail cannot go out, nothing changes.
 
-use super::{accept, form_error, invite, invited, mailed_token, on_invitation};
+use super::{accept, form_error, invite, invited, mailed_token, on_invitation, pending_on};
 use crate::helpers::{app_error, spawn_app, Backend, PASSWORD};
 use crate::http::CookieJar;
-use app::model::invitations::PendingInvitations;
 use app::model::Role;
 use app::server::entities::control::invitations;
 use app::server::rate_limit::invite_key;
@@ -51,13 +50,8 @@ async fn revoking_resending_and_expiry_each_end_a_link() {
         .unwrap();
     let late = accept(&app, &second, PASSWORD, &mut CookieJar::default()).await;
     assert!(form_error(&late).contains("expired or was withdrawn"));
-    let pending: PendingInvitations = serde_json::from_str(
-        &app.call(&host, "invitations", &[], Some(&mut owner))
-            .await
-            .body,
-    )
-    .unwrap();
-    assert!(pending.invitations[0].expired);
+    let pending = pending_on(&app, &host, &mut owner).await;
+    assert!(pending[0].expired);
     // An hour later, as far as the per-recipient mail limit is concerned.
     let acme = app.tenant("acme").await.unwrap().id;
     app.state
@@ -115,16 +109,8 @@ async fn when_the_mail_cannot_go_out_nothing_changes() {
         Some("x@example.test"),
         "what was typed comes back"
     );
-    let pending = app
-        .call(
-            &app.tenant_host("acme"),
-            "invitations",
-            &[],
-            Some(&mut owner),
-        )
-        .await;
-    let pending: PendingInvitations = serde_json::from_str(&pending.body).unwrap();
-    assert!(pending.invitations.is_empty(), "{pending:?}");
+    let pending = pending_on(&app, &app.tenant_host("acme"), &mut owner).await;
+    assert!(pending.is_empty(), "{pending:?}");
     assert!(app.audit_entries("acme").await.is_empty());
 }
 

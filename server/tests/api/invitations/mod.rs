@@ -10,7 +10,7 @@ mod rules;
 
 use crate::helpers::{app_error, TestApp};
 use crate::http::{CookieJar, Response};
-use app::model::invitations::Invitation;
+use app::model::invitations::{Invitation, PendingInvitations};
 
 async fn invite(app: &TestApp, jar: &mut CookieJar, email: &str, role: &str) -> Response {
     app.call(
@@ -27,6 +27,15 @@ async fn invited(app: &TestApp, jar: &mut CookieJar, email: &str, role: &str) ->
     let response = invite(app, jar, email, role).await;
     assert_eq!(response.status, 200, "{}", response.body);
     serde_json::from_str(&response.body).unwrap()
+}
+
+/// The first page of pending invitations on `host`, as `jar` sees it.
+async fn pending_on(app: &TestApp, host: &str, jar: &mut CookieJar) -> Vec<Invitation> {
+    let listed = app.call(host, "invitations", &[], Some(jar)).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    serde_json::from_str::<PendingInvitations>(&listed.body)
+        .unwrap()
+        .invitations
 }
 
 /// Revokes or resends invitation `id` on acme's host.

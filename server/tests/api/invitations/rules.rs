@@ -1,10 +1,10 @@
 //! Who may invite whom: confirmed addresses only, owners for owners, each
 //! organization its own invitations, and one invitation per address.
 
-use super::{accept, form_error, invite, invited, mailed_token};
+use super::{accept, form_error, invite, invited, mailed_token, pending_on};
 use crate::helpers::{app_error, spawn_app, Backend, PASSWORD};
 use crate::http::CookieJar;
-use app::model::invitations::{BulkOutcome, PendingInvitations, RowOutcome};
+use app::model::invitations::{BulkOutcome, RowOutcome};
 use app::model::Role;
 
 #[tokio::test]
@@ -90,11 +90,8 @@ async fn invitations_stay_inside_their_organization() {
         assert_eq!(outcome.rows[0].outcome, RowOutcome::NotPending, "{action}");
         assert_eq!(outcome.rows[0].email, "", "{action}: nothing of acme's");
     }
-    let listed = app
-        .call(&beta_host, "invitations", &[], Some(&mut beta))
-        .await;
-    let listed: PendingInvitations = serde_json::from_str(&listed.body).unwrap();
-    assert!(listed.invitations.is_empty(), "{listed:?}");
+    let listed = pending_on(&app, &beta_host, &mut beta).await;
+    assert!(listed.is_empty(), "{listed:?}");
     // Acme's link does nothing on beta's host.
     let offer = app
         .call(&beta_host, "invitation", &[("token", &token)], None)
@@ -139,13 +136,7 @@ async fn only_owners_withdraw_an_owners_invitation() {
             "{endpoint}"
         );
     }
-    let pending = serde_json::from_str::<PendingInvitations>(
-        &app.call(&host, "invitations", &[], Some(&mut owner))
-            .await
-            .body,
-    )
-    .unwrap()
-    .invitations;
+    let pending = pending_on(&app, &host, &mut owner).await;
     assert_eq!(pending.len(), 1, "still pending");
     let revoked = app
         .call(&host, "revoke_invitation", &[("id", &id)], Some(&mut owner))
@@ -165,18 +156,7 @@ async fn two_invitations_of_one_address_at_once_make_one() {
     );
     let statuses = [a.status, b.status];
     assert!(statuses.contains(&200), "{} / {}", a.body, b.body);
-    let pending = serde_json::from_str::<PendingInvitations>(
-        &app.call(
-            &app.tenant_host("acme"),
-            "invitations",
-            &[],
-            Some(&mut owner),
-        )
-        .await
-        .body,
-    )
-    .unwrap()
-    .invitations;
+    let pending = pending_on(&app, &app.tenant_host("acme"), &mut owner).await;
     assert_eq!(pending.len(), 1, "{} / {}", a.body, b.body);
     assert!(
         statuses.contains(&422),

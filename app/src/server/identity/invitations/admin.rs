@@ -4,10 +4,7 @@
 use super::{new_token, view, Inviter, TTL_SECS, UNCONFIRMED};
 
 use crate::model::account::{check_email, normalize_email};
-use crate::model::{
-    invitations::{BulkRow, Invitation, RowOutcome},
-    AppError, FieldErrors, Role,
-};
+use crate::model::{invitations::Invitation, AppError, FieldErrors, Role};
 use crate::server::{
     entities::control::{invitations, memberships, users},
     error::internal,
@@ -28,7 +25,13 @@ use tenancy::context::{TenantCtx, TenantInfo};
 
 /// The invitation: plain text, and as HTML in the organization's colours
 /// and logo.
-fn mail(tenant: &TenantInfo, inviter: &Inviter, to: &str, role: Role, token: &str) -> Email {
+pub(super) fn mail(
+    tenant: &TenantInfo,
+    inviter: &Inviter,
+    to: &str,
+    role: Role,
+    token: &str,
+) -> Email {
     let org_name = &tenant.name;
     let link = format!("{}/invitation?token={token}", inviter.tenant_url);
     let invited = format!(
@@ -164,7 +167,7 @@ fn already_invited(email: &str) -> String {
 }
 
 /// Logs why an invitation could not be mailed; returns what the user sees.
-fn mail_failed(cause: crate::server::mail::MailError) -> &'static str {
+pub(super) fn mail_failed(cause: crate::server::mail::MailError) -> &'static str {
     tracing::error!(error = %cause, "invitation email not sent");
     "We could not send the email just now, so nothing was changed. Please try again in a minute."
 }
@@ -270,205 +273,6 @@ pub async fn resend(
             .await
             .map_err(internal)?;
         both.record(&inviter.actor, change).await
-    })
-    .await
-}
-
-/// For a bulk change: each of `ids`, in order, as its pending invitation,
-/// or as the row saying why it takes no part (not pending, or an owner's
-/// and the inviter no owner). One query.
-async fn pending_many(
-    control: &DatabaseConnection,
-    tenant_id: i64,
-    inviter: &Inviter,
-    ids: &[i64],
-) -> Result<Vec<Result<invitations::Model, BulkRow>>, AppError> {
-    let found = invitations::Entity::find()
-        .filter(invitations::Column::TenantId.eq(tenant_id))
-        .filter(invitations::Column::Id.is_in(ids.iter().copied()))
-        .all(control)
-        .await
-        .map_err(internal)?;
-    Ok(ids
-        .iter()
-        .map(|&id| {
-            let Some(row) = found.iter().find(|row| row.id == id) else {
-                return Err(BulkRow {
-                    id,
-                    email: String::new(),
-                    outcome: RowOutcome::NotPending,
-                });
-            };
-            let refused = if row.accepted_at.is_some() || row.revoked_at.is_some() {
-                Some(RowOutcome::NotPending)
-            } else if !inviter.role.may_assign(row.role) {
-                Some(RowOutcome::OwnersOnly)
-            } else {
-                None
-            };
-            match refused {
-                Some(outcome) => Err(BulkRow {
-                    id,
-                    email: row.email.clone(),
-                    outcome,
-                }),
-                None => Ok(row.clone()),
-            }
-        })
-        .collect())
-}
-
-/// The update that changes invitation `id` only while it is still pending.
-fn while_pending(id: i64) -> sea_orm::UpdateMany<invitations::Entity> {
-    invitations::Entity::update_many()
-        .filter(invitations::Column::Id.eq(id))
-        .filter(invitations::Column::AcceptedAt.is_null())
-        .filter(invitations::Column::RevokedAt.is_null())
-}
-
-/// Withdraws the invitations `ids` in one transaction, each audited; says
-/// for each what became of it.
-pub async fn revoke_many(
-    control: &DatabaseConnection,
-    ctx: &TenantCtx,
-    inviter: &Inviter,
-    ids: &[i64],
-) -> Result<Vec<BulkRow>, AppError> {
-    let rows = pending_many(control, ctx.tenant.id, inviter, ids).await?;
-    let now = now_unix();
-    audit::audited(&ctx.db, control, async |both| {
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let row = match row {
-                Ok(row) => row,
-                Err(skipped) => {
-                    out.push(skipped);
-                    continue;
-                }
-            };
-            let revoked = while_pending(row.id)
-                .col_expr(invitations::Column::RevokedAt, Expr::value(now))
-                .exec(both.control)
-                .await
-                .map_err(internal)?
-                .rows_affected
-                == 1;
-            if revoked {
-                let change = Change {
-                    action: Action::InvitationRevoke,
-                    target: format!("invitation {}", row.email),
-                    before: Some(row.role.label().to_owned()),
-                    after: None,
-                };
-                both.record(&inviter.actor, change).await?;
-            }
-            out.push(BulkRow {
-                id: row.id,
-                email: row.email,
-                outcome: if revoked {
-                    RowOutcome::Done
-                } else {
-                    RowOutcome::NotPending
-                },
-            });
-        }
-        Ok(out)
-    })
-    .await
-}
-
-/// Sends the invitations `ids` again, each with a new link: mailed one by
-/// one first (outside any transaction; within the mail limits), then the
-/// new links of those mailed recorded in one transaction, each audited.
-/// Says for each what became of it; one whose mail failed keeps its link.
-pub async fn resend_many(
-    control: &DatabaseConnection,
-    (mailer, limits): (&Mailer, &Limits),
-    ctx: &TenantCtx,
-    inviter: &Inviter,
-    ids: &[i64],
-) -> Result<Vec<BulkRow>, AppError> {
-    if !inviter.email_verified {
-        return Err(AppError::field("form", UNCONFIRMED));
-    }
-    let rows = pending_many(control, ctx.tenant.id, inviter, ids).await?;
-    // Each row: its outcome already, or its invitation and the new token
-    // just mailed.
-    let mut mailed = Vec::with_capacity(rows.len());
-    for row in rows {
-        let row = match row {
-            Ok(row) => row,
-            Err(skipped) => {
-                mailed.push(Err(skipped));
-                continue;
-            }
-        };
-        let unsent = |outcome| {
-            Err(BulkRow {
-                id: row.id,
-                email: row.email.clone(),
-                outcome,
-            })
-        };
-        if limits.take_invite(ctx.tenant.id, &row.email).is_err() {
-            mailed.push(unsent(RowOutcome::Limited));
-            continue;
-        }
-        let token = new_token();
-        match mailer
-            .send(mail(&ctx.tenant, inviter, &row.email, row.role, &token))
-            .await
-        {
-            Ok(()) => mailed.push(Ok((row, token))),
-            Err(cause) => {
-                mail_failed(cause);
-                mailed.push(unsent(RowOutcome::MailFailed));
-            }
-        }
-    }
-    let now = now_unix();
-    audit::audited(&ctx.db, control, async |both| {
-        let mut out = Vec::with_capacity(mailed.len());
-        for row in mailed {
-            let (row, token) = match row {
-                Ok(sent) => sent,
-                Err(skipped) => {
-                    out.push(skipped);
-                    continue;
-                }
-            };
-            let renewed = while_pending(row.id)
-                .col_expr(
-                    invitations::Column::TokenHash,
-                    Expr::value(tokens::digest(&token)),
-                )
-                .col_expr(invitations::Column::SentAt, Expr::value(now))
-                .col_expr(invitations::Column::ExpiresAt, Expr::value(now + TTL_SECS))
-                .exec(both.control)
-                .await
-                .map_err(internal)?
-                .rows_affected
-                == 1;
-            if renewed {
-                let change = Change {
-                    action: Action::InvitationResend,
-                    target: format!("invitation {}", row.email),
-                    before: None,
-                    after: Some(row.role.label().to_owned()),
-                };
-                both.record(&inviter.actor, change).await?;
-            }
-            out.push(BulkRow {
-                id: row.id,
-                email: row.email,
-                outcome: if renewed {
-                    RowOutcome::Done
-                } else {
-                    RowOutcome::NotPending
-                },
-            });
-        }
-        Ok(out)
     })
     .await
 }

@@ -6,14 +6,17 @@
 //! organization's database: every change goes through `org::audit::audited`.
 //!
 //! [`admin`] holds what an organization's admins do (invite, revoke,
-//! resend, one or many), [`import`] inviting from a list; [`invitee`] what
+//! resend), [`bulk`] the same for many at once, [`import`] inviting from a
+//! list; [`invitee`] what
 //! the person invited does (open, accept).
 
 mod admin;
+mod bulk;
 mod import;
 mod invitee;
 
-pub use admin::{invite, resend, resend_many, revoke, revoke_many};
+pub use admin::{invite, resend, revoke};
+pub use bulk::{resend_many, revoke_many};
 pub use import::import;
 pub use invitee::{accept, offer};
 
