@@ -1,7 +1,10 @@
 // Starts a real Tenantry server on PostgreSQL with databases of its own, on
 // a free port, with a real SMTP server (npm smtp-server) receiving its mail
-// into a directory the tests read, and tears all of it down afterwards. The server binary and the
-// front end come from `cargo leptos build` (target/debug, target/site).
+// into a directory the tests read and a real DNS server (server/testdns)
+// answering from a file the tests write, and tears all of it down
+// afterwards. The server binary and the front end come from `cargo leptos
+// build` (target/debug, target/site), the DNS server from `cargo build -p
+// testdns`.
 import { spawn, ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
@@ -99,6 +102,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const smtp = await startSmtpSink(maildir);
   process.env.TENANTRY_E2E_MAILDIR = maildir;
 
+  // A DNS server of our own (server/testdns) that custom domains are
+  // verified against: it answers from a file the journeys write.
+  const dnsBinary = path.join(repo, 'target', 'debug', 'testdns');
+  if (!fs.existsSync(dnsBinary)) throw new Error(`${dnsBinary} is missing: run cargo build -p testdns first`);
+  const records = path.join(maildir, '..', `tenantry-e2e-dns-${id}.txt`);
+  fs.writeFileSync(records, '# written by the journeys (tests/fixtures.ts, addDnsRecords)\n');
+  process.env.TENANTRY_E2E_DNS_RECORDS = records;
+  const dnsPort = await freePort();
+  const dns = spawn(dnsBinary, [`127.0.0.1:${dnsPort}`, records], { stdio: ['ignore', 'inherit', 'inherit'] });
+
   const server = spawn(binary, [], {
     cwd: repo,
     env: {
@@ -109,6 +122,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       TENANTRY_TENANT_DATABASES: pgUrl,
       TENANTRY_TENANT_DB_PREFIX: `${id}_`,
       TENANTRY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      TENANTRY_DNS_SERVER: `127.0.0.1:${dnsPort}`,
       TENANTRY_LEPTOS_TOML: path.join(repo, 'Leptos.toml'),
       // Every journey signs up from 127.0.0.1 within the hour.
       TENANTRY_SIGNUPS_PER_ADDRESS: '1000',
@@ -126,6 +140,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await new Promise((r) => server.once('exit', r));
     await dropDatabases(`${id}_`);
     await smtp.close();
+    dns.kill('SIGTERM');
     fs.rmSync(maildir, { recursive: true, force: true });
+    fs.rmSync(records, { force: true });
   };
 }

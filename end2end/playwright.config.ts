@@ -12,7 +12,9 @@ const chromiumArgs = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--host-resolver-rules=MAP *.app.example 127.0.0.1, MAP app.example 127.0.0.1',
+  // Custom domains of the journeys: *.e2e.test (verified against the test
+  // DNS server, served by the same test server).
+  '--host-resolver-rules=MAP *.app.example 127.0.0.1, MAP app.example 127.0.0.1, MAP *.e2e.test 127.0.0.1',
 ];
 
 export default defineConfig({

@@ -51,4 +51,6 @@ echo "==> fuzz smoke run (Host parser, slug validation)"
 scripts/fuzz.sh
 
 echo "==> Playwright (Chromium, PostgreSQL)"
+# The DNS server the custom-domain journey verifies against.
+cargo build -p testdns
 (cd end2end && npx playwright test)

@@ -1,7 +1,7 @@
 import { test as base, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type Tenantry = {
@@ -13,6 +13,10 @@ export type Tenantry = {
   freshSlug: () => string;
   /** The newest email to `address` received by the SMTP sink (waits up to 15 s). */
   lastMailTo: (address: string) => Promise<Mail>;
+  /** `http://HOST:PORT`: a custom domain (`*.e2e.test`) on the test server. */
+  urlOf: (host: string) => string;
+  /** Adds records to the test DNS server (`NAME TYPE VALUE` lines, see server/testdns). */
+  addDnsRecords: (lines: string[]) => void;
 };
 
 export type Mail = { to: string[]; subject: string; text: string };
@@ -55,6 +59,12 @@ export const test = base.extend<{ tenantry: Tenantry }>({
       tenantUrl: (slug) => `http://${slug}.app.example:${port}`,
       freshSlug: () => `e2e-${randomBytes(4).toString('hex')}`,
       lastMailTo,
+      urlOf: (host) => `http://${host}:${port}`,
+      addDnsRecords: (lines) => {
+        const file = process.env.TENANTRY_E2E_DNS_RECORDS;
+        if (!file) throw new Error('TENANTRY_E2E_DNS_RECORDS is not set: global setup did not run');
+        appendFileSync(file, lines.map((line) => `${line}\n`).join(''));
+      },
     });
   },
 });

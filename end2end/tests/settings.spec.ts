@@ -109,3 +109,52 @@ test('an owner moves the organization to a new subdomain; the old address leads 
   await page.waitForURL(tenantry.tenantUrl(moved) + '/teams');
   await expect(page.getByRole('heading', { name: 'Teams' })).toBeVisible();
 });
+
+test('an owner adds a custom domain, verifies it against DNS and opens the organization on it', async ({ page, tenantry }) => {
+  const slug = tenantry.freshSlug();
+  const domain = `portal-${slug}.e2e.test`;
+  await signUp(page, tenantry, slug, 'Domain Co');
+  await page.goto(tenantry.tenantUrl(slug) + '/settings');
+  await page.getByTestId('custom-domains-link').click();
+  await page.waitForURL(tenantry.tenantUrl(slug) + '/settings/domains');
+  await hydrated(page);
+  await expect(page.getByTestId('no-domains')).toBeVisible();
+
+  // Not a domain: the reason at the field.
+  await page.getByRole('textbox', { name: 'Domain' }).fill('intranet');
+  await page.getByRole('button', { name: 'Add domain' }).click();
+  await expect(page.locator('[data-field="host"]')).toContainText('Enter the whole domain name');
+
+  await page.getByRole('textbox', { name: 'Domain' }).fill(domain);
+  await page.getByRole('button', { name: 'Add domain' }).click();
+  const card = page.getByTestId('domain');
+  await expect(card).toContainText(domain);
+  await expect(card.getByTestId('domain-status')).toHaveText('Waiting for its DNS records');
+  const records = card.getByTestId('dns-record');
+  await expect(records.nth(0)).toContainText(`CNAME${domain}${slug}.app.example`);
+  const txtName = await records.nth(1).locator('td').nth(1).innerText();
+  const txtValue = await records.nth(1).locator('td').nth(2).innerText();
+  expect(txtName).toBe(`_tenantry.${domain}`);
+
+  // Checked before the records exist: what is missing, in words.
+  await card.getByRole('button', { name: 'Check DNS records now' }).click();
+  await expect(card.getByTestId('domain-problem')).toContainText(`${domain} does not exist in DNS yet`);
+
+  // The records, as the owner would create them at their DNS provider.
+  tenantry.addDnsRecords([`${domain} CNAME ${slug}.app.example`, `${txtName} TXT ${txtValue}`]);
+  await card.getByRole('button', { name: 'Check DNS records now' }).click();
+  await expect(card.getByTestId('domain-status')).toHaveText('Verified: served here');
+  await expect(card.getByTestId('domain-problem')).toHaveCount(0);
+
+  // The organization on its own domain: log in there (a session of that host).
+  await page.goto(tenantry.urlOf(domain) + '/login');
+  await expect(page.getByTestId('login-org')).toHaveText(slug);
+  await page.getByLabel('Email').fill(`owner@${slug}.test`);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(tenantry.urlOf(domain) + '/');
+  await expect(page.getByTestId('org-name')).toHaveText('Domain Co');
+  await hydrated(page);
+  await page.getByTestId('nav-teams').click();
+  await page.waitForURL(tenantry.urlOf(domain) + '/teams');
+});

@@ -132,6 +132,11 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub deletion_grace_days: u32,
 
+    /// The DNS server (address:port) asked about custom domains' records;
+    /// unset: the system's (/etc/resolv.conf). Answers are never cached.
+    #[arg(long, env = "TENANTRY_DNS_SERVER")]
+    pub dns_server: Option<SocketAddr>,
+
     /// Requests of one organization served at once; more wait their turn
     /// (up to 3 s, then 503 "busy"), so that no organization's load takes
     /// the server from the others.
@@ -214,6 +219,7 @@ impl Config {
                     .max(self.unconfirmed_suspend_days),
             },
             deletion_grace_days: self.deletion_grace_days,
+            dns_server: self.dns_server,
             smtp_url: self
                 .smtp_url
                 .clone()

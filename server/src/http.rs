@@ -20,6 +20,7 @@ use app::server::{
         origin::reject_cross_origin,
         panic::catch_panic,
         status::server_fn_error_status,
+        tls_allowed::tls_allowed,
     },
     AppState,
 };
@@ -47,8 +48,9 @@ use tower_http::{
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
-/// The HTTP stack. Health checks sit outside the host router so that load
-/// balancers can probe any address; everything else goes through it.
+/// The HTTP stack. Health checks and the TLS allow-list sit outside the
+/// host router so that load balancers and proxies can ask any address;
+/// everything else goes through it.
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let sessions = SessionManagerLayer::new(state.session_store())
@@ -94,6 +96,9 @@ pub fn router(state: AppState) -> Router {
 
     site.route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        // Whether a host is ours, for a proxy that gets certificates on
+        // demand (custom domains).
+        .route("/tls/allowed", get(tls_allowed))
         .layer(middleware::from_fn(deadline))
         .layer(middleware::from_fn(catch_panic))
         .layer(middleware::from_fn_with_state(

@@ -1,10 +1,11 @@
 //! The server's background work besides the registry's sweeper and the
-//! directory's listener: housekeeping on a minute and hour schedule, and
-//! keeping the warm pools full.
+//! directory's listener: housekeeping on a minute and hour schedule,
+//! checking custom domains, and keeping the warm pools full.
 
 use app::server::{
     identity::{deletion, unconfirmed},
     mail,
+    org::domains::Checker,
     time::now_unix,
     AppState,
 };
@@ -47,6 +48,27 @@ pub(crate) async fn keep_house(state: AppState) {
             if let Err(e) = subdomains::forget_ended(control, now_unix()).await {
                 tracing::warn!(error = %e, "could not release former subdomains");
             }
+        }
+    }
+}
+
+/// Every minute, the custom domains due for a check (a served one hourly,
+/// so that a domain whose DNS moved away stops being served). A round that
+/// takes longer (DNS slow to answer) delays the next one.
+pub(crate) async fn check_domains(state: AppState) {
+    let checker = Checker {
+        control: &state.control,
+        directory: &state.directory,
+        dns: &state.dns,
+        base: &state.settings.base_domain,
+    };
+    let minute = Duration::from_secs(60);
+    let mut every_minute = tokio::time::interval_at(tokio::time::Instant::now() + minute, minute);
+    every_minute.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every_minute.tick().await;
+        if let Err(e) = checker.check_due(now_unix()).await {
+            tracing::warn!(error = %e, "could not check custom domains");
         }
     }
 }

@@ -4,12 +4,12 @@
 
 use crate::config::Config;
 use crate::http::router;
-use crate::jobs::{keep_house, keep_warm_pools};
+use crate::jobs::{check_domains, keep_house, keep_warm_pools};
 use crate::platform::Platform;
 use anyhow::Context;
 use app::server::{
-    cpu, identity::authority::AuthorityCache, mail::Mailer, rate_limit::Limits, settings::Settings,
-    web::dev_mailbox, AppState,
+    cpu, identity::authority::AuthorityCache, mail::Mailer, org::domains::dns::Dns,
+    rate_limit::Limits, settings::Settings, web::dev_mailbox, AppState,
 };
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -84,6 +84,7 @@ impl Application {
             platform.control.clone(),
             platform.directory.clone(),
         ));
+        let dns = Dns::new(settings.dns_server).map_err(anyhow::Error::msg)?;
         let state = AppState {
             leptos_options,
             authority,
@@ -94,6 +95,7 @@ impl Application {
             settings: Arc::new(settings),
             limits,
             mailer: Arc::new(mailer),
+            dns,
         };
         let router = router(state.clone());
         Ok(Application {
@@ -114,8 +116,8 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, with the background work: closing
     /// idle tenant pools, following tenant changes from other instances,
-    /// cleaning up crashed sign-ups, keeping the warm pools full, and
-    /// deleting expired sessions.
+    /// cleaning up crashed sign-ups, checking custom domains, keeping the
+    /// warm pools full, and deleting expired sessions.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let state = self.state.clone();
         let mut tasks = tokio::task::JoinSet::new();
@@ -123,6 +125,7 @@ impl Application {
         tasks.spawn(state.directory.clone().listen_forever());
         tasks.spawn(state.authority.clone().listen_forever());
         tasks.spawn(keep_house(state.clone()));
+        tasks.spawn(check_domains(state.clone()));
         tasks.spawn(keep_warm_pools(state.clone()));
         if let Some(listener) = self.metrics {
             let metrics = crate::metrics::router(state.clone());

@@ -1,6 +1,7 @@
 //! Any `Host` header, against several base domains: the parser never panics,
 //! a tenant is only ever a valid, unreserved slug directly under the base,
-//! and what it reports survives a round trip.
+//! a custom domain a well-formed domain name outside it, and what it
+//! reports survives a round trip.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -13,8 +14,11 @@ use libfuzzer_sys::fuzz_target;
 #[allow(dead_code)]
 #[path = "../../src/model/slug.rs"]
 pub mod slug;
+#[allow(dead_code)]
+#[path = "../../src/model/hostname.rs"]
+pub mod hostname;
 mod model {
-    pub use super::slug;
+    pub use super::{hostname, slug};
 }
 #[allow(dead_code)]
 #[path = "../../src/server/web/host.rs"]
@@ -45,6 +49,12 @@ fuzz_target!(|data: &[u8]| {
         HostKind::Apex => assert_eq!(name, base, "{host:?}"),
         HostKind::Www => assert_eq!(name, format!("www.{base}"), "{host:?}"),
         HostKind::Admin => assert_eq!(name, format!("admin.{base}"), "{host:?}"),
+        // Another domain: never the base nor under it, and a domain name.
+        HostKind::Custom(domain) => {
+            assert_eq!(name, domain, "{host:?}");
+            assert!(name != base && !name.ends_with(&format!(".{base}")), "{host:?}");
+            assert_eq!(model::hostname::domain_problem(domain), None, "{host:?}");
+        }
         HostKind::Unknown => {}
     }
     if parsed.kind != HostKind::Unknown {

@@ -15,8 +15,11 @@ use libfuzzer_sys::fuzz_target;
 #[allow(dead_code)]
 #[path = "../../src/model/slug.rs"]
 pub mod slug;
+#[allow(dead_code)]
+#[path = "../../src/model/hostname.rs"]
+pub mod hostname;
 mod model {
-    pub use super::slug;
+    pub use super::{hostname, slug};
 }
 #[allow(dead_code)]
 #[path = "../../src/server/web/host.rs"]

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
+pub mod domains;
 pub mod invitations;
 pub mod mapping;
 pub mod members;
@@ -23,6 +24,7 @@ pub use auth::{
     RestoreOrganization,
 };
 pub use dashboard::GetDashboard;
+pub use domains::{AddDomain, GetDomains, RemoveDomain, VerifyDomain};
 pub use invitations::{
     AcceptInvitation, BulkInvitations, GetInvitation, GetInvitations, ImportInvitations,
     ImportInvitationsFile, InviteMember, ResendInvitation, RevokeInvitation,

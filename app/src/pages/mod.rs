@@ -21,9 +21,9 @@ pub use apex::{
     SignUpPage,
 };
 pub use org::{
-    ApiTokensPage, AuditPage, DashboardPage, InvitationPage, LabelsPage, MembersPage,
-    OnboardingPage, RepositoriesPage, RepositoryPage, RulesPage, SettingsPage, TeamsPage,
-    TenantHomePage,
+    ApiTokensPage, AuditPage, DashboardPage, DomainsSettingsPage, InvitationPage, LabelsPage,
+    MembersPage, OnboardingPage, RepositoriesPage, RepositoryPage, RulesPage, SettingsPage,
+    TeamsPage, TenantHomePage,
 };
 
 /// The HTML document rendered on the server around the app.
@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/members") view={Lazy::<MembersRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/api-tokens") view={Lazy::<ApiTokensRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/settings/domains") view={Lazy::<DomainsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/onboarding") view={Lazy::<OnboardingRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/teams") view={Lazy::<TeamsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/repositories") view={Lazy::<RepositoriesRoute>::new()} ssr=SsrMode::Async />
@@ -155,6 +156,7 @@ lazy_page!(AuditRoute, AuditPage, audit_page);
 lazy_page!(MembersRoute, MembersPage, members_page);
 lazy_page!(ApiTokensRoute, ApiTokensPage, api_tokens_page);
 lazy_page!(SettingsRoute, SettingsPage, settings_page);
+lazy_page!(DomainsRoute, DomainsSettingsPage, domains_settings_page);
 lazy_page!(OnboardingRoute, OnboardingPage, onboarding_page);
 lazy_page!(TeamsRoute, TeamsPage, teams_page);
 lazy_page!(RepositoriesRoute, RepositoriesPage, repositories_page);

@@ -34,6 +34,8 @@ pub struct Settings {
     /// Days an owner can restore the organization they deleted, before the
     /// hourly sweep purges it.
     pub deletion_grace_days: u32,
+    /// The DNS server asked about custom domains; `None`: the system's.
+    pub dns_server: Option<std::net::SocketAddr>,
     /// The SMTP server mail goes to; `None`: the outbox. It may carry a
     /// password: its `Debug` never prints it.
     pub smtp_url: Option<SmtpUrl>,

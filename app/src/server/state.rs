@@ -1,6 +1,7 @@
 use crate::server::{
     identity::{authority::AuthorityCache, session_store::DbSessionStore},
     mail::Mailer,
+    org::domains::dns::Dns,
     rate_limit::Limits,
     settings::Settings,
 };
@@ -32,6 +33,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// SMTP, or the outbox.
     pub mailer: Arc<Mailer>,
+    /// Asks DNS about custom domains' records.
+    pub dns: Dns,
 }
 
 impl AppState {

@@ -115,10 +115,16 @@ pub async fn find_by_slug(
 /// The tenant a request to `slug`'s host is for: the one at `slug`, else
 /// the one that left it and still holds it ([`former_holder`]; its record
 /// names the subdomain it has now).
+///
+/// A key with a dot is a custom domain: the tenant verified for it
+/// ([`crate::domains::serving`]).
 pub async fn find_by_host(
     db: &impl ConnectionTrait,
     slug: &str,
 ) -> Result<Option<tenants::Model>, DbErr> {
+    if crate::domains::is_domain(slug) {
+        return crate::domains::serving(db, slug).await;
+    }
     if let Some(tenant) = find_by_slug(db, slug).await? {
         return Ok(Some(tenant));
     }

@@ -120,8 +120,10 @@ impl TenantDirectory {
     }
 
     /// The tenant at `slug`, in whatever state, or `None`. A subdomain the
-    /// tenant left and still holds finds it too: the record's `slug` is then
-    /// the one it has now.
+    /// tenant left and still holds finds it too, and so does a custom
+    /// domain it is verified for (a `slug` with a dot): the record's `slug`
+    /// is then the one it has now, and [`TenantDirectory::invalidate`] of
+    /// that slug forgets these entries with the rest.
     pub async fn lookup(&self, slug: &str) -> Result<Option<Arc<TenantRecord>>, DbErr> {
         let stale = match read(&self.entries).get(slug) {
             Some(cached) if cached.fetched.elapsed() < self.ttl => {

@@ -38,7 +38,8 @@
 //! * [`catalog`]: tenant records and statuses; [`lifecycle`]: suspend,
 //!   activate, delete, purge.
 //! * [`context`]: a request's tenant and its leased database.
-//! * [`directory`]: the in-process cache of tenants, with `LISTEN`/`NOTIFY`.
+//! * [`directory`]: the in-process cache of tenants (by subdomain and by
+//!   verified [`domains`]), with `LISTEN`/`NOTIFY`.
 //! * [`registry`]: database servers, budgets and per-tenant pools.
 //! * [`databases`]: where a new database goes, templates, the warm pool.
 //! * [`provision`]: the sign-up state machine; [`servers`]: adding and
@@ -52,6 +53,7 @@ pub mod context;
 pub mod databases;
 pub mod db;
 pub mod directory;
+pub mod domains;
 pub mod entities;
 pub mod lifecycle;
 pub mod migrate;

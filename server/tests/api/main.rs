@@ -7,6 +7,7 @@ mod authority_cache;
 mod budgets;
 mod catalog;
 mod dashboard;
+mod domains;
 mod failure_isolation;
 mod fairness;
 mod faults;

@@ -371,6 +371,56 @@ async fn every_mutation_as_every_role(backend: Backend) {
             let needs = Permission::ManageSettings;
             allowed_exactly_as_granted(role, needs, &label, &response, before, after);
         }
+        custom_domains_as(&app, &owner, &mut jar, role).await;
+    }
+}
+
+/// The custom domains' mutations as `role`: adding one, checking it once
+/// DNS holds its records (which serves it: an entry), removing it. What
+/// the role may not do, the owner does, so each call has its target.
+async fn custom_domains_as(
+    app: &crate::helpers::TestApp,
+    owner: &crate::http::CookieJar,
+    jar: &mut crate::http::CookieJar,
+    role: Role,
+) {
+    let host = app.tenant_host("acme");
+    let domain = format!("{}.domains.test", role.as_str());
+    let needs = Permission::ManageOwners;
+    let mut as_owner = owner.clone();
+    let field = [("host", domain.as_str())];
+    for endpoint in ["add_domain", "verify_domain", "remove_domain"] {
+        if endpoint == "verify_domain" {
+            let page = app
+                .call(&host, "custom_domains", &[], Some(&mut as_owner))
+                .await;
+            let page: serde_json::Value = serde_json::from_str(&page.body).unwrap();
+            let txt = page["domains"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["host"] == domain.as_str())
+                .map(|d| d["records"][1]["value"].as_str().unwrap().to_owned())
+                .unwrap();
+            app.dns
+                .set(&format!("_tenantry.{domain}"), vec![testdns::Rec::Txt(txt)]);
+            app.dns.set(
+                &domain,
+                vec![testdns::Rec::Cname(format!(
+                    "acme.{}",
+                    crate::helpers::BASE
+                ))],
+            );
+        }
+        let before = app.audit_entries("acme").await.len();
+        let response = app.call(&host, endpoint, &field, Some(jar)).await;
+        let after = app.audit_entries("acme").await.len();
+        let label = format!("{endpoint} as {role:?}");
+        allowed_exactly_as_granted(role, needs, &label, &response, before, after);
+        if !role.grants(needs) {
+            let done = app.call(&host, endpoint, &field, Some(&mut as_owner)).await;
+            assert_eq!(done.status, 200, "{label}, then the owner: {}", done.body);
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod dashboard;
+pub mod domains;
 pub mod invitation;
 pub mod mapping;
 pub mod members;
@@ -20,6 +21,7 @@ pub mod tenant_home;
 pub use api_tokens::ApiTokensPage;
 pub use audit::AuditPage;
 pub use dashboard::DashboardPage;
+pub use domains::DomainsSettingsPage;
 pub use invitation::InvitationPage;
 pub use mapping::{LabelsPage, RulesPage};
 pub use members::MembersPage;

@@ -132,6 +132,10 @@ fn Subdomain(settings: OrgSettings) -> impl IntoView {
                 />
                 <button type="submit" class="button" disabled=move || change.pending().get()>"Change subdomain"</button>
             </ActionForm>
+            <p>
+                <a href="/settings/domains" data-testid="custom-domains-link">"Custom domains"</a>
+                ": serve the organization at an address of your own too."
+            </p>
             {(!former.is_empty()).then(|| view! {
                 <h3>"Former subdomains"</h3>
                 <ul data-testid="former-subdomains">

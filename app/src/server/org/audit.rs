@@ -39,6 +39,10 @@ pub struct Actor {
 pub enum Action {
     ApiTokenCreate,
     ApiTokenRevoke,
+    DomainAdd,
+    DomainRemove,
+    DomainUnverify,
+    DomainVerify,
     InvitationCreate,
     InvitationResend,
     InvitationRevoke,
@@ -73,6 +77,10 @@ impl Action {
         match self {
             Action::ApiTokenCreate => "api_token.create",
             Action::ApiTokenRevoke => "api_token.revoke",
+            Action::DomainAdd => "domain.add",
+            Action::DomainRemove => "domain.remove",
+            Action::DomainUnverify => "domain.unverify",
+            Action::DomainVerify => "domain.verify",
             Action::InvitationCreate => "invitation.create",
             Action::InvitationResend => "invitation.resend",
             Action::InvitationRevoke => "invitation.revoke",

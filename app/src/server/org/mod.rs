@@ -6,6 +6,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod dashboard;
+pub mod domains;
 pub mod labels;
 pub mod logo;
 pub mod mapping;

@@ -99,6 +99,9 @@ pub struct Limits {
     /// session): one runaway script leaves its organization's other
     /// callers room.
     pub api_per_caller: RateLimiter,
+    /// DNS checks of custom domains an organization's owners ask for:
+    /// each sends queries to the domain's DNS servers.
+    pub domain_checks_per_tenant: RateLimiter,
 }
 
 impl Limits {
@@ -113,6 +116,7 @@ impl Limits {
     pub const UNKNOWN_HOSTS_PER_IP: Limit = Limit::per_minutes(120, 1);
     pub const API_PER_TENANT: Limit = Limit::per_minutes(3_000, 1);
     pub const API_PER_CALLER: Limit = Limit::per_minutes(600, 1);
+    pub const DOMAIN_CHECKS_PER_TENANT: Limit = Limit::per_minutes(30, 10);
 
     pub fn new() -> Self {
         Self::with(&LimitSettings::default(), CpuPool::default())
@@ -139,6 +143,7 @@ impl Limits {
             unknown_hosts_per_ip: RateLimiter::new(Self::UNKNOWN_HOSTS_PER_IP),
             api_per_tenant: RateLimiter::new(Self::API_PER_TENANT),
             api_per_caller: RateLimiter::new(Self::API_PER_CALLER),
+            domain_checks_per_tenant: RateLimiter::new(Self::DOMAIN_CHECKS_PER_TENANT),
         }
     }
 
@@ -196,6 +201,14 @@ impl Limits {
             (&self.invites_per_tenant, &tenant_id.to_string()),
             (&self.invites_per_recipient, &invite_key(tenant_id, email)),
         ])
+    }
+}
+
+impl Limits {
+    /// Counts one DNS check of a custom domain that organization
+    /// `tenant_id` asked for, or says how long to wait.
+    pub fn take_domain_check(&self, tenant_id: i64) -> Result<(), AppError> {
+        take_all(&[(&self.domain_checks_per_tenant, &tenant_id.to_string())])
     }
 }
 

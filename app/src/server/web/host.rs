@@ -1,7 +1,10 @@
 //! Host routing: which site a `Host` header names. A pure function, so it can
 //! be unit-tested and fuzzed; it never allocates more than the slug.
 
-use crate::model::slug::{check_slug_format, is_reserved};
+use crate::model::{
+    hostname::domain_problem,
+    slug::{check_slug_format, is_reserved},
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostKind {
@@ -13,8 +16,11 @@ pub enum HostKind {
     Admin,
     /// `SLUG.BASE` with a well-formed, non-reserved slug.
     Tenant(String),
-    /// Anything else: other domains, deeper subdomains, IP addresses,
-    /// reserved or malformed labels, bad ports, upper case, trailing dots.
+    /// A well-formed domain name outside BASE: an organization's own
+    /// domain, served when one is verified for it.
+    Custom(String),
+    /// Anything else: deeper subdomains of BASE, IP addresses, reserved or
+    /// malformed labels, bad ports, upper case, trailing dots.
     Unknown,
 }
 
@@ -76,7 +82,11 @@ fn classify(name: &str, base: &str) -> HostKind {
         .strip_suffix(base)
         .and_then(|rest| rest.strip_suffix('.'))
     else {
-        return HostKind::Unknown;
+        return if domain_problem(name).is_none() {
+            HostKind::Custom(name.to_owned())
+        } else {
+            HostKind::Unknown
+        };
     };
     match label {
         "www" => HostKind::Www,
@@ -150,12 +160,26 @@ mod tests {
     }
 
     #[test]
-    fn other_domains_and_lookalikes_are_unknown() {
-        assert_eq!(kind("example.com"), HostKind::Unknown);
-        assert_eq!(kind("acme.example.com"), HostKind::Unknown);
-        assert_eq!(kind("evilapp.example"), HostKind::Unknown);
-        assert_eq!(kind("acme.evilapp.example"), HostKind::Unknown);
-        assert_eq!(kind("app.example.evil.com"), HostKind::Unknown);
+    fn other_domains_and_lookalikes_are_custom_domains_never_tenants() {
+        for other in [
+            "example.com",
+            "acme.example.com",
+            "evilapp.example",
+            "acme.evilapp.example",
+            "app.example.evil.com",
+        ] {
+            assert_eq!(kind(other), HostKind::Custom(other.into()), "{other}");
+        }
+        assert_eq!(
+            parse_host("portal.acme.com:8443", BASE),
+            ParsedHost {
+                kind: HostKind::Custom("portal.acme.com".into()),
+                port: Some(8443)
+            }
+        );
+        // One label is no domain of anyone's.
+        assert_eq!(kind("localhost"), HostKind::Unknown);
+        assert_eq!(kind("intranet"), HostKind::Unknown);
     }
 
     #[test]

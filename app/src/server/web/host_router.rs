@@ -1,5 +1,6 @@
 //! A request's tenant context. The host router classifies the `Host` header,
-//! answers hosts that are not ours with a 404 page, and, on a tenant's host,
+//! answers hosts that are not ours with a 404 page, and, on a tenant's host
+//! (its subdomain, or a custom domain verified for it),
 //! has the engine resolve the tenant ([`resolve`]: the in-process
 //! [`TenantDirectory`], whether it may be served, its database pool leased
 //! from the connection registry into a [`TenantCtx`]) and answers each
@@ -70,7 +71,9 @@ pub async fn route_by_host(
             let target = state.settings.url_for(&state.settings.base_domain, path);
             return Redirect::permanent(&target).into_response();
         }
-        HostKind::Tenant(slug) => {
+        // A subdomain, or a custom domain (the directory finds the tenant
+        // verified for it, by the same lookup).
+        HostKind::Tenant(slug) | HostKind::Custom(slug) => {
             tracing::Span::current().record("tenant", slug.as_str());
             let request = RequestFacts {
                 id: request_id_of(req.headers()),

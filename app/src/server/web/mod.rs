@@ -19,4 +19,5 @@ pub mod host_router;
 pub mod origin;
 pub mod panic;
 pub mod status;
+pub mod tls_allowed;
 pub mod upload;

@@ -2,6 +2,7 @@
 //! `sea-orm-cli generate entity` writes them. Behaviour lives in the modules
 //! beside this one, not here.
 
+pub mod custom_domains;
 pub mod database_servers;
 pub mod former_subdomains;
 pub mod platform_audit;

@@ -9,12 +9,16 @@ use sea_orm::{ConnectionTrait, Database, Statement};
 use server::{config::Cli, Application};
 use std::path::PathBuf;
 use std::sync::Arc;
+use testdns::DnsServer;
 
 pub struct TestApp {
     /// Requests to this app (its port), as a `Copy` value.
     pub client: Client,
     /// Where the app's mail goes (over SMTP).
     pub mail: Arc<SmtpSink>,
+    /// The DNS server the app asks about custom domains, whose records
+    /// the test sets.
+    pub dns: Arc<DnsServer>,
     pub state: AppState,
     pub backend: Backend,
     /// Unique per app: the SQLite directory name, or the PostgreSQL prefix.
@@ -50,6 +54,7 @@ pub async fn spawn_app_on(backend: Backend, pg: &str, extra: &[&str]) -> TestApp
     let dir = std::env::temp_dir().join("tenantry-tests").join(&id);
     std::fs::create_dir_all(&dir).expect("create test directory");
     let mail = Arc::new(SmtpSink::start());
+    let dns = Arc::new(DnsServer::start().await);
     let (control_url, tenants) = match backend {
         Backend::Sqlite => (
             format!("sqlite://{}/control.sqlite", dir.display()),
@@ -83,6 +88,8 @@ pub async fn spawn_app_on(backend: Backend, pg: &str, extra: &[&str]) -> TestApp
         "0",
         "--smtp-url",
         &mail.url(),
+        "--dns-server",
+        &dns.addr().to_string(),
     ]
     .iter()
     .map(|s| s.to_string())
@@ -99,7 +106,14 @@ pub async fn spawn_app_on(backend: Backend, pg: &str, extra: &[&str]) -> TestApp
         }
     }
     args.extend(extra.iter().map(|s| s.to_string()));
-    start(backend, pg.to_owned(), id, dir, args, mail, true).await
+    let receivers = Receivers { mail, dns };
+    start(backend, pg.to_owned(), id, dir, args, receivers, true).await
+}
+
+/// The servers on loopback that receive what the app sends out.
+struct Receivers {
+    mail: Arc<SmtpSink>,
+    dns: Arc<DnsServer>,
 }
 
 async fn start(
@@ -108,9 +122,10 @@ async fn start(
     id: String,
     dir: PathBuf,
     args: Vec<String>,
-    mail: Arc<SmtpSink>,
+    receivers: Receivers,
     owns_databases: bool,
 ) -> TestApp {
+    let Receivers { mail, dns } = receivers;
     let mut argv = vec![
         "tenantry".to_owned(),
         "--listen".into(),
@@ -131,6 +146,7 @@ async fn start(
     TestApp {
         client: Client { port },
         mail,
+        dns,
         state,
         backend,
         pg,
@@ -167,7 +183,10 @@ impl TestApp {
             self.id.clone(),
             self.dir.clone(),
             self.args.clone(),
-            self.mail.clone(),
+            Receivers {
+                mail: self.mail.clone(),
+                dns: self.dns.clone(),
+            },
             false,
         )
         .await

@@ -60,6 +60,10 @@ async fn catalog_functions_stay_inside_their_tenant(backend: Backend) {
     .as_i64()
     .unwrap()
     .to_string();
+    let domain = "secret-portal.alpha.test";
+    ok(app
+        .call(&a_host, "add_domain", &[("host", domain)], Some(&mut a_jar))
+        .await);
     let a_entries = app.audit_entries("alpha").await.len();
 
     let mut b_jar = app.signed_in_owner("bravo").await;
@@ -85,6 +89,10 @@ async fn catalog_functions_stay_inside_their_tenant(backend: Backend) {
             "delete_organization",
             vec![("password", "x".into()), ("slug", "alpha".into())],
         ),
+        call("custom_domains", vec![]),
+        call("add_domain", vec![("host", "planted.example.com".into())]),
+        call("verify_domain", vec![("host", domain.into())]),
+        call("remove_domain", vec![("host", domain.into())]),
         call("tenant_home", vec![]),
         call("teams", vec![]),
         call(
@@ -173,6 +181,7 @@ async fn catalog_functions_stay_inside_their_tenant(backend: Backend) {
         "/labels",
         "/rules",
         "/onboarding",
+        "/settings/domains",
     ] {
         let page = app.get(&a_host, path, Some(&mut replayed)).await;
         assert!(!page.body.contains("secret"), "{path}: {}", page.body);
@@ -202,6 +211,8 @@ async fn catalog_functions_stay_inside_their_tenant(backend: Backend) {
         ),
         ("remove_label", vec![("id", label.as_str())]),
         ("remove_rule", vec![("id", rule.as_str())]),
+        ("verify_domain", vec![("host", domain)]),
+        ("remove_domain", vec![("host", domain)]),
         (
             "update_rule",
             vec![
@@ -217,6 +228,10 @@ async fn catalog_functions_stay_inside_their_tenant(backend: Backend) {
     }
 
     assert_eq!(app.audit_entries("alpha").await.len(), a_entries);
+    let a_domains = app
+        .call(&a_host, "custom_domains", &[], Some(&mut a_jar))
+        .await;
+    assert!(a_domains.body.contains(domain), "{}", a_domains.body);
     let a_repos = app
         .call(
             &a_host,
