@@ -49,6 +49,7 @@ impl MigratorTrait for TenantMigrator {
             Box::new(tenant::m20261125_000004_repositories::Migration),
             Box::new(tenant::m20261126_000005_api_tokens::Migration),
             Box::new(tenant::m20261207_000006_logo::Migration),
+            Box::new(tenant::m20261208_000007_notifications::Migration),
         ]
     }
 

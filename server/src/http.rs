@@ -21,6 +21,7 @@ use app::server::{
         panic::catch_panic,
         status::server_fn_error_status,
         tls_allowed::tls_allowed,
+        unsubscribe::{ask_to_unsubscribe, unsubscribe},
     },
     AppState,
 };
@@ -70,6 +71,8 @@ pub fn router(state: AppState) -> Router {
         .route("/brand.css", get(brand_css))
         // Its logo.
         .route("/logo.png", get(logo_png))
+        // The link in every notification: one kind off, without signing in.
+        .route("/unsubscribe", get(ask_to_unsubscribe).post(unsubscribe))
         // Development only: the mail kept in the outbox.
         .route("/dev/mailbox", get(dev_mailbox))
         // The link in the verification email: a page that asks, and its form.

@@ -200,7 +200,7 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Ap
     let ctx = context::tenant_ctx()?;
     let state = context::app_state()?;
     let client = (state.limits.as_ref(), context::client_ip()?);
-    let user = invitations::accept(
+    let joined = invitations::accept(
         &state.control,
         &state.authority,
         &ctx,
@@ -209,9 +209,15 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Ap
         &password,
     )
     .await?;
-    sign_in::start(&context::session().await?, user.id, Some(ctx.tenant.id))
-        .await
-        .map_err(internal)?;
+    let tenant_url = context::parsed_host()?.tenant_url(&state, &ctx.tenant.slug, "");
+    invitations::tell_inviter(&state.control, &state.mailer, &ctx, &joined, &tenant_url).await;
+    sign_in::start(
+        &context::session().await?,
+        joined.user.id,
+        Some(ctx.tenant.id),
+    )
+    .await
+    .map_err(internal)?;
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -61,17 +61,20 @@ pub async fn change_member_roles(user_ids: String, role: String) -> Result<usize
     let ids = parse_ids(&user_ids)
         .ok_or_else(|| AppError::field("form", "Select members from the list."))?;
     let role = Role::parse(role.trim()).ok_or_else(|| AppError::field("role", "Choose a role."))?;
+    let actor = access.actor();
     let changed = members::change_roles(
         &access.state.control,
         &access.state.authority,
         &access.ctx,
-        &access.actor(),
+        &actor,
         &ids,
         role,
     )
     .await?;
-    leptos_axum::redirect(&format!("/members?done=role&count={changed}"));
-    Ok(changed)
+    tell(&access, &actor, &changed).await?;
+    let count = changed.len();
+    leptos_axum::redirect(&format!("/members?done=role&count={count}"));
+    Ok(count)
 }
 
 /// Removes the members `user_ids` (comma-separated) from the organization.
@@ -82,16 +85,41 @@ pub async fn remove_members(user_ids: String) -> Result<usize, AppError> {
     let access = context::require(Permission::ManageMembers).await?;
     let ids = parse_ids(&user_ids)
         .ok_or_else(|| AppError::field("form", "Select members from the list."))?;
+    let actor = access.actor();
     let removed = members::remove(
         &access.state.control,
         &access.state.authority,
         &access.ctx,
-        &access.actor(),
+        &actor,
         &ids,
     )
     .await?;
-    leptos_axum::redirect(&format!("/members?done=removed&count={removed}"));
-    Ok(removed)
+    tell(&access, &actor, &removed).await?;
+    let count = removed.len();
+    leptos_axum::redirect(&format!("/members?done=removed&count={count}"));
+    Ok(count)
+}
+
+/// Tells the members a change was made to, as their choices allow.
+#[cfg(feature = "ssr")]
+async fn tell(
+    access: &crate::server::web::context::Access,
+    actor: &crate::server::org::audit::Actor,
+    changed: &[crate::server::identity::members::Changed],
+) -> Result<(), AppError> {
+    let host = crate::server::web::context::parsed_host()?;
+    let state = &access.state;
+    let tenant_url = host.tenant_url(state, &access.ctx.tenant.slug, "");
+    let apex_url = host.apex_url(state, "");
+    crate::server::identity::members::notify(
+        &state.mailer,
+        &access.ctx,
+        actor,
+        changed,
+        (&tenant_url, &apex_url),
+    )
+    .await;
+    Ok(())
 }
 
 /// The signed-in member leaves the organization (the last owner cannot),

@@ -9,6 +9,7 @@ pub mod domains;
 pub mod invitations;
 pub mod mapping;
 pub mod members;
+pub mod notifications;
 pub mod onboarding;
 pub mod recovery;
 pub mod repositories;
@@ -34,6 +35,7 @@ pub use mapping::{
     RemoveRule, RenameLabel, UpdateRule,
 };
 pub use members::{ChangeMemberRoles, GetMembers, LeaveOrganization, RemoveMembers};
+pub use notifications::{GetNotifications, UpdateNotificationDefaults, UpdateNotifications};
 pub use onboarding::{EndOnboarding, GetOnboarding, GoToStep};
 pub use recovery::{FindOrganizations, RequestPasswordReset, ResetPassword};
 pub use repositories::{

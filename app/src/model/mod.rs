@@ -12,6 +12,7 @@ pub mod hostname;
 pub mod invitations;
 pub mod mapping;
 pub mod members;
+pub mod notifications;
 pub mod onboarding;
 pub mod quota;
 pub mod repositories;

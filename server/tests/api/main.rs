@@ -26,6 +26,7 @@ mod mail;
 mod members;
 mod migrate;
 mod moves;
+mod notifications;
 mod permissions;
 #[path = "../support/pg_cluster.rs"]
 mod pg_cluster;

@@ -13,9 +13,10 @@ fn previous() -> String {
     migrations[migrations.len() - 2].name().to_owned()
 }
 
-/// The table the newest tenant migration creates (`m20261207_000006_logo`):
+/// The (first) table the newest tenant migration creates
+/// (`m20261208_000007_notifications`):
 /// what a tenant one migration behind lacks.
-const NEWEST_TABLE: &str = "logo";
+const NEWEST_TABLE: &str = "notification_defaults";
 
 /// Puts a tenant back where a tenant made before the newest migration is:
 /// its database one migration behind, and the control plane saying so.

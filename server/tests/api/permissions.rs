@@ -257,6 +257,28 @@ const MUTATIONS: &[Mutation] = &[
         },
     },
     Mutation {
+        endpoint: "update_notifications",
+        needs: Permission::ViewOrganization,
+        fields: |_, _| {
+            vec![
+                ("membership_changes", "off".to_owned()),
+                ("invitations_accepted", "on".to_owned()),
+            ]
+        },
+    },
+    Mutation {
+        endpoint: "update_notification_defaults",
+        needs: Permission::ManageSettings,
+        // The owner turns both off, the admin both on again: each a change.
+        fields: |role, _| match role {
+            Role::Admin => vec![
+                ("membership_changes", "on".to_owned()),
+                ("invitations_accepted", "on".to_owned()),
+            ],
+            _ => Vec::new(),
+        },
+    },
+    Mutation {
         endpoint: "end_onboarding",
         needs: Permission::ManageSettings,
         fields: |_, _| vec![("how", "skipped".to_owned())],

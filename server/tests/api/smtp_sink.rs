@@ -23,6 +23,9 @@ pub struct Received {
     pub body: String,
     /// The `text/html` part, if the message has one.
     pub html: Option<String>,
+    /// Its `List-Unsubscribe` and `List-Unsubscribe-Post` headers.
+    pub list_unsubscribe: Option<String>,
+    pub list_unsubscribe_post: Option<String>,
 }
 
 impl Received {
@@ -49,6 +52,15 @@ struct Collector {
 impl Collector {
     fn deliver(&self, to: Vec<String>, data: &[u8]) {
         let parsed = mail_parser::MessageParser::default().parse(data);
+        let raw_header = |name: &str| {
+            parsed
+                .as_ref()
+                .and_then(|m| m.header_raw(name).map(|value| value.trim().to_owned()))
+        };
+        let (list_unsubscribe, list_unsubscribe_post) = (
+            raw_header("List-Unsubscribe"),
+            raw_header("List-Unsubscribe-Post"),
+        );
         let (subject, body, html) = parsed
             .map(|m| {
                 // mail-parser offers the text as HTML when there is none:
@@ -70,6 +82,8 @@ impl Collector {
             subject,
             body,
             html,
+            list_unsubscribe,
+            list_unsubscribe_post,
         });
     }
 }

@@ -212,6 +212,7 @@ fn AccountMenu(email: String, role: &'static str, account: Account) -> impl Into
                         })}
                     </div>
                 })}
+                <a href="/notifications" data-testid="my-notifications">"Email notifications"</a>
                 <LogOutButtons />
             </div>
         </details>

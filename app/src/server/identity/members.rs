@@ -8,6 +8,7 @@
 
 use crate::model::{
     members::{Member, MemberSort, MAX_BULK, MEMBERS_PAGE},
+    notifications::Kind,
     AppError, Permission, Role,
 };
 use crate::server::{
@@ -15,7 +16,11 @@ use crate::server::{
     error::internal,
     identity::authority::AuthorityCache,
     like::containing,
-    org::audit::{self, Action, Actor, Change},
+    mail::Mailer,
+    org::{
+        audit::{self, Action, Actor, Change},
+        notifications::{self, Notice},
+    },
     paging::{self, Paged},
     time::Local,
 };
@@ -143,8 +148,71 @@ pub enum Operation {
     Remove,
 }
 
-/// Gives `user_ids` the role `role`. Returns how many changed (members who
-/// already have it are left alone).
+/// A member a change was made to: who, and their role now (`None`:
+/// removed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changed {
+    pub user_id: i64,
+    pub email: String,
+    pub role: Option<Role>,
+}
+
+/// Tells each member a change was made to (but the one who made it), as
+/// their notification choices allow (`Kind::MembershipChanges`). The
+/// change is made already: a failure to read the choices is logged, not
+/// answered. `tenant_url` and `apex_url` are configured addresses.
+pub async fn notify(
+    mailer: &Mailer,
+    ctx: &TenantCtx,
+    actor: &Actor,
+    changed: &[Changed],
+    (tenant_url, apex_url): (&str, &str),
+) {
+    let org = &ctx.tenant.name;
+    let notices = changed
+        .iter()
+        .filter(|c| c.user_id != actor.user_id)
+        .map(|c| {
+            let (subject, said, action) = match c.role {
+                Some(role) => (
+                    format!("Your role in {org} is now {}", role.label()),
+                    format!(
+                        "{} made you {} in {org}. What you may do there changed with it.",
+                        actor.email,
+                        role.label().to_lowercase()
+                    ),
+                    (format!("Open {org}"), format!("{tenant_url}/")),
+                ),
+                None => (
+                    format!("You were removed from {org}"),
+                    format!(
+                        "{} removed you from {org}. You can no longer open it; your account \
+                         and your other organizations are as they were.",
+                        actor.email
+                    ),
+                    (
+                        "Your organizations".to_owned(),
+                        format!("{apex_url}/organizations"),
+                    ),
+                ),
+            };
+            Notice {
+                kind: Kind::MembershipChanges,
+                user_id: c.user_id,
+                to: c.email.clone(),
+                subject,
+                paragraphs: vec!["Hello,".to_owned(), said],
+                action,
+            }
+        })
+        .collect();
+    if let Err(e) = notifications::send(mailer, &ctx.db, &ctx.tenant, tenant_url, notices).await {
+        tracing::warn!(error = %e, "membership notifications not sent");
+    }
+}
+
+/// Gives `user_ids` the role `role`. Returns those that changed (members
+/// who already have it are left alone).
 pub async fn change_roles(
     control: &DatabaseConnection,
     authority: &AuthorityCache,
@@ -152,7 +220,7 @@ pub async fn change_roles(
     actor: &Actor,
     user_ids: &[i64],
     role: Role,
-) -> Result<usize, AppError> {
+) -> Result<Vec<Changed>, AppError> {
     let changed = apply(control, ctx, actor, user_ids, Operation::ChangeRole(role)).await;
     authority.users_changed(user_ids).await;
     changed
@@ -166,7 +234,7 @@ pub async fn remove(
     ctx: &TenantCtx,
     actor: &Actor,
     user_ids: &[i64],
-) -> Result<usize, AppError> {
+) -> Result<Vec<Changed>, AppError> {
     let removed = apply(control, ctx, actor, user_ids, Operation::Remove).await;
     authority.users_changed(user_ids).await;
     removed
@@ -178,7 +246,7 @@ async fn apply(
     actor: &Actor,
     user_ids: &[i64],
     operation: Operation,
-) -> Result<usize, AppError> {
+) -> Result<Vec<Changed>, AppError> {
     if user_ids.is_empty() {
         return Err(AppError::field("form", "Select at least one member."));
     }
@@ -258,7 +326,7 @@ async fn apply(
             targets.push((membership, user, current));
         }
 
-        let mut changed = 0;
+        let mut changed = Vec::new();
         for (membership, user, current) in targets {
             let change = match operation {
                 Operation::ChangeRole(role) if role == current => continue,
@@ -299,7 +367,14 @@ async fn apply(
                 }
             };
             both.record(actor, change).await?;
-            changed += 1;
+            changed.push(Changed {
+                user_id: user.id,
+                email: user.email.clone(),
+                role: match operation {
+                    Operation::ChangeRole(role) => Some(role),
+                    Operation::Remove => None,
+                },
+            });
         }
         if owners == 0 {
             let message = if user_ids == [actor.user_id] {

@@ -126,6 +126,7 @@ pub fn request_reset(
                 email = user.email,
             ),
             html: None,
+            unsubscribe: None,
         }))
     });
 }
@@ -239,6 +240,7 @@ pub fn send_organizations(
                 email = user.email,
             ),
             html: None,
+            unsubscribe: None,
         }))
     });
 }

@@ -48,6 +48,7 @@ pub async fn send(
             subject: "Confirm your email address for Tenantry".to_owned(),
             body,
             html: None,
+            unsubscribe: None,
         })
         .await
         .map_err(internal)

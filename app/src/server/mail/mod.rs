@@ -9,7 +9,10 @@ pub mod branded;
 
 use crate::server::{entities::control::outbox, time::now_unix};
 use lettre::{
-    message::{header::ContentType, Mailbox, MultiPart},
+    message::{
+        header::{ContentType, HeaderName, HeaderValue},
+        Mailbox, MultiPart,
+    },
     AsyncSmtpTransport, AsyncTransport, Tokio1Executor,
 };
 use sea_orm::{
@@ -22,12 +25,15 @@ use std::time::Duration;
 const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One email: plain text, and the same as HTML when `html` is set.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Email {
     pub to: String,
     pub subject: String,
     pub body: String,
     pub html: Option<String>,
+    /// A notification's one-click unsubscribe link (RFC 8058: mail
+    /// programs show an "Unsubscribe" button that posts to it).
+    pub unsubscribe: Option<String>,
 }
 
 #[derive(Clone)]
@@ -84,10 +90,21 @@ impl Mailer {
                     .to
                     .parse()
                     .map_err(|_| MailError::BadAddress(email.to.clone()))?;
-                let message = lettre::Message::builder()
+                let mut message = lettre::Message::builder()
                     .from(from.clone())
                     .to(to)
                     .subject(&email.subject);
+                if let Some(link) = &email.unsubscribe {
+                    message = message
+                        .raw_header(HeaderValue::new(
+                            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                            format!("<{link}>"),
+                        ))
+                        .raw_header(HeaderValue::new(
+                            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                            "List-Unsubscribe=One-Click".to_owned(),
+                        ));
+                }
                 let message = match email.html {
                     Some(html) => {
                         message.multipart(MultiPart::alternative_plain_html(email.body, html))

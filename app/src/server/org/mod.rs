@@ -11,6 +11,7 @@ pub mod labels;
 pub mod logo;
 pub mod mapping;
 pub mod new_token;
+pub mod notifications;
 pub mod onboarding;
 pub mod organization;
 pub mod quota;

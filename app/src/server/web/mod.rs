@@ -20,4 +20,5 @@ pub mod origin;
 pub mod panic;
 pub mod status;
 pub mod tls_allowed;
+pub mod unsubscribe;
 pub mod upload;

@@ -89,6 +89,15 @@ async fn catalog_functions_stay_inside_their_tenant(backend: Backend) {
             "delete_organization",
             vec![("password", "x".into()), ("slug", "alpha".into())],
         ),
+        call("notifications", vec![]),
+        call(
+            "update_notifications",
+            vec![
+                ("membership_changes", "off".into()),
+                ("invitations_accepted", "off".into()),
+            ],
+        ),
+        call("update_notification_defaults", vec![]),
         call("custom_domains", vec![]),
         call("add_domain", vec![("host", "planted.example.com".into())]),
         call("verify_domain", vec![("host", domain.into())]),
@@ -182,6 +191,7 @@ async fn catalog_functions_stay_inside_their_tenant(backend: Backend) {
         "/rules",
         "/onboarding",
         "/settings/domains",
+        "/notifications",
     ] {
         let page = app.get(&a_host, path, Some(&mut replayed)).await;
         assert!(!page.body.contains("secret"), "{path}: {}", page.body);

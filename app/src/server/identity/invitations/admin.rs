@@ -57,6 +57,7 @@ pub(super) fn mail(
         ),
         body: format!("Hello,\n\n{invited}\n\nAccept the invitation here:\n\n{link}\n\n{expiry}\n"),
         html: Some(html),
+        unsubscribe: None,
     }
 }
 

@@ -4,7 +4,7 @@
 use super::EXPIRED;
 
 use crate::model::account::check_password;
-use crate::model::{invitations::InvitationOffer, AppError, Permission};
+use crate::model::{invitations::InvitationOffer, notifications::Kind, AppError, Permission};
 use crate::server::{
     entities::control::{invitations, memberships, users},
     error::internal,
@@ -14,7 +14,11 @@ use crate::server::{
         password::hash_password,
         tokens,
     },
-    org::audit::{self, Action, Actor, Change},
+    mail::Mailer,
+    org::{
+        audit::{self, Action, Actor, Change},
+        notifications::{self, Notice},
+    },
     rate_limit::Limits,
     time::now_unix,
 };
@@ -69,6 +73,12 @@ pub async fn offer(
     })
 }
 
+/// Who joined by an invitation, and who had invited them.
+pub struct Joined {
+    pub user: users::Model,
+    pub invited_by: i64,
+}
+
 /// Accepts the invitation `token`: with the existing account's password, or
 /// a new password that creates the account (its email counts as confirmed:
 /// the link arrived there). Returns the user, now a member.
@@ -79,7 +89,7 @@ pub async fn accept(
     (limits, ip): (&Limits, IpAddr),
     token: &str,
     password: &str,
-) -> Result<users::Model, AppError> {
+) -> Result<Joined, AppError> {
     let row = usable(control, ctx.tenant.id, token)
         .await?
         .ok_or_else(|| AppError::field("form", EXPIRED))?;
@@ -166,5 +176,60 @@ pub async fn accept(
     .await?;
     // Their account menu lists the organization from now on.
     authority.user_changed(user.id).await;
-    Ok(user)
+    Ok(Joined {
+        user,
+        invited_by: row.invited_by,
+    })
+}
+
+/// Tells the member who sent the invitation that `joined` joined, as their
+/// choices allow (`Kind::InvitationsAccepted`), if they are a member still
+/// and did not invite themselves. Logged, not answered, when it fails: the
+/// person has joined.
+pub async fn tell_inviter(
+    control: &DatabaseConnection,
+    mailer: &Mailer,
+    ctx: &TenantCtx,
+    joined: &Joined,
+    tenant_url: &str,
+) {
+    let inviter = joined.invited_by;
+    if inviter == joined.user.id {
+        return;
+    }
+    let found = memberships::Entity::find()
+        .filter(memberships::Column::TenantId.eq(ctx.tenant.id))
+        .filter(memberships::Column::UserId.eq(inviter))
+        .find_also_related(users::Entity)
+        .one(control)
+        .await;
+    let to = match found {
+        Ok(Some((_, Some(user)))) => user.email,
+        Ok(_) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "the inviter could not be told");
+            return;
+        }
+    };
+    let org = &ctx.tenant.name;
+    let who = &joined.user.email;
+    let notice = Notice {
+        kind: Kind::InvitationsAccepted,
+        user_id: inviter,
+        to,
+        subject: format!("{who} joined {org}"),
+        paragraphs: vec![
+            "Hello,".to_owned(),
+            format!("{who} accepted your invitation and is a member of {org} now."),
+        ],
+        action: (
+            "See the members".to_owned(),
+            format!("{tenant_url}/members"),
+        ),
+    };
+    if let Err(e) =
+        notifications::send(mailer, &ctx.db, &ctx.tenant, tenant_url, vec![notice]).await
+    {
+        tracing::warn!(error = %e, "the inviter could not be told");
+    }
 }

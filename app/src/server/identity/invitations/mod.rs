@@ -18,7 +18,7 @@ mod invitee;
 pub use admin::{invite, resend, revoke};
 pub use bulk::{resend_many, revoke_many};
 pub use import::import;
-pub use invitee::{accept, offer};
+pub use invitee::{accept, offer, tell_inviter, Joined};
 
 use crate::model::{
     invitations::{Invitation, PendingInvitations, INVITATIONS_PAGE},
