@@ -7,3 +7,4 @@ pub mod m20261204_000006_organization_preferences;
 pub mod m20261206_000007_former_subdomains;
 pub mod m20261207_000008_organization_logo;
 pub mod m20261208_000009_custom_domains;
+pub mod m20261208_000010_digest_sent_at;

@@ -3,7 +3,7 @@
 //! checking custom domains, and keeping the warm pools full.
 
 use app::server::{
-    identity::{deletion, unconfirmed},
+    identity::{deletion, digest::Digests, unconfirmed},
     mail,
     org::domains::Checker,
     time::now_unix,
@@ -69,6 +69,27 @@ pub(crate) async fn check_domains(state: AppState) {
         every_minute.tick().await;
         if let Err(e) = checker.check_due(now_unix()).await {
             tracing::warn!(error = %e, "could not check custom domains");
+        }
+    }
+}
+
+/// Every ten minutes, the weekly summaries due (a bounded number of
+/// organizations a round).
+pub(crate) async fn send_digests(state: AppState) {
+    let digests = Digests {
+        control: &state.control,
+        directory: &state.directory,
+        registry: &state.registry,
+        mailer: &state.mailer,
+        settings: &state.settings,
+    };
+    let every = Duration::from_secs(600);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = digests.send_due(now_unix()).await {
+            tracing::warn!(error = %e, "could not send the weekly summaries");
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::http::router;
-use crate::jobs::{check_domains, keep_house, keep_warm_pools};
+use crate::jobs::{check_domains, keep_house, keep_warm_pools, send_digests};
 use crate::platform::Platform;
 use anyhow::Context;
 use app::server::{
@@ -116,8 +116,9 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, with the background work: closing
     /// idle tenant pools, following tenant changes from other instances,
-    /// cleaning up crashed sign-ups, checking custom domains, keeping the
-    /// warm pools full, and deleting expired sessions.
+    /// cleaning up crashed sign-ups, checking custom domains, sending the
+    /// weekly summaries, keeping the warm pools full, and deleting expired
+    /// sessions.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let state = self.state.clone();
         let mut tasks = tokio::task::JoinSet::new();
@@ -126,6 +127,7 @@ impl Application {
         tasks.spawn(state.authority.clone().listen_forever());
         tasks.spawn(keep_house(state.clone()));
         tasks.spawn(check_domains(state.clone()));
+        tasks.spawn(send_digests(state.clone()));
         tasks.spawn(keep_warm_pools(state.clone()));
         if let Some(listener) = self.metrics {
             let metrics = crate::metrics::router(state.clone());

@@ -24,6 +24,7 @@ pub async fn get_notifications() -> Result<Notifications, AppError> {
 pub async fn update_notifications(
     membership_changes: String,
     invitations_accepted: String,
+    weekly_digest: String,
 ) -> Result<(), AppError> {
     use crate::model::{
         notifications::{Choice, Kind, SAVED_PARAMETER},
@@ -36,6 +37,7 @@ pub async fn update_notifications(
     for (kind, text) in [
         (Kind::MembershipChanges, &membership_changes),
         (Kind::InvitationsAccepted, &invitations_accepted),
+        (Kind::WeeklyDigest, &weekly_digest),
     ] {
         match Choice::parse(text.trim()) {
             Some(choice) => choices.push((kind, choice)),
@@ -59,6 +61,7 @@ pub async fn update_notifications(
 pub async fn update_notification_defaults(
     #[server(default)] membership_changes: Option<String>,
     #[server(default)] invitations_accepted: Option<String>,
+    #[server(default)] weekly_digest: Option<String>,
 ) -> Result<(), AppError> {
     use crate::model::{
         notifications::{Kind, SAVED_PARAMETER},
@@ -69,6 +72,7 @@ pub async fn update_notification_defaults(
     let wanted = [
         (Kind::MembershipChanges, membership_changes.is_some()),
         (Kind::InvitationsAccepted, invitations_accepted.is_some()),
+        (Kind::WeeklyDigest, weekly_digest.is_some()),
     ];
     notifications::set_defaults(&access.ctx.db, &access.actor(), &wanted)
         .await

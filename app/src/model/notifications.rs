@@ -12,16 +12,23 @@ pub enum Kind {
     MembershipChanges,
     /// Someone the member invited joined.
     InvitationsAccepted,
+    /// Once a week: what changed in the organization, what is left to do.
+    WeeklyDigest,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 2] = [Kind::MembershipChanges, Kind::InvitationsAccepted];
+    pub const ALL: [Kind; 3] = [
+        Kind::MembershipChanges,
+        Kind::InvitationsAccepted,
+        Kind::WeeklyDigest,
+    ];
 
     /// Its name in forms, links and the database.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::MembershipChanges => "membership_changes",
             Kind::InvitationsAccepted => "invitations_accepted",
+            Kind::WeeklyDigest => "weekly_digest",
         }
     }
 
@@ -33,6 +40,7 @@ impl Kind {
         match self {
             Kind::MembershipChanges => "Changes to your role",
             Kind::InvitationsAccepted => "Invitations you sent",
+            Kind::WeeklyDigest => "Weekly summary",
         }
     }
 
@@ -42,12 +50,16 @@ impl Kind {
                 "When someone gives you another role in the organization, or removes you from it."
             }
             Kind::InvitationsAccepted => "When someone you invited joins the organization.",
+            Kind::WeeklyDigest => {
+                "Once a week: how much changed in the organization, and what is left to do."
+            }
         }
     }
 
-    /// Tenantry's default, until the organization sets its own.
+    /// Tenantry's default, until the organization sets its own: what
+    /// happened to the member, yes; a summary, only when asked for.
     pub fn default_enabled(self) -> bool {
-        true
+        !matches!(self, Kind::WeeklyDigest)
     }
 }
 

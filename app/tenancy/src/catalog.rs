@@ -141,3 +141,40 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<tenants::Model>, DbEr
         .all(db)
         .await
 }
+
+/// At most `limit` active tenants whose weekly summary is due at `now`:
+/// last sent (or, never sent, signed up) `every` seconds ago or more, the
+/// longest waiting first.
+pub async fn digests_due(
+    db: &impl ConnectionTrait,
+    now: i64,
+    every: i64,
+    limit: u64,
+) -> Result<Vec<tenants::Model>, DbErr> {
+    use sea_orm::{
+        sea_query::{Expr, ExprTrait, Func},
+        QuerySelect,
+    };
+    let last = Func::coalesce([
+        Expr::col(tenants::Column::DigestSentAt),
+        Expr::col(tenants::Column::CreatedAt),
+    ]);
+    tenants::Entity::find()
+        .filter(tenants::Column::Status.eq(TenantStatus::Active.as_str()))
+        .filter(Expr::expr(last.clone()).lte(now - every))
+        .order_by_asc(Expr::expr(last))
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Records that `tenant_id`'s weekly summary went out at `now`.
+pub async fn digest_sent(db: &impl ConnectionTrait, tenant_id: i64, now: i64) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    tenants::Entity::update_many()
+        .col_expr(tenants::Column::DigestSentAt, Expr::value(now))
+        .filter(tenants::Column::Id.eq(tenant_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}

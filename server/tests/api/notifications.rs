@@ -51,6 +51,16 @@ fn path_of(url: &str, host: &str) -> String {
 }
 
 async fn choose(app: &TestApp, jar: &mut CookieJar, membership: &str, invitations: &str) {
+    choose_all(app, jar, membership, invitations, "default").await;
+}
+
+async fn choose_all(
+    app: &TestApp,
+    jar: &mut CookieJar,
+    membership: &str,
+    invitations: &str,
+    digest: &str,
+) {
     let saved = app
         .call(
             &app.tenant_host("acme"),
@@ -58,6 +68,7 @@ async fn choose(app: &TestApp, jar: &mut CookieJar, membership: &str, invitation
             &[
                 ("membership_changes", membership),
                 ("invitations_accepted", invitations),
+                ("weekly_digest", digest),
             ],
             Some(jar),
         )
@@ -273,6 +284,7 @@ async fn the_organization_default_holds_for_members_without_a_choice_of_their_ow
             &[
                 ("membership_changes", "sometimes"),
                 ("invitations_accepted", "off"),
+                ("weekly_digest", "off"),
             ],
             Some(&mut member),
         )
@@ -331,4 +343,60 @@ async fn the_inviter_is_told_when_their_invitation_is_accepted() {
         .link("/unsubscribe")
         .unwrap()
         .contains("kind=invitations_accepted"));
+}
+
+#[tokio::test]
+async fn the_weekly_summary_goes_once_a_week_to_those_who_want_it() {
+    use app::server::{identity::digest::Digests, time::now_unix};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let mut member = app.signed_in_as("acme", Role::Member).await;
+    let host = app.tenant_host("acme");
+    for name in ["Payments", "Search"] {
+        let added = app
+            .call(&host, "add_team", &[("name", name)], Some(&mut owner))
+            .await;
+        assert_eq!(added.status, 200, "{}", added.body);
+    }
+    let state = &app.state;
+    let digests = Digests {
+        control: &state.control,
+        directory: &state.directory,
+        registry: &state.registry,
+        mailer: &state.mailer,
+        settings: &state.settings,
+    };
+    // Not a week old yet: not due.
+    assert_eq!(digests.send_due(now_unix()).await.unwrap(), 0);
+
+    // A week later (signed up eight days ago), to the member who asked for
+    // it; the owner, on the default (off), gets none. (Their mails would go
+    // in the order of their accounts, the owner's first.)
+    choose_all(&app, &mut member, "default", "default", "on").await;
+    let tenant = app.tenant("acme").await.unwrap();
+    let mut row: tenancy::entities::tenants::ActiveModel = tenant.into();
+    row.created_at = Set(now_unix() - 8 * 24 * 60 * 60);
+    row.update(&state.control).await.unwrap();
+    assert_eq!(digests.send_due(now_unix()).await.unwrap(), 1);
+    let summary = app.mail.last_about(MEMBER, "This week in Org acme").await;
+    assert!(summary.body.contains("saw 3 changes"), "{}", summary.body);
+    assert!(summary.body.contains("2 teams"), "{}", summary.body);
+    let link = summary.link("/unsubscribe").unwrap();
+    assert!(link.contains("kind=weekly_digest"), "{link}");
+    assert!(app
+        .mail
+        .sent_to("owner@acme.test")
+        .iter()
+        .all(|m| !m.subject.starts_with("This week")));
+
+    // Sent: not again until next week.
+    assert_eq!(digests.send_due(now_unix()).await.unwrap(), 0);
+    assert_eq!(
+        digests
+            .send_due(now_unix() + app::server::identity::digest::EVERY_SECS)
+            .await
+            .unwrap(),
+        1
+    );
 }

@@ -263,6 +263,7 @@ const MUTATIONS: &[Mutation] = &[
             vec![
                 ("membership_changes", "off".to_owned()),
                 ("invitations_accepted", "on".to_owned()),
+                ("weekly_digest", "on".to_owned()),
             ]
         },
     },

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod authority;
 pub mod deletion;
+pub mod digest;
 pub mod invitations;
 pub mod members;
 pub mod password;

@@ -25,6 +25,8 @@ pub struct Model {
     pub brand_color: Option<String>,
     /// The version of the logo its own database keeps; `None`: no logo.
     pub logo: Option<String>,
+    /// When its weekly summary last went out; `None`: never.
+    pub digest_sent_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -95,6 +95,7 @@ async fn catalog_functions_stay_inside_their_tenant(backend: Backend) {
             vec![
                 ("membership_changes", "off".into()),
                 ("invitations_accepted", "off".into()),
+                ("weekly_digest", "on".into()),
             ],
         ),
         call("update_notification_defaults", vec![]),
