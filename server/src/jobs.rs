@@ -53,24 +53,21 @@ pub(crate) async fn keep_house(state: AppState) {
 }
 
 /// Every minute, the custom domains due for a check (a served one hourly,
-/// so that a domain whose DNS moved away stops being served). A round that
-/// takes longer (DNS slow to answer) delays the next one.
+/// so that a domain whose DNS moved away stops being served).
 pub(crate) async fn check_domains(state: AppState) {
     let checker = Checker {
         control: &state.control,
         directory: &state.directory,
         dns: &state.dns,
-        base: &state.settings.base_domain,
+        settings: &state.settings,
     };
-    let minute = Duration::from_secs(60);
-    let mut every_minute = tokio::time::interval_at(tokio::time::Instant::now() + minute, minute);
-    every_minute.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        every_minute.tick().await;
-        if let Err(e) = checker.check_due(now_unix()).await {
-            tracing::warn!(error = %e, "could not check custom domains");
-        }
-    }
+    let checker = &checker;
+    every(
+        Duration::from_secs(60),
+        "check custom domains",
+        move || async move { checker.check_due(now_unix()).await.map(|_| ()) },
+    )
+    .await;
 }
 
 /// Every ten minutes, the weekly summaries due (a bounded number of
@@ -83,13 +80,29 @@ pub(crate) async fn send_digests(state: AppState) {
         mailer: &state.mailer,
         settings: &state.settings,
     };
-    let every = Duration::from_secs(600);
-    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    let digests = &digests;
+    every(
+        Duration::from_secs(600),
+        "send the weekly summaries",
+        move || async move { digests.send_due(now_unix()).await.map(|_| ()) },
+    )
+    .await;
+}
+
+/// Runs `round` every `period`, the first a period from now, forever; a
+/// round that takes longer (a slow DNS or mail server) delays the next
+/// rather than piling them up. A failed round is logged as what could not
+/// be done.
+async fn every<F>(period: Duration, what: &str, mut round: impl FnMut() -> F)
+where
+    F: std::future::Future<Output = Result<(), sea_orm::DbErr>>,
+{
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if let Err(e) = digests.send_due(now_unix()).await {
-            tracing::warn!(error = %e, "could not send the weekly summaries");
+        if let Err(e) = round().await {
+            tracing::warn!(error = %e, "could not {what}");
         }
     }
 }

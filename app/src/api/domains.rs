@@ -20,7 +20,14 @@ pub async fn get_domains() -> Result<DomainsPage, AppError> {
         "{}.{}",
         access.ctx.tenant.slug, access.state.settings.base_domain
     );
-    domains::page(&access.state.control, &access.ctx, &target, &access.local()).await
+    let settings = &access.state.settings;
+    domains::page(
+        &access.state.control,
+        &access.ctx,
+        &target,
+        (&access.local(), settings),
+    )
+    .await
 }
 
 /// Adds a domain, waiting for its DNS records; the page shows which.
@@ -54,7 +61,7 @@ pub async fn verify_domain(host: String) -> Result<Domain, AppError> {
         control: &state.control,
         directory: &state.directory,
         dns: &state.dns,
-        base: &state.settings.base_domain,
+        settings: &state.settings,
     };
     let domain = checker
         .verify(&access.ctx, &access.actor(), &access.local(), &host)

@@ -34,6 +34,8 @@ pub struct DomainsPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Domain {
     pub host: String,
+    /// Its address as the organization's pages link it.
+    pub url: String,
     /// Served: its DNS was right at the last check.
     pub verified: bool,
     /// The records to create (the CNAME, then the TXT).

@@ -95,7 +95,7 @@ async fn check_due_after(app: &TestApp, later: i64) -> usize {
         control: &state.control,
         directory: &state.directory,
         dns: &state.dns,
-        base: &state.settings.base_domain,
+        settings: &state.settings,
     }
     .check_due(now_unix() + later)
     .await
@@ -490,4 +490,76 @@ async fn domain_checks_an_owner_asks_for_are_limited() {
         .await;
     assert_eq!(refused.status, 429, "{}", refused.body);
     assert!(matches!(app_error(&refused), AppError::RateLimited { .. }));
+}
+
+#[tokio::test]
+async fn the_custom_domain_page_works_without_javascript() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let host = app.tenant_host("acme");
+    let page = app.get(&host, "/settings/domains", Some(&mut owner)).await;
+    assert!(
+        page.body.contains(r#"data-testid="no-domains""#),
+        "{}",
+        page.body
+    );
+
+    // Refused: back on the page, the reason at the field, the text kept.
+    let posted = app
+        .post_form_from(
+            &host,
+            "/settings/domains",
+            "add_domain",
+            &[("host", "intranet")],
+            Some(&mut owner),
+        )
+        .await;
+    assert!((300..400).contains(&posted.status), "{}", posted.body);
+    let back = posted.header("location").unwrap().to_owned();
+    let page = app.get(&host, &back, Some(&mut owner)).await;
+    assert!(
+        page.body.contains("Enter the whole domain name"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"value="intranet""#), "{}", page.body);
+
+    // Added and checked: the page lists its records and what is missing.
+    for (endpoint, expected) in [
+        ("add_domain", "dns-records"),
+        ("verify_domain", "domain-problem"),
+    ] {
+        let posted = app
+            .post_form_from(
+                &host,
+                "/settings/domains",
+                endpoint,
+                &[("host", PORTAL)],
+                Some(&mut owner),
+            )
+            .await;
+        assert!(
+            (300..400).contains(&posted.status),
+            "{endpoint}: {}",
+            posted.body
+        );
+        let back = posted.header("location").unwrap().to_owned();
+        assert_eq!(back, format!("/settings/domains?domain={PORTAL}"));
+        let page = app.get(&host, &back, Some(&mut owner)).await;
+        assert!(
+            page.body.contains(&format!(r#"data-testid="{expected}""#)),
+            "{endpoint}: {}",
+            page.body
+        );
+    }
+    // Served: its link names the port links carry.
+    create_records(&app, "acme", &mut owner, PORTAL).await;
+    verify(&app, "acme", &mut owner, PORTAL).await;
+    let page = app.get(&host, "/settings/domains", Some(&mut owner)).await;
+    assert!(
+        page.body
+            .contains(&format!(r#"href="http://{PORTAL}:{}/""#, app.port)),
+        "{}",
+        page.body
+    );
 }

@@ -400,3 +400,44 @@ async fn the_weekly_summary_goes_once_a_week_to_those_who_want_it() {
         1
     );
 }
+
+#[tokio::test]
+async fn the_notification_page_works_without_javascript() {
+    let app = spawn_app(Backend::Sqlite).await;
+    app.sign_up("acme").await;
+    let mut member = app.signed_in_as("acme", Role::Member).await;
+    let host = app.tenant_host("acme");
+    let posted = app
+        .post_form_from(
+            &host,
+            "/notifications",
+            "update_notifications",
+            &[
+                ("membership_changes", "off"),
+                ("invitations_accepted", "default"),
+                ("weekly_digest", "on"),
+            ],
+            Some(&mut member),
+        )
+        .await;
+    assert!((300..400).contains(&posted.status), "{}", posted.body);
+    let back = posted.header("location").unwrap().to_owned();
+    assert_eq!(back, "/notifications?saved=1");
+    let page = app.get(&host, &back, Some(&mut member)).await;
+    assert!(
+        page.body.contains(r#"data-testid="notifications-saved""#),
+        "{}",
+        page.body
+    );
+    // Each select shows what was chosen.
+    assert!(
+        page.body.contains(r#"<option value="off" selected"#),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(r#"<option value="on" selected"#),
+        "{}",
+        page.body
+    );
+}

@@ -91,8 +91,7 @@ fn DomainCard(
         None => "Not checked yet.".to_owned(),
     };
     let open = domain.verified.then(|| {
-        let href = format!("//{}/", domain.host);
-        view! { <p><a href=href rel="external" data-testid="open-domain">"Open "{domain.host.clone()}</a></p> }
+        view! { <p><a href=domain.url.clone() rel="external" data-testid="open-domain">"Open "{domain.host.clone()}</a></p> }
     });
     view! {
         <section class="domain" aria-label=domain.host.clone() data-testid="domain">

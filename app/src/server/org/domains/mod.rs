@@ -20,6 +20,7 @@ use crate::server::{
     error::internal,
     org::audit::{self, Action, Actor, Change},
     secret::random_hex,
+    settings::Settings,
     time::{now_unix, Local},
 };
 use dns::{Dns, Report};
@@ -68,13 +69,13 @@ pub async fn page(
     control: &DatabaseConnection,
     ctx: &TenantCtx,
     target: &str,
-    local: &Local,
+    (local, settings): (&Local, &Settings),
 ) -> Result<DomainsPage, AppError> {
     let domains = domains::of_tenant(control, ctx.tenant.id)
         .await
         .map_err(internal)?
         .into_iter()
-        .map(|d| view(d, target, local))
+        .map(|d| view(d, target, local, settings))
         .collect();
     Ok(DomainsPage {
         target: target.to_owned(),
@@ -82,8 +83,9 @@ pub async fn page(
     })
 }
 
-fn view(domain: custom_domains::Model, target: &str, local: &Local) -> Domain {
+fn view(domain: custom_domains::Model, target: &str, local: &Local, settings: &Settings) -> Domain {
     Domain {
+        url: settings.url_for(&domain.host, "/"),
         records: vec![
             DnsRecord {
                 kind: "CNAME".to_owned(),
@@ -192,8 +194,9 @@ pub struct Checker<'a> {
     pub control: &'a DatabaseConnection,
     pub directory: &'a TenantDirectory,
     pub dns: &'a Dns,
-    /// The base domain: organizations' hosts are `SLUG.BASE`.
-    pub base: &'a str,
+    /// The base domain (organizations' hosts are `SLUG.BASE`) and the
+    /// public port of links.
+    pub settings: &'a Settings,
 }
 
 impl Checker<'_> {
@@ -247,7 +250,7 @@ impl Checker<'_> {
             .await
             .map_err(internal)?
             .ok_or(AppError::NotFound)?;
-        Ok(view(domain, &targets[0], local))
+        Ok(view(domain, &targets[0], local, self.settings))
     }
 
     /// One round of the periodic checks: at most [`CHECKS_A_ROUND`]
@@ -265,7 +268,7 @@ impl Checker<'_> {
     /// The hosts a domain's CNAME may name: the organization's, then the
     /// subdomains it left and still holds (they lead to it too).
     async fn targets(&self, tenant_id: i64, slug: &str) -> Result<Vec<String>, DbErr> {
-        let base = self.base;
+        let base = &self.settings.base_domain;
         let mut targets = vec![format!("{slug}.{base}")];
         let former = catalog::former_subdomains(self.control, tenant_id, now_unix()).await?;
         targets.extend(former.into_iter().map(|f| format!("{}.{base}", f.slug)));
