@@ -8,3 +8,4 @@ pub mod m20261206_000007_former_subdomains;
 pub mod m20261207_000008_organization_logo;
 pub mod m20261208_000009_custom_domains;
 pub mod m20261208_000010_digest_sent_at;
+pub mod m20261208_000011_invitation_blocks;

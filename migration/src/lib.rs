@@ -30,6 +30,7 @@ impl MigratorTrait for ControlMigrator {
             Box::new(control::m20261207_000008_organization_logo::Migration),
             Box::new(control::m20261208_000009_custom_domains::Migration),
             Box::new(control::m20261208_000010_digest_sent_at::Migration),
+            Box::new(control::m20261208_000011_invitation_blocks::Migration),
         ]
     }
 

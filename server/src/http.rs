@@ -21,7 +21,7 @@ use app::server::{
         panic::catch_panic,
         status::server_fn_error_status,
         tls_allowed::tls_allowed,
-        unsubscribe::{ask_to_unsubscribe, unsubscribe},
+        unsubscribe::{ask_to_stop_invitations, ask_to_unsubscribe, stop_invitations, unsubscribe},
     },
     AppState,
 };
@@ -73,6 +73,11 @@ pub fn router(state: AppState) -> Router {
         .route("/logo.png", get(logo_png))
         // The link in every notification: one kind off, without signing in.
         .route("/unsubscribe", get(ask_to_unsubscribe).post(unsubscribe))
+        // The link in every invitation: no more from this organization.
+        .route(
+            "/unsubscribe/invitations",
+            get(ask_to_stop_invitations).post(stop_invitations),
+        )
         // Development only: the mail kept in the outbox.
         .route("/dev/mailbox", get(dev_mailbox))
         // The link in the verification email: a page that asks, and its form.

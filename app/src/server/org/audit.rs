@@ -43,6 +43,7 @@ pub enum Action {
     DomainRemove,
     DomainUnverify,
     DomainVerify,
+    InvitationBlock,
     InvitationCreate,
     InvitationResend,
     InvitationRevoke,
@@ -83,6 +84,7 @@ impl Action {
             Action::DomainRemove => "domain.remove",
             Action::DomainUnverify => "domain.unverify",
             Action::DomainVerify => "domain.verify",
+            Action::InvitationBlock => "invitation.block",
             Action::InvitationCreate => "invitation.create",
             Action::InvitationResend => "invitation.resend",
             Action::InvitationRevoke => "invitation.revoke",
@@ -123,6 +125,30 @@ pub struct Change {
     pub target: String,
     pub before: Option<String>,
     pub after: Option<String>,
+}
+
+/// Records `change` by someone who is no user of Tenantry, named by their
+/// address (an invited person who asked not to be invited again).
+pub async fn record_by_address(
+    db: &impl ConnectionTrait,
+    email: &str,
+    ip: &str,
+    change: Change,
+) -> Result<(), DbErr> {
+    audit_log::Entity::insert(audit_log::ActiveModel {
+        at: Set(now_unix()),
+        actor_id: Set(None),
+        actor_email: Set(email.to_owned()),
+        action: Set(change.action.as_str().to_owned()),
+        target: Set(truncate(&change.target, 200)),
+        before: Set(change.before),
+        after: Set(change.after),
+        ip: Set(Some(ip.to_owned())),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    Ok(())
 }
 
 /// Records `change` by `actor`. Call it inside the change's transaction.

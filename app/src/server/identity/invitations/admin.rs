@@ -41,12 +41,19 @@ pub(super) fn mail(
     );
     let expiry = "The link works once, for seven days. If you did not expect it, \
                   ignore this message.";
+    let unsubscribe = format!(
+        "{}/unsubscribe/invitations?token={token}",
+        inviter.tenant_url
+    );
+    let no_more =
+        format!("Do not want invitations from {org_name}? One click stops them: {unsubscribe}");
+    let footer = format!("{expiry} {no_more}");
     let html = branded::html(
         &Brand::of(tenant, &inviter.tenant_url),
         &Message {
             paragraphs: &["Hello,".to_owned(), invited.clone()],
             action: ("Accept the invitation", &link),
-            footer: expiry,
+            footer: &footer,
         },
     );
     Email {
@@ -55,9 +62,11 @@ pub(super) fn mail(
             "{} invited you to {org_name} on Tenantry",
             inviter.actor.email
         ),
-        body: format!("Hello,\n\n{invited}\n\nAccept the invitation here:\n\n{link}\n\n{expiry}\n"),
+        body: format!(
+            "Hello,\n\n{invited}\n\nAccept the invitation here:\n\n{link}\n\n{expiry}\n\n{no_more}\n"
+        ),
         html: Some(html),
-        unsubscribe: None,
+        unsubscribe: Some(unsubscribe),
     }
 }
 
@@ -94,6 +103,19 @@ pub async fn invite(
         > 0;
     if member {
         errors.add("email", format!("{email} is already a member."));
+        return Err(AppError::Validation(errors));
+    }
+    if super::blocked(control, ctx.tenant.id, &email)
+        .await
+        .map_err(internal)?
+    {
+        errors.add(
+            "email",
+            format!(
+                "{email} asked not to get invitations from {}.",
+                ctx.tenant.name
+            ),
+        );
         return Err(AppError::Validation(errors));
     }
     let now = now_unix();

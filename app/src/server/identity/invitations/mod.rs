@@ -11,11 +11,13 @@
 //! the person invited does (open, accept).
 
 mod admin;
+mod blocks;
 mod bulk;
 mod import;
 mod invitee;
 
 pub use admin::{invite, resend, revoke};
+pub use blocks::{address_of_link, block, blocked};
 pub use bulk::{resend_many, revoke_many};
 pub use import::import;
 pub use invitee::{accept, offer, tell_inviter, Joined};
