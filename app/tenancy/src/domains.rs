@@ -80,8 +80,10 @@ pub async fn find(
 
 /// `tenant_id` claims `host` (well-formed, checked by the caller), to be
 /// proved by a TXT record holding `token`. Run it in a transaction with the
-/// audit entry: the count and the insert are then one decision (the
-/// primary key refuses the same host twice whatever the race).
+/// audit entry: the tenant's row is locked first (a row lock on PostgreSQL,
+/// the write lock on SQLite), so the count and the insert are one decision
+/// for every other add of the organization, and the primary key refuses the
+/// same host twice whatever the race.
 pub async fn add(
     db: &impl ConnectionTrait,
     tenant_id: i64,
@@ -90,6 +92,11 @@ pub async fn add(
     now: i64,
     at_most: u64,
 ) -> Result<(), DomainError> {
+    tenants::Entity::update_many()
+        .col_expr(tenants::Column::Id, Expr::col(tenants::Column::Id))
+        .filter(tenants::Column::Id.eq(tenant_id))
+        .exec(db)
+        .await?;
     let held = custom_domains::Entity::find()
         .filter(custom_domains::Column::TenantId.eq(tenant_id))
         .count(db)

@@ -563,3 +563,25 @@ async fn the_custom_domain_page_works_without_javascript() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn parallel_adds_cannot_pass_the_cap() {
+    let app = spawn_app(Backend::Postgres).await;
+    let owner = app.signed_in_owner("acme").await;
+    let adds = (0..8).map(|n| {
+        let mut jar = owner.clone();
+        let app = &app;
+        async move { add(app, "acme", &mut jar, &format!("d{n}.acme-corp.test")).await }
+    });
+    let answers = futures::future::join_all(adds).await;
+    let added = answers.iter().filter(|a| a.status == 200).count();
+    assert_eq!(
+        added,
+        3,
+        "{:?}",
+        answers.iter().map(|a| a.status).collect::<Vec<_>>()
+    );
+    assert!(answers.iter().all(|a| a.status == 200 || a.status == 422));
+    let mut jar = owner.clone();
+    assert_eq!(domains(&app, "acme", &mut jar).await.len(), 3);
+}

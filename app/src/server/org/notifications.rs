@@ -111,18 +111,32 @@ pub async fn choose(
     }
     let txn = db.begin().await?;
     for (kind, choice) in &changed {
-        let this = notification_choices::Entity::delete_many()
-            .filter(notification_choices::Column::UserId.eq(user_id))
-            .filter(notification_choices::Column::Kind.eq(kind.as_str()));
-        this.exec(&txn).await?;
-        if let Some(enabled) = choice.own() {
-            notification_choices::Entity::insert(notification_choices::ActiveModel {
-                user_id: Set(user_id),
-                kind: Set(kind.as_str().to_owned()),
-                enabled: Set(enabled),
-            })
-            .exec(&txn)
-            .await?;
+        match choice.own() {
+            // Written over whatever a request beside this one wrote.
+            Some(enabled) => {
+                notification_choices::Entity::insert(notification_choices::ActiveModel {
+                    user_id: Set(user_id),
+                    kind: Set(kind.as_str().to_owned()),
+                    enabled: Set(enabled),
+                })
+                .on_conflict(
+                    OnConflict::columns([
+                        notification_choices::Column::UserId,
+                        notification_choices::Column::Kind,
+                    ])
+                    .update_column(notification_choices::Column::Enabled)
+                    .to_owned(),
+                )
+                .exec(&txn)
+                .await?;
+            }
+            None => {
+                notification_choices::Entity::delete_many()
+                    .filter(notification_choices::Column::UserId.eq(user_id))
+                    .filter(notification_choices::Column::Kind.eq(kind.as_str()))
+                    .exec(&txn)
+                    .await?;
+            }
         }
     }
     let after = changed

@@ -1,9 +1,9 @@
 //! Custom domains: an owner adds a host of their own, creates the DNS
 //! records the page shows (a CNAME to the organization's host and a TXT
 //! record with its token), and Tenantry serves the organization there too
-//! once DNS proves them, checking on request and by itself ([`check_due`]:
-//! a domain whose records moved away stops being served, so nobody else
-//! can take it over through a dangling record).
+//! once DNS proves them, checking on request and by itself
+//! ([`Checker::check_due`]: a domain whose records moved away stops being
+//! served, so nobody else can take it over through a dangling record).
 //!
 //! What is kept and raced over is `tenancy::domains`; this module asks DNS
 //! ([`dns`]), words the answer, audits, and tells the tenant cache, which
@@ -42,7 +42,7 @@ pub const SCHEDULE: Schedule = Schedule {
     pending_for: 7 * 24 * 60 * 60,
 };
 
-/// Domains checked by one round of [`check_due`], at most.
+/// Domains checked by one round of [`Checker::check_due`], at most.
 pub const CHECKS_A_ROUND: u64 = 20;
 
 /// What the owner typed as the host it is: lower case, without a scheme,
