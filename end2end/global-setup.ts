@@ -123,6 +123,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       TENANTRY_TENANT_DB_PREFIX: `${id}_`,
       TENANTRY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
       TENANTRY_DNS_SERVER: `127.0.0.1:${dnsPort}`,
+      // The journeys make a few of everything: the middle plan holds them.
+      TENANTRY_DEFAULT_PLAN: 'team',
       TENANTRY_LEPTOS_TOML: path.join(repo, 'Leptos.toml'),
       // Every journey signs up from 127.0.0.1 within the hour.
       TENANTRY_SIGNUPS_PER_ADDRESS: '1000',

@@ -48,6 +48,8 @@ class Server:
             TENANTRY_BASE_DOMAIN=BASE,
             TENANTRY_LISTEN=f"127.0.0.1:{self.port}",
             TENANTRY_MAIL_OUTBOX="true",
+            # The demonstrations make hundreds of rules and repositories.
+            TENANTRY_DEFAULT_PLAN="enterprise",
             TENANTRY_LEPTOS_TOML=leptos_toml,
             RUST_LOG="warn",
         )

@@ -9,3 +9,4 @@ pub mod m20261207_000008_organization_logo;
 pub mod m20261208_000009_custom_domains;
 pub mod m20261208_000010_digest_sent_at;
 pub mod m20261208_000011_invitation_blocks;
+pub mod m20261208_000012_plan;

@@ -31,6 +31,7 @@ impl MigratorTrait for ControlMigrator {
             Box::new(control::m20261208_000009_custom_domains::Migration),
             Box::new(control::m20261208_000010_digest_sent_at::Migration),
             Box::new(control::m20261208_000011_invitation_blocks::Migration),
+            Box::new(control::m20261208_000012_plan::Migration),
         ]
     }
 

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::model::{
         dashboard::{Usage, ACTIVITY_DAYS},
+        plans::Resource,
         quota, Permission,
     };
     use crate::server::{
@@ -21,12 +22,17 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
         members::headcount(&access.state.control, access.ctx.tenant.id)
             .await
             .map_err(internal)?;
+    let cap = |resource| access.cap(resource).quota;
     dashboard.usage = [
-        (quota::TEAMS, dashboard.teams),
-        (quota::REPOSITORIES, dashboard.repositories),
+        (
+            cap(Resource::Members),
+            dashboard.members + dashboard.pending_invitations,
+        ),
+        (cap(Resource::Teams), dashboard.teams),
+        (cap(Resource::Repositories), dashboard.repositories),
         (quota::LABELS, dashboard.labels),
-        (quota::RULES, dashboard.rules),
-        (quota::API_TOKENS, dashboard.api_tokens),
+        (cap(Resource::Rules), dashboard.rules),
+        (cap(Resource::ApiTokens), dashboard.api_tokens),
     ]
     .into_iter()
     .map(|(quota, used)| Usage {
@@ -35,6 +41,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
         max: quota.max,
     })
     .collect();
+    dashboard.plan = access.cap(Resource::Members).plan;
     dashboard.activity_chart = chart::columns(
         &format!("Changes per day, last {ACTIVITY_DAYS} days"),
         ("change", "changes"),

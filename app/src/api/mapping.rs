@@ -71,7 +71,15 @@ pub async fn add_pattern_rule(team_id: String, pattern: String) -> Result<i64, A
     };
     let access = context::require(Permission::ManageRepositories).await?;
     let input = RuleInput::Pattern(pattern);
-    rules::add(&access.ctx.db, &access.actor(), parse_id(&team_id), input).await
+    let cap = access.cap(crate::model::plans::Resource::Rules);
+    rules::add(
+        &access.ctx.db,
+        &access.actor(),
+        parse_id(&team_id),
+        input,
+        &cap,
+    )
+    .await
 }
 
 /// Adds a rule: the repositories carrying `label` belong to the team
@@ -85,7 +93,15 @@ pub async fn add_label_rule(team_id: String, label: String) -> Result<i64, AppEr
     };
     let access = context::require(Permission::ManageRepositories).await?;
     let input = RuleInput::Label(label);
-    rules::add(&access.ctx.db, &access.actor(), parse_id(&team_id), input).await
+    let cap = access.cap(crate::model::plans::Resource::Rules);
+    rules::add(
+        &access.ctx.db,
+        &access.actor(),
+        parse_id(&team_id),
+        input,
+        &cap,
+    )
+    .await
 }
 
 /// Changes the rule `id`: exactly one of `pattern` and `label` is set, and

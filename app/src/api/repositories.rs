@@ -61,7 +61,8 @@ pub async fn add_repository(name: String) -> Result<RepositoryRow, AppError> {
     use crate::model::Permission;
     use crate::server::{org::repositories, web::context};
     let access = context::require(Permission::ManageRepositories).await?;
-    repositories::add_one(&access.ctx.db, &access.actor(), &name).await
+    let cap = access.cap(crate::model::plans::Resource::Repositories);
+    repositories::add_one(&access.ctx.db, &access.actor(), &name, &cap).await
 }
 
 /// Links every repository of a pasted list, one a line. The valid lines
@@ -72,7 +73,8 @@ pub async fn paste_repositories(list: String) -> Result<Vec<String>, AppError> {
     use crate::model::Permission;
     use crate::server::{org::repositories, web::context};
     let access = context::require(Permission::ManageRepositories).await?;
-    repositories::add_list(&access.ctx.db, &access.actor(), &list)
+    let cap = access.cap(crate::model::plans::Resource::Repositories);
+    repositories::add_list(&access.ctx.db, &access.actor(), &list, &cap)
         .await?
         .into_result()
 }

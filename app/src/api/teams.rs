@@ -30,7 +30,8 @@ pub async fn add_team(name: String) -> Result<Team, AppError> {
     use crate::model::Permission;
     use crate::server::{org::teams, web::context};
     let access = context::require(Permission::ManageTeams).await?;
-    teams::add(&access.ctx.db, &access.actor(), &name).await
+    let cap = access.cap(crate::model::plans::Resource::Teams);
+    teams::add(&access.ctx.db, &access.actor(), &name, &cap).await
 }
 
 /// Every team with how many repositories it has.

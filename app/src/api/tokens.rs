@@ -52,7 +52,10 @@ pub async fn create_api_token(name: String, role: String) -> Result<(), AppError
     let created = api_tokens::create(
         &access.ctx.db,
         &access.actor(),
-        access.member.role,
+        (
+            access.member.role,
+            &access.cap(crate::model::plans::Resource::ApiTokens),
+        ),
         &name,
         &role,
     )

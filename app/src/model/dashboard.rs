@@ -43,6 +43,8 @@ pub struct Dashboard {
     pub recent: Vec<AuditEntry>,
     /// Each of the organization's limits, and how much of it is used.
     pub usage: Vec<Usage>,
+    /// The plan whose limits `usage` shows, as people read it.
+    pub plan: String,
 }
 
 /// A labelled number: a day's changes (`label` is the date, `YYYY-MM-DD`)

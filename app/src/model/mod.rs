@@ -14,6 +14,7 @@ pub mod mapping;
 pub mod members;
 pub mod notifications;
 pub mod onboarding;
+pub mod plans;
 pub mod quota;
 pub mod repositories;
 pub mod settings;

@@ -2,8 +2,8 @@
 //! keep one tenant from growing without bound on a database server it
 //! shares, each checked when something is created, in the transaction that
 //! creates it and under the organization's change lock, so that parallel
-//! creates cannot pass it. They are the same for every organization until
-//! plans set them per organization.
+//! creates cannot pass it. They hold on every plan: a plan's limits
+//! ([`super::plans`]) are at most these.
 
 /// A cap on how many of one kind of thing an organization holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +35,12 @@ pub const RULES: Quota = Quota {
     noun: "rules",
 };
 
+/// Members and pending invitations together.
+pub const MEMBERS: Quota = Quota {
+    max: 10_000,
+    noun: "members and invitations",
+};
+
 /// Tokens not revoked.
 pub const API_TOKENS: Quota = Quota {
     max: 100,
@@ -45,14 +51,21 @@ pub const API_TOKENS: Quota = Quota {
 /// existing account).
 pub const OWNED_ORGANIZATIONS: u64 = 10;
 
-impl Quota {
+/// A cap a create checks: a technical [`Quota`], or a plan's
+/// ([`super::plans::Cap`]), which also names the plan when full.
+pub trait Limit {
     /// How many more fit beside the `used` ones.
-    pub fn room(&self, used: u64) -> u64 {
+    fn room(&self, used: u64) -> u64;
+    /// What the user reads when there is no room left.
+    fn reached(&self) -> String;
+}
+
+impl Limit for Quota {
+    fn room(&self, used: u64) -> u64 {
         self.max.saturating_sub(used)
     }
 
-    /// What the user reads when there is no room left.
-    pub fn reached(&self) -> String {
+    fn reached(&self) -> String {
         format!(
             "This organization has {} {}, the most it may have. Remove some first.",
             thousands(self.max),

@@ -34,6 +34,8 @@ pub struct Settings {
     /// Days an owner can restore the organization they deleted, before the
     /// hourly sweep purges it.
     pub deletion_grace_days: u32,
+    /// The plans on offer, and the one new organizations get.
+    pub plans: crate::model::plans::Plans,
     /// The DNS server asked about custom domains; `None`: the system's.
     pub dns_server: Option<std::net::SocketAddr>,
     /// The SMTP server mail goes to; `None`: the outbox. It may carry a

@@ -18,6 +18,9 @@ pub struct TenantInfo {
     pub slug: String,
     pub name: String,
     pub preferences: Preferences,
+    /// The plan it is on, by name (the application knows plans); `None`:
+    /// the default.
+    pub plan: Option<String>,
 }
 
 /// How an organization's pages look, kept with it in the control plane (and
@@ -52,6 +55,7 @@ impl TenantCtx {
                 slug: tenant.slug.clone(),
                 name: tenant.name.clone(),
                 preferences: tenant.preferences.clone(),
+                plan: tenant.plan.clone(),
             },
             db: connection.db,
             _lease: connection.lease,

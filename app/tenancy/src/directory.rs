@@ -59,6 +59,8 @@ pub struct TenantRecord {
     pub schema_version: Option<String>,
     /// How its pages look ([`TenantInfo`]'s).
     pub preferences: Preferences,
+    /// The plan it is on, by name; `None`: the default.
+    pub plan: Option<String>,
 }
 
 impl From<tenants::Model> for TenantRecord {
@@ -71,6 +73,7 @@ impl From<tenants::Model> for TenantRecord {
             server_id: m.database_server_id,
             location: m.database_location,
             schema_version: m.schema_version,
+            plan: m.plan,
             preferences: Preferences {
                 time_zone: m.time_zone,
                 date_format: m.date_format,

@@ -92,6 +92,9 @@ async fn main() -> anyhow::Result<()> {
         format!("{id}_"),
         "--tenant-db-budget".to_owned(),
         args.budget.to_string(),
+        // The dashboard's figures are taken at 10,000 repositories.
+        "--default-plan".to_owned(),
+        "enterprise".to_owned(),
         "--warm-pool".to_owned(),
         "0".to_owned(),
         // No mail is sent; a release build keeps it in the outbox only

@@ -38,6 +38,12 @@ pub async fn populate(
         email: owner.email.clone(),
         ip: "127.0.0.1".to_owned(),
     };
+    // Seeding is the operator's, past any plan: the technical cap.
+    let cap = &app::model::plans::builtin()
+        .into_iter()
+        .find(|p| p.name == "enterprise")
+        .map(|p| p.cap(app::model::plans::Resource::Teams))
+        .ok_or_else(|| anyhow::anyhow!("no enterprise plan"))?;
     let seeded = futures::stream::iter(all.iter())
         .map(|t| async move {
             let conn = registry
@@ -48,7 +54,7 @@ pub async fn populate(
                 )
                 .await?;
             for n in 0..args.teams {
-                teams::add(&conn.db, seeder, &format!("Team {n:02}"))
+                teams::add(&conn.db, seeder, &format!("Team {n:02}"), cap)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
             }

@@ -30,6 +30,7 @@ mod notifications;
 mod permissions;
 #[path = "../support/pg_cluster.rs"]
 mod pg_cluster;
+mod plans;
 mod provisioning;
 mod quotas;
 mod recovery;

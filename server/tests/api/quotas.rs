@@ -21,10 +21,27 @@ async fn fill(org: &Org, table: &str, columns: &str, select: &str, count: u64) {
     db.close().await.ok();
 }
 
+/// `error` says on `field` that `quota` is reached: the technical cap's
+/// message for labels, the plan's for what plans limit (the tests' apps are
+/// on the largest, whose limits are the technical caps).
 fn quota_error(error: &AppError, field: &str, quota: quota::Quota) {
+    use app::model::{plans, quota::Limit};
+    let enterprise = plans::builtin()
+        .into_iter()
+        .find(|p| p.name == "enterprise")
+        .unwrap();
+    let expected = plans::Resource::ALL
+        .into_iter()
+        .find(|r| r.cap() == quota)
+        .map(|r| {
+            let cap = enterprise.cap(r);
+            assert_eq!(cap.quota.max, quota.max);
+            cap.reached()
+        })
+        .unwrap_or_else(|| quota.reached());
     assert_eq!(
         error.field_error(field),
-        Some(quota.reached()),
+        Some(expected),
         "{field}: {error:?}"
     );
 }

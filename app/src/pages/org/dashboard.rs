@@ -103,7 +103,7 @@ fn Overview(dashboard: Dashboard) -> impl IntoView {
         </section>
         <section>
             <h2>"Limits"</h2>
-            <p class="muted">"What this organization may hold. Every organization has the same limits until plans arrive."</p>
+            <p class="muted" data-testid="plan">{format!("What this organization may hold on the {} plan.", dashboard.plan)}</p>
             <ul class="meters" data-testid="usage">
                 {dashboard.usage.into_iter().map(|usage| view! { <Meter usage /> }).collect_view()}
             </ul>

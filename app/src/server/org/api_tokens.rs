@@ -7,7 +7,7 @@
 use crate::model::{
     api_tokens::{ApiToken, CreatedToken, MAX_TOKEN_NAME_LEN},
     check_name,
-    quota::API_TOKENS,
+    plans::Cap,
     AppError, FieldErrors, Role,
 };
 use crate::server::{
@@ -60,7 +60,7 @@ pub async fn list(db: &impl ConnectionTrait, local: &Local) -> Result<Vec<ApiTok
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
-    actor_role: Role,
+    (actor_role, cap): (Role, &Cap),
     name: &str,
     role: &str,
 ) -> Result<CreatedToken, AppError> {
@@ -87,7 +87,7 @@ pub async fn create(
     let secret = format!("{TOKEN_PREFIX}{}", random_hex(24));
     let txn = begin(db).await?;
     let active = api_tokens::Entity::find().filter(api_tokens::Column::RevokedAt.is_null());
-    quota::check(&txn, API_TOKENS, active, "name")
+    quota::check(&txn, cap, active, "name")
         .await
         .map_err(|e| e.echoing("name", name))?;
     let model = api_tokens::Entity::insert(api_tokens::ActiveModel {

@@ -111,7 +111,7 @@ pub async fn find_or_create(
         return Ok(label);
     }
     check_label(name).map_err(|m| AppError::field_echo(field, name, m))?;
-    quota::check(txn, LABELS, labels::Entity::find(), field).await?;
+    quota::check(txn, &LABELS, labels::Entity::find(), field).await?;
     let model = labels::Entity::insert(labels::ActiveModel {
         name: Set(name.to_owned()),
         name_key: Set(name.to_lowercase()),

@@ -3,7 +3,7 @@
 //! ([`super::mapping::assignments::begin`]), which makes count and insert
 //! one step for every other create of the organization.
 
-use crate::model::{quota::Quota, AppError};
+use crate::model::{quota::Limit, AppError};
 use crate::server::error::tenant_db;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Select};
 
@@ -13,7 +13,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Select};
 /// When the database fails.
 pub async fn room<E>(
     txn: &impl ConnectionTrait,
-    quota: Quota,
+    quota: &impl Limit,
     counted: Select<E>,
 ) -> Result<u64, AppError>
 where
@@ -30,7 +30,7 @@ where
 /// The quota's field error, or the database's.
 pub async fn check<E>(
     txn: &impl ConnectionTrait,
-    quota: Quota,
+    quota: &impl Limit,
     counted: Select<E>,
     field: &str,
 ) -> Result<(), AppError>

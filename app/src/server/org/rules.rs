@@ -4,7 +4,8 @@
 
 use crate::model::{
     mapping::{MappingRule, Preview, MAX_PATTERN_RULES},
-    quota::RULES,
+    plans::Cap,
+    quota::Limit,
     AppError, FieldErrors,
 };
 use crate::server::org::found;
@@ -176,6 +177,7 @@ async fn checked(
     team_id: Option<i64>,
     input: &RuleInput,
     except: Option<i64>,
+    cap: Option<&Cap>,
 ) -> Result<CheckedRule, AppError> {
     let field = input.field();
     let text = input.text();
@@ -210,8 +212,10 @@ async fn checked(
             }
         }
     }
-    if except.is_none() && quota::room(txn, RULES, mapping_rules::Entity::find()).await? == 0 {
-        errors.add(field, RULES.reached());
+    if let Some(cap) = cap {
+        if quota::room(txn, cap, mapping_rules::Entity::find()).await? == 0 {
+            errors.add(field, cap.reached());
+        }
     }
     errors.into_result()?;
     let team = team.ok_or(AppError::NotFound)?;
@@ -250,9 +254,10 @@ pub async fn add(
     actor: &Actor,
     team_id: Option<i64>,
     input: RuleInput,
+    cap: &Cap,
 ) -> Result<i64, AppError> {
     let txn = begin(db).await?;
-    let rule = checked(&txn, actor, team_id, &input, None).await?;
+    let rule = checked(&txn, actor, team_id, &input, None, Some(cap)).await?;
     let described = rule.described;
     let rule = mapping_rules::Entity::insert(mapping_rules::ActiveModel {
         team_id: Set(rule.team_id),
@@ -296,7 +301,7 @@ pub async fn update(
     let txn = begin(db).await?;
     find(&txn, id).await?;
     let before = described(&txn, id).await?;
-    let rule = checked(&txn, actor, team_id, &input, Some(id)).await?;
+    let rule = checked(&txn, actor, team_id, &input, Some(id), None).await?;
     let after = rule.described;
     mapping_rules::Entity::update(mapping_rules::ActiveModel {
         id: Set(id),

@@ -2,7 +2,7 @@
 
 use crate::model::{
     check_name,
-    quota::TEAMS,
+    plans::Cap,
     teams::{Team, TeamRow, HOME_TEAMS, MAX_TEAM_NAME_LEN},
     AppError, FieldErrors,
 };
@@ -187,14 +187,19 @@ fn unique_or(e: DbErr, name: &str) -> AppError {
 /// # Errors
 /// `Validation` on the `name` field when it is empty, too long or already
 /// used in this organization, or when the organization has as many teams as
-/// it may ([`TEAMS`]); `Internal` when the database fails.
-pub async fn add(db: &DatabaseConnection, actor: &Actor, name: &str) -> Result<Team, AppError> {
+/// its plan allows (`cap`); `Internal` when the database fails.
+pub async fn add(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    name: &str,
+    cap: &Cap,
+) -> Result<Team, AppError> {
     let name = checked_name(name).map_err(AppError::Validation)?;
     let txn = begin(db).await?;
     if taken(&txn, &name, None).await? {
         return Err(name_taken(&name));
     }
-    quota::check(&txn, TEAMS, teams::Entity::find(), "name")
+    quota::check(&txn, cap, teams::Entity::find(), "name")
         .await
         .map_err(|e| e.echoing("name", &name))?;
     let result = teams::Entity::insert(teams::ActiveModel {

@@ -30,6 +30,15 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The cap on `resource` of the organization's plan.
+    pub fn cap(&self, resource: crate::model::plans::Resource) -> crate::model::plans::Cap {
+        self.state
+            .settings
+            .plans
+            .of(self.ctx.tenant.plan.as_deref())
+            .cap(resource)
+    }
+
     /// The one permission check: `Forbidden` when the role lacks it.
     pub fn require(&self, permission: Permission) -> ApiResult<()> {
         if self.role.grants(permission) {

@@ -156,7 +156,8 @@ async fn create_repository(
 ) -> ApiResult<(StatusCode, Json<RepositoryRow>)> {
     caller.require(Permission::ManageRepositories)?;
     let labels = labels_text(&caller, body.labels.as_deref())?;
-    let row = repositories::add_one(&caller.ctx.db, &caller.actor, &body.name)
+    let cap = caller.cap(crate::model::plans::Resource::Repositories);
+    let row = repositories::add_one(&caller.ctx.db, &caller.actor, &body.name, &cap)
         .await
         .map_err(|e| caller.fail(e))?;
     if let Some(labels) = labels {

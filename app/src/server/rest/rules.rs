@@ -93,7 +93,8 @@ async fn create_rule(
 ) -> ApiResult<(StatusCode, Json<MappingRule>)> {
     caller.require(Permission::ManageRepositories)?;
     let (team_id, input) = body.input(&caller)?;
-    let id = rules::add(&caller.ctx.db, &caller.actor, team_id, input)
+    let cap = caller.cap(crate::model::plans::Resource::Rules);
+    let id = rules::add(&caller.ctx.db, &caller.actor, team_id, input, &cap)
         .await
         .map_err(|e| caller.fail(e))?;
     Ok((StatusCode::CREATED, Json(rule(&caller, id).await?)))

@@ -59,7 +59,8 @@ async fn create_team(
     Body(body): Body<TeamBody>,
 ) -> ApiResult<(StatusCode, Json<TeamRow>)> {
     caller.require(Permission::ManageTeams)?;
-    let created = teams::add(&caller.ctx.db, &caller.actor, &body.name)
+    let cap = caller.cap(crate::model::plans::Resource::Teams);
+    let created = teams::add(&caller.ctx.db, &caller.actor, &body.name, &cap)
         .await
         .map_err(|e| caller.fail(e))?;
     Ok((StatusCode::CREATED, Json(team(&caller, created.id).await?)))

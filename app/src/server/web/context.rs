@@ -245,6 +245,15 @@ pub struct Access {
 }
 
 impl Access {
+    /// The cap on `resource` of the organization's plan.
+    pub fn cap(&self, resource: crate::model::plans::Resource) -> crate::model::plans::Cap {
+        self.state
+            .settings
+            .plans
+            .of(self.ctx.tenant.plan.as_deref())
+            .cap(resource)
+    }
+
     /// How the organization's pages write dates and times.
     pub fn local(&self) -> crate::server::time::Local {
         crate::server::time::Local::of(&self.ctx.tenant)
@@ -268,6 +277,7 @@ impl Access {
             role: self.member.role,
             email_verified: self.member.email_verified,
             tenant_url: host.tenant_url(&self.state, &self.ctx.tenant.slug, ""),
+            seats: self.cap(crate::model::plans::Resource::Members),
         })
     }
 }

@@ -27,6 +27,8 @@ pub struct Model {
     pub logo: Option<String>,
     /// When its weekly summary last went out; `None`: never.
     pub digest_sent_at: Option<i64>,
+    /// The plan it is on, by name; `None`: the default plan.
+    pub plan: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

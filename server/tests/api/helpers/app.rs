@@ -94,6 +94,11 @@ pub async fn spawn_app_on(backend: Backend, pg: &str, extra: &[&str]) -> TestApp
     .iter()
     .map(|s| s.to_string())
     .collect();
+    // Tests make more of everything than a small plan allows: the largest,
+    // unless a test names its plans.
+    if !extra.contains(&"--default-plan") {
+        args.extend(["--default-plan".to_owned(), "enterprise".to_owned()]);
+    }
     // Tests sign up many organizations from one address within the hour:
     // the sign-up limits are out of their way unless a test sets them.
     for limit in [

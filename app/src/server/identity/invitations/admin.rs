@@ -4,6 +4,7 @@
 use super::{new_token, view, Inviter, TTL_SECS, UNCONFIRMED};
 
 use crate::model::account::{check_email, normalize_email};
+use crate::model::quota::Limit;
 use crate::model::{invitations::Invitation, AppError, FieldErrors, Role};
 use crate::server::{
     entities::control::{invitations, memberships, users},
@@ -18,10 +19,11 @@ use crate::server::{
     time::now_unix,
 };
 use sea_orm::{
-    sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, SqlErr,
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, SqlErr,
 };
 use tenancy::context::{TenantCtx, TenantInfo};
+use tenancy::entities::tenants;
 
 /// The invitation: plain text, and as HTML in the organization's colours
 /// and logo.
@@ -153,6 +155,14 @@ pub async fn invite(
         after: Some(role.label().to_owned()),
     };
     let row = audit::audited(&ctx.db, control, async |both| {
+        // Members and open invitations together within the plan's seats:
+        // counted under the organization's row lock, so that invitations
+        // sent at once cannot pass it.
+        let (members, open) = seats_taken(both.control, ctx.tenant.id).await?;
+        if inviter.seats.room(members + open) == 0 {
+            errors.add("email", inviter.seats.reached());
+            return Err(AppError::Validation(errors.clone()));
+        }
         let inserted = invitations::Entity::insert(invitations::ActiveModel {
             tenant_id: Set(ctx.tenant.id),
             email: Set(email.clone()),
@@ -183,6 +193,24 @@ pub async fn invite(
     .await?;
     view(row, now, &crate::server::time::Local::of(&ctx.tenant))
         .ok_or_else(|| internal("a new invitation with an unknown role"))
+}
+
+/// Members and open invitations of `tenant_id`, with its row locked until
+/// the transaction ends (a row lock on PostgreSQL, the write lock on
+/// SQLite).
+async fn seats_taken(
+    control: &DatabaseTransaction,
+    tenant_id: i64,
+) -> Result<(u64, u64), AppError> {
+    tenants::Entity::update_many()
+        .col_expr(tenants::Column::Id, Expr::col(tenants::Column::Id))
+        .filter(tenants::Column::Id.eq(tenant_id))
+        .exec(control)
+        .await
+        .map_err(internal)?;
+    crate::server::identity::members::headcount(control, tenant_id)
+        .await
+        .map_err(internal)
 }
 
 fn already_invited(email: &str) -> String {

@@ -99,4 +99,6 @@ pub struct Inviter {
     pub role: Role,
     pub email_verified: bool,
     pub tenant_url: String,
+    /// The organization's plan's cap on members and open invitations.
+    pub seats: crate::model::plans::Cap,
 }

@@ -2,7 +2,8 @@
 //! line reported), or one name. Valid lines are added even when others are not.
 
 use crate::model::{
-    quota::REPOSITORIES,
+    plans::Cap,
+    quota::Limit,
     repositories::{parse_line, parse_list, LineError, ParsedRepository, RepositoryRow},
     AppError, FieldErrors,
 };
@@ -48,6 +49,7 @@ pub async fn add_list(
     db: &DatabaseConnection,
     actor: &Actor,
     text: &str,
+    cap: &Cap,
 ) -> Result<Added, AppError> {
     let parsed = parse_list(text);
     if parsed.repositories.is_empty() && parsed.errors.is_empty() {
@@ -55,7 +57,7 @@ pub async fn add_list(
         errors.add("list", "Paste at least one repository name or address.");
         return Err(AppError::Validation(errors));
     }
-    insert(db, actor, parsed.repositories, parsed.errors).await
+    insert(db, actor, parsed.repositories, parsed.errors, cap).await
 }
 
 /// Adds one repository by name or URL.
@@ -63,6 +65,7 @@ pub async fn add_one(
     db: &DatabaseConnection,
     actor: &Actor,
     text: &str,
+    cap: &Cap,
 ) -> Result<RepositoryRow, AppError> {
     let field_error = |message: String| AppError::field_echo("name", text.trim(), message);
     if text.trim().is_empty() {
@@ -72,7 +75,7 @@ pub async fn add_one(
     }
     let (name, url) = parse_line(text).map_err(field_error)?;
     let parsed = vec![ParsedRepository { line: 1, name, url }];
-    let added = insert(db, actor, parsed, Vec::new()).await?;
+    let added = insert(db, actor, parsed, Vec::new(), cap).await?;
     if let Some(e) = added.errors.into_iter().next() {
         return Err(field_error(e.message));
     }
@@ -91,6 +94,7 @@ async fn insert(
     actor: &Actor,
     parsed: Vec<ParsedRepository>,
     mut errors: Vec<LineError>,
+    cap: &Cap,
 ) -> Result<Added, AppError> {
     let txn = begin(db).await?;
     let keys: Vec<String> = parsed.iter().map(|r| r.name.to_lowercase()).collect();
@@ -119,12 +123,12 @@ async fn insert(
         }
     }
     // As many as the quota leaves room for; the lines after say why not.
-    let room = quota::room(&txn, REPOSITORIES, repositories::Entity::find()).await?;
+    let room = quota::room(&txn, cap, repositories::Entity::find()).await?;
     let room = usize::try_from(room).unwrap_or(usize::MAX);
     if fresh.len() > room {
         errors.extend(fresh.split_off(room).into_iter().map(|r| LineError {
             line: r.line,
-            message: REPOSITORIES.reached(),
+            message: cap.reached(),
             text: r.url.unwrap_or(r.name),
         }));
     }
