@@ -158,3 +158,33 @@ test('an owner adds a custom domain, verifies it against DNS and opens the organ
   await page.getByTestId('nav-teams').click();
   await page.waitForURL(tenantry.urlOf(domain) + '/teams');
 });
+
+test('an owner sees what exceeds a smaller plan before moving, and is refused with the same', async ({ page, tenantry }) => {
+  const slug = tenantry.freshSlug();
+  await signUp(page, tenantry, slug, 'Plan Co');
+  // Six API tokens: one more than the Free plan allows.
+  await page.goto(tenantry.tenantUrl(slug) + '/api-tokens');
+  await hydrated(page);
+  for (let n = 1; n <= 6; n++) {
+    await page.getByLabel('Name').fill(`Token ${n}`);
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await expect(page.getByTestId('token')).toHaveCount(n);
+  }
+  await page.goto(tenantry.tenantUrl(slug) + '/settings');
+  await page.getByTestId('plan-link').click();
+  await page.waitForURL(tenantry.tenantUrl(slug) + '/settings/plan');
+  await hydrated(page);
+  await expect(page.getByTestId('plan-team')).toContainText('Current plan');
+  await expect(page.getByTestId('usage')).toContainText('6 of 25 API tokens');
+  const free = page.getByTestId('plan-free');
+  await expect(free.getByTestId('exceeds')).toContainText('6 API tokens (the Free plan allows 5: remove 1)');
+  await free.getByRole('button', { name: 'Move to Free' }).click();
+  await expect(page.getByTestId('plan-error')).toContainText(
+    'This organization holds more than the Free plan allows: 6 API tokens (the Free plan allows 5: remove 1).',
+  );
+  await expect(page.getByTestId('plan-team')).toContainText('Current plan');
+  // Up is always possible.
+  await page.getByTestId('plan-enterprise').getByRole('button', { name: 'Move to Enterprise' }).click();
+  await expect(page.getByTestId('plan-changed')).toBeVisible();
+  await expect(page.getByTestId('plan-enterprise')).toContainText('Current plan');
+});

@@ -11,6 +11,7 @@ pub mod mapping;
 pub mod members;
 pub mod notifications;
 pub mod onboarding;
+pub mod plans;
 pub mod recovery;
 pub mod repositories;
 pub mod settings;
@@ -37,6 +38,7 @@ pub use mapping::{
 pub use members::{ChangeMemberRoles, GetMembers, LeaveOrganization, RemoveMembers};
 pub use notifications::{GetNotifications, UpdateNotificationDefaults, UpdateNotifications};
 pub use onboarding::{EndOnboarding, GetOnboarding, GoToStep};
+pub use plans::{ChangePlan, GetPlan};
 pub use recovery::{FindOrganizations, RequestPasswordReset, ResetPassword};
 pub use repositories::{
     AddRepository, DecideRepository, GetRepositories, GetRepository, PasteRepositories,

@@ -111,6 +111,50 @@ impl quota::Limit for Cap {
     }
 }
 
+/// What the organization holds of each limited kind.
+pub type Used = [(Resource, u64); 5];
+
+/// What `used` has past `plan`'s limits, each in a sentence (empty: it
+/// fits): what a move to `plan` must remove first.
+pub fn exceeds(plan: &Plan, used: &Used) -> Vec<String> {
+    used.iter()
+        .filter_map(|(resource, used)| {
+            let limit = plan.limit(*resource);
+            (*used > limit).then(|| {
+                format!(
+                    "{} {} (the {} plan allows {}: remove {})",
+                    thousands(*used),
+                    resource.cap().noun,
+                    plan.label,
+                    thousands(limit),
+                    thousands(used - limit)
+                )
+            })
+        })
+        .collect()
+}
+
+/// The plan page: the plan the organization is on, its usage, and every
+/// plan with what a move there must remove first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanPage {
+    pub current: String,
+    pub usage: Vec<super::dashboard::Usage>,
+    pub plans: Vec<PlanOption>,
+    /// Whether the reader may change the plan (owners).
+    pub owner: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanOption {
+    pub name: String,
+    pub label: String,
+    pub limits: PlanLimits,
+    pub current: bool,
+    /// What exceeds this plan now ([`exceeds`]).
+    pub exceeds: Vec<String>,
+}
+
 /// The plans on offer, and the one new organizations get.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plans {

@@ -22,8 +22,8 @@ pub use apex::{
 };
 pub use org::{
     ApiTokensPage, AuditPage, DashboardPage, DomainsSettingsPage, InvitationPage, LabelsPage,
-    MembersPage, NotificationsPage, OnboardingPage, RepositoriesPage, RepositoryPage, RulesPage,
-    SettingsPage, TeamsPage, TenantHomePage,
+    MembersPage, NotificationsPage, OnboardingPage, PlanSettingsPage, RepositoriesPage,
+    RepositoryPage, RulesPage, SettingsPage, TeamsPage, TenantHomePage,
 };
 
 /// The HTML document rendered on the server around the app.
@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/api-tokens") view={Lazy::<ApiTokensRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/settings/domains") view={Lazy::<DomainsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/settings/plan") view={Lazy::<PlanRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/onboarding") view={Lazy::<OnboardingRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/teams") view={Lazy::<TeamsRoute>::new()} ssr=SsrMode::Async />
@@ -158,6 +159,7 @@ lazy_page!(MembersRoute, MembersPage, members_page);
 lazy_page!(ApiTokensRoute, ApiTokensPage, api_tokens_page);
 lazy_page!(SettingsRoute, SettingsPage, settings_page);
 lazy_page!(DomainsRoute, DomainsSettingsPage, domains_settings_page);
+lazy_page!(PlanRoute, PlanSettingsPage, plan_settings_page);
 lazy_page!(NotificationsRoute, NotificationsPage, notifications_page);
 lazy_page!(OnboardingRoute, OnboardingPage, onboarding_page);
 lazy_page!(TeamsRoute, TeamsPage, teams_page);

@@ -233,3 +233,82 @@ async fn invitations_sent_at_once_cannot_pass_the_seats() {
         answers.iter().map(|a| a.status).collect::<Vec<_>>()
     );
 }
+
+#[tokio::test]
+async fn a_downgrade_lists_what_exceeds_and_only_owners_move_plans() {
+    let app = tiny_app(Backend::Sqlite).await;
+    let mut owner = app.signed_in_owner("acme").await;
+    let change = async |jar: &mut CookieJar, plan: &str| {
+        call(&app, jar, "change_plan", &[("plan", plan)]).await
+    };
+
+    // Up: the larger caps hold from the next request on.
+    let moved = change(&mut owner, "big").await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    let entry = app.audit_entries("acme").await.pop().unwrap();
+    assert_eq!(
+        (
+            entry.action.as_str(),
+            entry.before.as_deref(),
+            entry.after.as_deref()
+        ),
+        ("organization.plan", Some("Tiny"), Some("big"))
+    );
+    for name in ["Payments", "Search"] {
+        let added = call(&app, &mut owner, "add_team", &[("name", name)]).await;
+        assert_eq!(added.status, 200, "{}", added.body);
+    }
+
+    // Down: refused, with exactly what to remove; the page says it before.
+    let said = refused_at(&change(&mut owner, "tiny").await, "plan");
+    assert_eq!(
+        said,
+        "This organization holds more than the Tiny plan allows: 2 teams (the Tiny plan allows \
+         1: remove 1)."
+    );
+    let page = call(&app, &mut owner, "plan", &[]).await;
+    let page: serde_json::Value = serde_json::from_str(&page.body).unwrap();
+    assert_eq!(page["current"], "big");
+    let tiny = page["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "tiny")
+        .unwrap();
+    assert_eq!(
+        tiny["exceeds"][0],
+        "2 teams (the Tiny plan allows 1: remove 1)"
+    );
+    let unknown = refused_at(&change(&mut owner, "gold").await, "plan");
+    assert_eq!(unknown, "Choose one of the plans listed.");
+
+    // Rendered whole without JavaScript.
+    let html = app
+        .get(&app.tenant_host("acme"), "/settings/plan", Some(&mut owner))
+        .await;
+    assert!(
+        html.body.contains(r#"data-testid="plan-tiny""#),
+        "{}",
+        html.body
+    );
+    assert!(
+        html.body.contains("Holds more than it allows"),
+        "{}",
+        html.body
+    );
+
+    // Owners only.
+    for role in [
+        app::model::Role::Admin,
+        app::model::Role::Member,
+        app::model::Role::Viewer,
+    ] {
+        let mut jar = app.signed_in_as("acme", role).await;
+        let refused = change(&mut jar, "tiny").await;
+        assert_eq!(refused.status, 403, "{role:?}: {}", refused.body);
+    }
+    assert_eq!(
+        app.tenant("acme").await.unwrap().plan.as_deref(),
+        Some("big")
+    );
+}

@@ -207,7 +207,7 @@ fn Chart(
 
 /// One limit: a meter, "N of M", and a warning from 80 %.
 #[component]
-fn Meter(usage: Usage) -> impl IntoView {
+pub(crate) fn Meter(usage: Usage) -> impl IntoView {
     let near = usage.is_near();
     let id = format!("usage-{}", usage.noun.replace(' ', "-"));
     let (testid, label_for) = (id.clone(), id.clone());
@@ -222,7 +222,7 @@ fn Meter(usage: Usage) -> impl IntoView {
             <label for=label_for>{text}</label>
             <meter id=id min="0" max=usage.max.to_string() value=usage.used.to_string() high=(usage.max * 8 / 10).to_string()></meter>
             {near.then(|| view! {
-                <span class="warning">{format!("{} % used: remove some, or ask for a higher limit.", usage.percent())}</span>
+                <span class="warning">{format!("{} % used: remove some, or move to a larger plan.", usage.percent())}</span>
             })}
         </li>
     }

@@ -44,6 +44,7 @@ pub fn SettingsPage() -> impl IntoView {
         // A new name shows in the shell's header at once.
         <OrgPage refresh=Signal::derive(move || rename.version().get()) children=move |_| view! {
             <h1>"Settings"</h1>
+            <p><a href="/settings/plan" data-testid="plan-link">"Plan and usage"</a>": what the organization may hold, and its plan."</p>
             <Loaded resource=settings transition=true let:settings>
                 <General settings=settings.clone() rename />
                 <DatesAndTimes settings=settings.clone() display />

@@ -138,6 +138,59 @@ pub async fn change_subdomain(
 
 const TAKEN: &str = "This subdomain is taken.";
 
+/// Moves the organization to the plan `to` of `plans`, unless what it holds
+/// (`used`) exceeds that plan: then the refusal, next to `plan`, lists
+/// exactly what to remove first. Audited; every instance is told, so every
+/// create checks the new caps from the next request on. (A checkout or a
+/// billing provider's webhook would call this same function: the seam.)
+pub async fn change_plan(
+    control: &DatabaseConnection,
+    directory: &TenantDirectory,
+    ctx: &TenantCtx,
+    actor: &Actor,
+    (plans, used): (&crate::model::plans::Plans, &crate::model::plans::Used),
+    to: &str,
+) -> Result<(), AppError> {
+    let to = to.trim();
+    let Some(plan) = plans.all().iter().find(|p| p.name == to) else {
+        return Err(AppError::field("plan", "Choose one of the plans listed."));
+    };
+    let current = plans.of(ctx.tenant.plan.as_deref());
+    if current.name == plan.name {
+        return Ok(());
+    }
+    let exceeding = crate::model::plans::exceeds(plan, used);
+    if !exceeding.is_empty() {
+        return Err(AppError::field(
+            "plan",
+            format!(
+                "This organization holds more than the {} plan allows: {}.",
+                plan.label,
+                exceeding.join("; ")
+            ),
+        ));
+    }
+    let change = Change {
+        action: Action::OrganizationPlan,
+        target: "organization".to_owned(),
+        before: Some(current.label.clone()),
+        after: Some(plan.label.clone()),
+    };
+    let name = plan.name.clone();
+    change_tenant(
+        control,
+        directory,
+        ctx,
+        actor,
+        change,
+        nothing_else,
+        |row| {
+            row.plan = Set(Some(name));
+        },
+    )
+    .await
+}
+
 /// Sets the time zone (an IANA name) and date format the organization's
 /// pages use, kept with the tenant in the control plane (the tenant cache
 /// brings them to every request) and audited in the organization's log.

@@ -89,6 +89,8 @@ async fn catalog_functions_stay_inside_their_tenant(backend: Backend) {
             "delete_organization",
             vec![("password", "x".into()), ("slug", "alpha".into())],
         ),
+        call("plan", vec![]),
+        call("change_plan", vec![("plan", "free".into())]),
         call("notifications", vec![]),
         call(
             "update_notifications",
@@ -193,6 +195,7 @@ async fn catalog_functions_stay_inside_their_tenant(backend: Backend) {
         "/onboarding",
         "/settings/domains",
         "/notifications",
+        "/settings/plan",
     ] {
         let page = app.get(&a_host, path, Some(&mut replayed)).await;
         assert!(!page.body.contains("secret"), "{path}: {}", page.body);
