@@ -194,6 +194,11 @@ impl Plans {
             .unwrap_or(&self.all[self.default])
     }
 
+    /// The cap on `resource` of the plan named `name` ([`Plans::of`]).
+    pub fn cap(&self, name: Option<&str>, resource: Resource) -> Cap {
+        self.of(name).cap(resource)
+    }
+
     pub fn default_plan(&self) -> &Plan {
         &self.all[self.default]
     }

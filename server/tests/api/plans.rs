@@ -153,6 +153,8 @@ async fn the_plan_caps_every_create_path_and_names_itself() {
         said.contains("3 members and invitations, the most the Tiny plan"),
         "{said}"
     );
+    // Refused before any mail went.
+    assert!(app.mail.sent_to("c@example.test").is_empty());
 
     // The dashboard's meters read the plan.
     let dashboard = call(&app, &mut owner, "dashboard", &[]).await;

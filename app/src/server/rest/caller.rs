@@ -32,11 +32,8 @@ pub struct Caller {
 impl Caller {
     /// The cap on `resource` of the organization's plan.
     pub fn cap(&self, resource: crate::model::plans::Resource) -> crate::model::plans::Cap {
-        self.state
-            .settings
-            .plans
-            .of(self.ctx.tenant.plan.as_deref())
-            .cap(resource)
+        let plan = self.ctx.tenant.plan.as_deref();
+        self.state.settings.plans.cap(plan, resource)
     }
 
     /// The one permission check: `Forbidden` when the role lacks it.

@@ -247,11 +247,8 @@ pub struct Access {
 impl Access {
     /// The cap on `resource` of the organization's plan.
     pub fn cap(&self, resource: crate::model::plans::Resource) -> crate::model::plans::Cap {
-        self.state
-            .settings
-            .plans
-            .of(self.ctx.tenant.plan.as_deref())
-            .cap(resource)
+        let plan = self.ctx.tenant.plan.as_deref();
+        self.state.settings.plans.cap(plan, resource)
     }
 
     /// How the organization's pages write dates and times.

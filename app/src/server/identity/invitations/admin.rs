@@ -135,6 +135,15 @@ pub async fn invite(
         return Err(AppError::Validation(errors));
     }
 
+    // No seat left: refused before any mail goes (checked again, under the
+    // lock, where the invitation is made).
+    let (members, open) = crate::server::identity::members::headcount(control, ctx.tenant.id)
+        .await
+        .map_err(internal)?;
+    if inviter.seats.room(members + open) == 0 {
+        errors.add("email", inviter.seats.reached());
+        return Err(AppError::Validation(errors));
+    }
     limits.take_invite(ctx.tenant.id, &email)?;
 
     let token = new_token();
