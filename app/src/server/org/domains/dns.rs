@@ -48,10 +48,11 @@ enum Answer {
 }
 
 impl Dns {
-    /// Asks `server` alone, else the system's DNS servers.
+    /// Asks `server` alone, else the system's DNS servers (none when the
+    /// system has no configuration: every check then finds no answer).
     ///
     /// # Errors
-    /// The system's configuration cannot be read.
+    /// The resolver cannot be made.
     pub fn new(server: Option<SocketAddr>) -> Result<Self, String> {
         let mut builder = match server {
             Some(at) => {
@@ -72,8 +73,18 @@ impl Dns {
                     TokioRuntimeProvider::default(),
                 )
             }
-            None => Resolver::builder_tokio()
-                .map_err(|e| format!("cannot read the system's DNS configuration: {e}"))?,
+            None => match Resolver::builder_tokio() {
+                Ok(builder) => builder,
+                // No /etc/resolv.conf (a bare container): Tenantry still
+                // serves; checks of custom domains say DNS gives no answer.
+                Err(e) => {
+                    tracing::warn!(error = %e, "no system DNS configuration: set TENANTRY_DNS_SERVER to check custom domains");
+                    Resolver::builder_with_config(
+                        ResolverConfig::from_name_servers(Vec::new()),
+                        TokioRuntimeProvider::default(),
+                    )
+                }
+            },
         };
         let options: &mut ResolverOpts = builder.options_mut();
         options.cache_size = 0;
