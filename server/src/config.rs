@@ -2,7 +2,6 @@
 //! the embedded setup: SQLite under `data/`, base domain `localhost`.
 
 use anyhow::{bail, Context};
-use app::model::plans::{self, Plan, PlanLimits, Plans};
 use app::server::identity::unconfirmed::UnconfirmedPolicy;
 use app::server::rate_limit::LimitSettings;
 use app::server::settings::{Settings, SmtpUrl, TenantDatabases};
@@ -230,7 +229,7 @@ impl Config {
                     .max(self.unconfirmed_suspend_days),
             },
             deletion_grace_days: self.deletion_grace_days,
-            plans: self.plans()?,
+            plans: crate::plans_file::load(self.plans.as_deref(), &self.default_plan)?,
             dns_server: self.dns_server,
             smtp_url: self
                 .smtp_url
@@ -294,25 +293,6 @@ impl Config {
         })
     }
 
-    /// The plans file's plans, or the built-in ones, with the default.
-    fn plans(&self) -> anyhow::Result<Plans> {
-        let all = match &self.plans {
-            None => plans::builtin(),
-            Some(path) => {
-                let text = std::fs::read_to_string(path).with_context(|| {
-                    format!("TENANTRY_PLANS={}: cannot read it", path.display())
-                })?;
-                parse_plans(&text).with_context(|| format!("TENANTRY_PLANS={}", path.display()))?
-            }
-        };
-        Plans::new(all, &self.default_plan).map_err(|e| {
-            anyhow::anyhow!(
-                "TENANTRY_PLANS / TENANTRY_DEFAULT_PLAN={}: {e}",
-                self.default_plan
-            )
-        })
-    }
-
     fn name_prefix(&self) -> anyhow::Result<String> {
         let prefix = &self.tenant_db_prefix;
         let prefix_ok = !prefix.is_empty()
@@ -373,42 +353,6 @@ pub fn redact(value: &str) -> String {
         Ok(url) => url.to_string(),
         Err(_) => "[unparseable]".to_owned(),
     }
-}
-
-/// Plans in the file format of `TENANTRY_PLANS`.
-fn parse_plans(text: &str) -> anyhow::Result<Vec<Plan>> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct File {
-        plan: Vec<Entry>,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Entry {
-        name: String,
-        label: Option<String>,
-        members: u64,
-        repositories: u64,
-        teams: u64,
-        rules: u64,
-        api_tokens: u64,
-    }
-    let file: File = toml::from_str(text).context("not a plans file")?;
-    Ok(file
-        .plan
-        .into_iter()
-        .map(|e| Plan {
-            label: e.label.unwrap_or_else(|| e.name.clone()),
-            name: e.name,
-            limits: PlanLimits {
-                members: e.members,
-                repositories: e.repositories,
-                teams: e.teams,
-                rules: e.rules,
-                api_tokens: e.api_tokens,
-            },
-        })
-        .collect())
 }
 
 #[cfg(test)]

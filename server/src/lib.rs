@@ -7,6 +7,7 @@ pub mod config;
 mod http;
 mod jobs;
 pub mod metrics;
+mod plans_file;
 mod platform;
 mod serve;
 mod startup;

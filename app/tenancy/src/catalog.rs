@@ -178,3 +178,17 @@ pub async fn digest_sent(db: &impl ConnectionTrait, tenant_id: i64, now: i64) ->
         .await
         .map(|_| ())
 }
+
+/// Locks tenant `tenant_id`'s row until the surrounding transaction ends
+/// (a row lock on PostgreSQL, the write lock on SQLite): the changes of one
+/// organization that count before they write (members, seats, custom
+/// domains) take turns, so a count read after it stays true until commit.
+pub async fn lock(db: &impl ConnectionTrait, tenant_id: i64) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    tenants::Entity::update_many()
+        .col_expr(tenants::Column::Id, Expr::col(tenants::Column::Id))
+        .filter(tenants::Column::Id.eq(tenant_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}

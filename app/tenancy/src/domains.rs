@@ -92,11 +92,7 @@ pub async fn add(
     now: i64,
     at_most: u64,
 ) -> Result<(), DomainError> {
-    tenants::Entity::update_many()
-        .col_expr(tenants::Column::Id, Expr::col(tenants::Column::Id))
-        .filter(tenants::Column::Id.eq(tenant_id))
-        .exec(db)
-        .await?;
+    crate::catalog::lock(db, tenant_id).await?;
     let held = custom_domains::Entity::find()
         .filter(custom_domains::Column::TenantId.eq(tenant_id))
         .count(db)

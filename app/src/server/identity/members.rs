@@ -30,7 +30,6 @@ use sea_orm::{
     QueryFilter, QueryOrder,
 };
 use tenancy::context::TenantCtx;
-use tenancy::entities::tenants;
 
 /// What the members list is asked for.
 pub struct ListQuery<'a> {
@@ -260,10 +259,7 @@ async fn apply(
         // Changes to one organization's members take turns: the owner count
         // read below stays true until commit (a row lock on PostgreSQL, the
         // write lock on SQLite).
-        tenants::Entity::update_many()
-            .col_expr(tenants::Column::Id, Expr::col(tenants::Column::Id))
-            .filter(tenants::Column::Id.eq(ctx.tenant.id))
-            .exec(both.control)
+        tenancy::catalog::lock(both.control, ctx.tenant.id)
             .await
             .map_err(internal)?;
 

@@ -2,6 +2,7 @@
 //! revocable, resendable) creates an account or adds the organization to an
 //! existing one; only confirmed addresses invite; only owners invite owners.
 
+mod blocks;
 mod bulk;
 mod import;
 mod joining;

@@ -23,7 +23,6 @@ use sea_orm::{
     EntityTrait, PaginatorTrait, QueryFilter, SqlErr,
 };
 use tenancy::context::{TenantCtx, TenantInfo};
-use tenancy::entities::tenants;
 
 /// The invitation: plain text, and as HTML in the organization's colours
 /// and logo.
@@ -211,10 +210,7 @@ async fn seats_taken(
     control: &DatabaseTransaction,
     tenant_id: i64,
 ) -> Result<(u64, u64), AppError> {
-    tenants::Entity::update_many()
-        .col_expr(tenants::Column::Id, Expr::col(tenants::Column::Id))
-        .filter(tenants::Column::Id.eq(tenant_id))
-        .exec(control)
+    tenancy::catalog::lock(control, tenant_id)
         .await
         .map_err(internal)?;
     crate::server::identity::members::headcount(control, tenant_id)
